@@ -1,0 +1,33 @@
+import fs from "node:fs";
+import type { BenchResult, BenchSuite } from "./types";
+import { suites } from "./suites";
+
+/** Runs every bench suite, prints each figure against its baseline and writes bench-results.json. */
+async function main() {
+  const quick = process.argv.includes("--quick");
+  const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+  const results: BenchResult[] = [];
+  for (const [name, suite] of Object.entries(suites) as [string, BenchSuite][]) {
+    if (only && !only.split(",").includes(name)) continue;
+    console.log(`\n== ${name}${quick ? " (quick)" : ""}`);
+    const started = Date.now();
+    for (const r of await suite({ quick })) {
+      results.push(r);
+      console.log(
+        `${r.name.padEnd(32)} ${fmt(r.value).padStart(12)} ${r.unit.padEnd(8)} baseline ${fmt(r.baseline).padStart(12)}  ratio ${r.ratio.toFixed(2)}x`,
+      );
+    }
+    console.log(`   (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  }
+  fs.writeFileSync("bench-results.json", JSON.stringify({ results }, null, 2) + "\n");
+  console.log(`\nwrote bench-results.json (${results.length} figures)`);
+}
+
+function fmt(n: number): string {
+  return Math.abs(n) >= 100 ? Math.round(n).toLocaleString("en-US") : n.toFixed(2);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,4 @@
+import type { BenchSuite } from "./types";
+
+/** Every bench suite, by name (`npm run bench -- --only=a,b` picks some). */
+export const suites: Record<string, BenchSuite> = {};
