@@ -1,0 +1,27 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import { TopNav } from "@/components/shell/top-nav";
+import { themeScript } from "@/components/shell/theme-script";
+import { Providers } from "./providers";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "Inflight", template: "%s · Inflight" },
+  description: "Per-key concurrency on your LiteLLM proxy, against its limits",
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: themeScript }} />
+      </head>
+      <body className="min-h-screen bg-zinc-50 text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
+        <Providers>
+          <TopNav />
+          <main className="mx-auto max-w-7xl px-6 py-8">{children}</main>
+        </Providers>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,32 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+
+/** Only areas that exist appear here. */
+const AREAS = [{ href: "/keys", label: "Keys" }];
+
+export function NavLinks() {
+  const pathname = usePathname();
+  return (
+    <nav aria-label="Main" className="flex items-center gap-1">
+      {AREAS.map((a) => {
+        const active = pathname === a.href || pathname.startsWith(`${a.href}/`);
+        return (
+          <Link
+            key={a.href}
+            href={a.href}
+            aria-current={active ? "page" : undefined}
+            className={`rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-sky-500 ${
+              active
+                ? "bg-zinc-100 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-50"
+                : "text-zinc-500 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100"
+            }`}
+          >
+            {a.label}
+          </Link>
+        );
+      })}
+    </nav>
+  );
+}

@@ -1,0 +1,107 @@
+import path from "node:path";
+import { z } from "zod";
+
+/** A configuration problem, worded for the operator who set the environment. */
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const port = (name: string, fallback: number) =>
+  z.coerce
+    .number({ error: `${name} must be a port number` })
+    .int(`${name} must be a whole number`)
+    .min(1, `${name} must be between 1 and 65535`)
+    .max(65535, `${name} must be between 1 and 65535`)
+    .default(fallback);
+
+const emptyAsUnset = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+
+const httpUrl = (name: string) =>
+  z.preprocess(
+    emptyAsUnset,
+    z
+      .url({ error: `${name} must be a URL such as http://127.0.0.1:4000` })
+      .refine((u) => /^https?:\/\//.test(u), `${name} must start with http:// or https://`)
+      .transform((u) => u.replace(/\/+$/, ""))
+      .optional(),
+  );
+
+const redisUrl = z.preprocess(
+  emptyAsUnset,
+  z
+    .string()
+    .refine((u) => /^rediss?:\/\/.+/.test(u), "REDIS_URL must look like redis://host:6379 or rediss://host:6380")
+    .optional(),
+);
+
+const masterKey = z.preprocess(
+  emptyAsUnset,
+  z
+    .string()
+    .refine((k) => k.startsWith("sk-"), "LITELLM_MASTER_KEY must start with sk- (LiteLLM requires it)")
+    .optional(),
+);
+
+/** Settings shared by the launcher and the app server. */
+const sharedShape = {
+  HOST: z.preprocess(emptyAsUnset, z.string().default("127.0.0.1")),
+  PORT: port("PORT", 3000),
+  DATA_DIR: z.preprocess(emptyAsUnset, z.string().default("data")),
+  DATABASE_URL: z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .refine((u) => u.startsWith("file:"), "DATABASE_URL must be a SQLite URL such as file:./data/inflight.db")
+      .optional(),
+  ),
+  REDIS_URL: redisUrl,
+  LITELLM_URL: httpUrl("LITELLM_URL"),
+  LITELLM_MASTER_KEY: masterKey,
+  LITELLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+};
+
+const launcherSchema = z.object({ ...sharedShape, SIMULATOR_PORT: port("SIMULATOR_PORT", 4000) });
+
+const serverSchema = z
+  .object(sharedShape)
+  .refine((c) => !c.LITELLM_URL || c.LITELLM_MASTER_KEY, {
+    message: "LITELLM_MASTER_KEY is required when LITELLM_URL is set (Inflight reads keys and spend logs as admin)",
+    path: ["LITELLM_MASTER_KEY"],
+  });
+
+function parse<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`));
+  }
+  return result.data;
+}
+
+function withDatabase<T extends { DATA_DIR: string; DATABASE_URL?: string }>(c: T) {
+  const dataDir = path.resolve(c.DATA_DIR);
+  const databaseUrl = c.DATABASE_URL ?? `file:${path.join(dataDir, "inflight.db")}`;
+  return { ...c, DATA_DIR: dataDir, DATABASE_URL: databaseUrl };
+}
+
+export type LauncherConfig = ReturnType<typeof loadLauncherConfig>;
+export type ServerConfig = ReturnType<typeof loadServerConfig>;
+
+/** Settings read by `npm start` before it launches Redis, the simulator and the app. */
+export function loadLauncherConfig(env: NodeJS.ProcessEnv = process.env) {
+  return withDatabase(parse(launcherSchema, env));
+}
+
+/** Settings the app server runs with. The master key never leaves the server. */
+export function loadServerConfig(env: NodeJS.ProcessEnv = process.env) {
+  return withDatabase(parse(serverSchema, env));
+}
+
+let cached: ServerConfig | undefined;
+/** The app server's settings, validated once per process. */
+export function serverConfig(): ServerConfig {
+  cached ??= loadServerConfig();
+  return cached;
+}

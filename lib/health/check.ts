@@ -1,0 +1,25 @@
+import type { Db } from "../db";
+import { advance, type ProbeResult, type ServiceName, type ServiceState } from "./status";
+import { readServiceStates, saveServiceState } from "./repository";
+
+export type Probes = Record<ServiceName, () => Promise<ProbeResult>>;
+
+/** Probes newer than this are reused, so many open dashboards do not multiply the probing. */
+export const PROBE_REUSE_MS = 2_000;
+
+/**
+ * Current state of every outside service: probes the ones not probed in the last moment,
+ * records each answer so "last answered" survives restarts and is shared by all instances.
+ */
+export async function checkServices(db: Db, probes: Probes, now = new Date()): Promise<ServiceState[]> {
+  const known = await readServiceStates(db);
+  return Promise.all(
+    (Object.keys(probes) as ServiceName[]).map(async (service) => {
+      const prev = known.get(service) ?? null;
+      if (prev && now.getTime() - prev.checkedAt.getTime() < PROBE_REUSE_MS) return prev;
+      const next = advance(prev, service, await probes[service](), new Date());
+      await saveServiceState(db, next);
+      return next;
+    }),
+  );
+}

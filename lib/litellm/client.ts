@@ -1,0 +1,115 @@
+import type { z } from "zod";
+import { ErrorBodySchema, KeyListPageSchema, type KeyListPage, type VirtualKey } from "./schemas";
+import { LiteLLMError, kindForStatus } from "./errors";
+
+export interface LiteLLMClientOptions {
+  baseUrl: string;
+  masterKey: string;
+  timeoutMs?: number;
+}
+
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+/** Largest page `/key/list` accepts (reference §3). */
+export const KEY_LIST_MAX_PAGE = 100;
+
+/** Typed access to the LiteLLM proxy's admin API. Every answer is parsed with zod. */
+export class LiteLLMClient {
+  private readonly baseUrl: string;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly opts: LiteLLMClientOptions) {
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, "");
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
+  }
+
+  /** `GET /health/liveliness`: answers without auth when the proxy process is up. */
+  async liveliness(): Promise<void> {
+    await this.request("GET", "/health/liveliness", {}, null);
+  }
+
+  /** One page of `/key/list` with full key objects. */
+  async listKeysPage(page: number, size = KEY_LIST_MAX_PAGE): Promise<KeyListPage> {
+    return this.request("GET", "/key/list", { page, size, return_full_object: true }, KeyListPageSchema);
+  }
+
+  /** Every virtual key, following pages until the proxy has no more. */
+  async listAllKeys(): Promise<VirtualKey[]> {
+    const keys: VirtualKey[] = [];
+    for (let page = 1; ; page++) {
+      const res = await this.listKeysPage(page);
+      keys.push(...res.keys);
+      const lastPage = res.total_pages ?? (res.keys.length < KEY_LIST_MAX_PAGE ? page : page + 1);
+      if (page >= lastPage || res.keys.length === 0) return keys;
+    }
+  }
+
+  protected async request<S extends z.ZodType | null>(
+    method: "GET" | "POST",
+    path: string,
+    query: Query,
+    schema: S,
+    body?: unknown,
+  ): Promise<S extends z.ZodType ? z.output<S> : unknown> {
+    const url = new URL(this.baseUrl + path);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.opts.masterKey}`,
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (e) {
+      throw new LiteLLMError("unreachable", `LiteLLM at ${this.baseUrl} is unreachable: ${describeFetchError(e)}`, undefined, path);
+    }
+    const text = await res.text().catch(() => "");
+    if (!res.ok) {
+      throw new LiteLLMError(kindForStatus(res.status), `LiteLLM ${path} answered ${res.status}: ${errorMessage(text)}`, res.status, path);
+    }
+    if (schema === null) return undefined as never;
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new LiteLLMError("invalid_response", `LiteLLM ${path} answered with something that is not JSON`, res.status, path);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new LiteLLMError(
+        "invalid_response",
+        `LiteLLM ${path} answered in an unexpected shape (${issue.path.join(".") || "body"}: ${issue.message})`,
+        res.status,
+        path,
+      );
+    }
+    return parsed.data as never;
+  }
+}
+
+function describeFetchError(e: unknown): string {
+  if (e instanceof Error) {
+    if (e.name === "TimeoutError") return "timed out";
+    const cause = (e as Error & { cause?: { code?: string; message?: string } }).cause;
+    return cause?.code ?? cause?.message ?? e.message;
+  }
+  return String(e);
+}
+
+function errorMessage(text: string): string {
+  try {
+    const parsed = ErrorBodySchema.safeParse(JSON.parse(text));
+    if (parsed.success) {
+      const raw = "error" in parsed.data ? parsed.data.error.message : parsed.data.detail;
+      return typeof raw === "string" ? raw : JSON.stringify(raw);
+    }
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return text.slice(0, 200) || "(empty body)";
+}

@@ -1,0 +1,47 @@
+import { z } from "zod";
+
+// Response shapes of the LiteLLM proxy admin API (../shared/litellm-reference.md §3, §9.6).
+// Unknown fields are dropped; fields that old proxies lack are optional.
+
+const limit = z
+  .union([z.number(), z.string().regex(/^-?\d+$/)])
+  .transform((v) => Number(v))
+  .nullable()
+  .optional()
+  .transform((v) => v ?? null);
+
+/** One entry of `/key/list?return_full_object=true` (a `UserAPIKeyAuth`). */
+export const VirtualKeySchema = z.object({
+  token: z.string().min(1),
+  key_alias: z.string().nullish().transform((v) => v ?? null),
+  key_name: z.string().nullish().transform((v) => v ?? null),
+  team_id: z.string().nullish().transform((v) => v ?? null),
+  user_id: z.string().nullish().transform((v) => v ?? null),
+  max_parallel_requests: limit,
+  rpm_limit: limit,
+  tpm_limit: limit,
+  blocked: z.boolean().nullish().transform((v) => v ?? false),
+  metadata: z.record(z.string(), z.unknown()).nullish().transform((v) => v ?? {}),
+  spend: z.number().nullish().transform((v) => v ?? 0),
+});
+export type VirtualKey = z.output<typeof VirtualKeySchema>;
+
+export const KeyListPageSchema = z.object({
+  keys: z.array(VirtualKeySchema),
+  total_count: z.number().int().nullish().transform((v) => v ?? null),
+  current_page: z.number().int().nullish().transform((v) => v ?? null),
+  total_pages: z.number().int().nullish().transform((v) => v ?? null),
+});
+export type KeyListPage = z.output<typeof KeyListPageSchema>;
+
+/** LiteLLM's error body: `{"error":{"message","type","param","code"}}`; older routes answer `{"detail": ...}`. */
+export const ErrorBodySchema = z.union([
+  z.object({
+    error: z.object({
+      message: z.unknown(),
+      type: z.string().nullish(),
+      code: z.union([z.string(), z.number()]).nullish(),
+    }),
+  }),
+  z.object({ detail: z.unknown() }),
+]);

@@ -1,0 +1,51 @@
+import path from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+
+// `npm test` picks free ports and a throwaway data folder and passes them in.
+const PORT = Number(process.env.E2E_PORT ?? 3100);
+const SIMULATOR_PORT = Number(process.env.E2E_SIMULATOR_PORT ?? 4100);
+const DATA_DIR = process.env.E2E_DATA_DIR ?? path.join(__dirname, "data", "e2e");
+
+export default defineConfig({
+  testDir: "./e2e",
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  retries: 0,
+  workers: 1,
+  reporter: [["list"]],
+  outputDir: "test-results",
+  use: { baseURL: `http://127.0.0.1:${PORT}`, trace: "off", screenshot: "only-on-failure", viewport: { width: 1440, height: 900 } },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        viewport: { width: 1440, height: 900 },
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+          args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+        },
+      },
+    },
+  ],
+  // The real `npm start` path: private Redis, the simulator with demo traffic, migrations, next start.
+  webServer: {
+    command: "node scripts/start.mjs --no-build",
+    url: `http://127.0.0.1:${PORT}/api/health`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
+    stdout: "ignore",
+    stderr: "pipe",
+    env: {
+      PORT: String(PORT),
+      SIMULATOR_PORT: String(SIMULATOR_PORT),
+      DATA_DIR,
+      LITELLM_URL: "",
+      LITELLM_MASTER_KEY: "",
+      REDIS_URL: "",
+      DATABASE_URL: "",
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+  },
+});

@@ -1,0 +1,1 @@
+export function runPrisma(args: string[], opts?: { databaseUrl?: string; quiet?: boolean }): string;

@@ -1,0 +1,134 @@
+// The running stack behind `npm start`: a private Redis and the simulator when the operator gave
+// none, migrations applied, then the dashboard. Everything it started stops when it stops.
+import crypto from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { ConfigError, loadLauncherConfig, type LauncherConfig } from "../lib/config/env";
+import { repoRoot } from "./lib/paths.mjs";
+import { runPrisma } from "./lib/prisma.mjs";
+import { freePort, portIsFree, startService, type Service } from "./lib/services";
+
+const started: Service[] = [];
+let stopping = false;
+
+async function stopAll(code: number) {
+  if (stopping) return;
+  stopping = true;
+  for (const s of [...started].reverse()) await s.stop().catch(() => undefined);
+  process.exit(code);
+}
+
+function redisAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.connect(port, "127.0.0.1");
+    sock.once("connect", () => sock.write("PING\r\n"));
+    sock.once("data", (d) => {
+      sock.destroy();
+      resolve(d.toString().startsWith("+PONG"));
+    });
+    sock.once("error", () => resolve(false));
+  });
+}
+
+async function startPrivateRedis(cfg: LauncherConfig): Promise<string> {
+  const dir = path.join(cfg.DATA_DIR, "redis");
+  fs.mkdirSync(dir, { recursive: true });
+  const port = await freePort();
+  const redis = await startService({
+    name: "redis",
+    command: "redis-server",
+    args: ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--logfile", "redis.log", "--save", "300 1", "--appendonly", "no"],
+    ready: () => redisAnswers(port),
+    timeoutMs: 10_000,
+  });
+  started.push(redis);
+  return `redis://127.0.0.1:${port}`;
+}
+
+async function startSimulator(cfg: LauncherConfig, redisUrl: string) {
+  if (!(await portIsFree(cfg.SIMULATOR_PORT))) {
+    throw new Error(`SIMULATOR_PORT ${cfg.SIMULATOR_PORT} is already in use: set SIMULATOR_PORT to a free port`);
+  }
+  const masterKey = `sk-${crypto.randomBytes(18).toString("base64url")}`;
+  const sim = await startService({
+    name: "simulator",
+    command: path.join(repoRoot, "node_modules", ".bin", "tsx"),
+    args: [path.join(repoRoot, "simulator", "src", "main.ts"), "--port", String(cfg.SIMULATOR_PORT), "--redis-url", redisUrl, "--master-key", masterKey, "--demo"],
+    ready: /simulator listening on http:\/\/127\.0\.0\.1:\d+/,
+    timeoutMs: 30_000,
+  });
+  started.push(sim);
+  return { url: `http://127.0.0.1:${cfg.SIMULATOR_PORT}`, masterKey };
+}
+
+async function main() {
+  let cfg: LauncherConfig;
+  try {
+    cfg = loadLauncherConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+  if (!(await portIsFree(cfg.PORT, cfg.HOST))) throw new Error(`PORT ${cfg.PORT} is already in use on ${cfg.HOST}: set PORT to a free port`);
+
+  fs.mkdirSync(cfg.DATA_DIR, { recursive: true });
+  console.log(`[setup] store: ${cfg.DATABASE_URL}`);
+  runPrisma(["migrate", "deploy"], { databaseUrl: cfg.DATABASE_URL, quiet: true });
+
+  let redisUrl = cfg.REDIS_URL;
+  if (!redisUrl) {
+    redisUrl = await startPrivateRedis(cfg);
+    console.log(`[setup] REDIS_URL unset: started a private Redis at ${redisUrl} (files in ${path.join(cfg.DATA_DIR, "redis")})`);
+    if (cfg.LITELLM_URL) console.log("[setup] note: LiteLLM's limiter state is only visible when REDIS_URL is the Redis your proxy uses");
+  }
+
+  let litellmUrl = cfg.LITELLM_URL;
+  let masterKey = cfg.LITELLM_MASTER_KEY;
+  if (!litellmUrl) {
+    ({ url: litellmUrl, masterKey } = await startSimulator(cfg, redisUrl));
+    console.log(`[setup] LITELLM_URL unset: started the LiteLLM simulator with demo traffic at ${litellmUrl}`);
+  } else if (!masterKey) {
+    throw new ConfigError(["LITELLM_MASTER_KEY: required when LITELLM_URL is set"]);
+  }
+
+  const next = await startService({
+    name: "next",
+    command: path.join(repoRoot, "node_modules", ".bin", "next"),
+    args: ["start", "-H", cfg.HOST, "-p", String(cfg.PORT)],
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATA_DIR: cfg.DATA_DIR,
+      DATABASE_URL: cfg.DATABASE_URL,
+      REDIS_URL: redisUrl,
+      LITELLM_URL: litellmUrl,
+      LITELLM_MASTER_KEY: masterKey,
+    },
+    ready: /Ready in|started server on/i,
+    timeoutMs: 60_000,
+  });
+  started.push(next);
+  console.log(`\nInflight is up at http://${cfg.HOST}:${cfg.PORT}  (Ctrl+C stops it and everything it started)\n`);
+
+  // Any service dying takes the stack down rather than leaving a half-working dashboard.
+  for (const s of started) {
+    void s.exited.then((code) => {
+      if (!stopping) {
+        console.error(`[${s.name}] exited unexpectedly (code ${code}); stopping the rest`);
+        void stopAll(1);
+      }
+    });
+  }
+}
+
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(sig, () => void stopAll(0));
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  void stopAll(1);
+});
