@@ -1,0 +1,146 @@
+/** Command-line flags of the simulator: parsing and validation (one readable line per error). */
+
+export type LimiterMode = "gauge" | "windowed" | "legacy";
+
+export interface SimConfig {
+  port: number;
+  masterKey: string;
+  redisUrl: string | null;
+  limiter: LimiterMode;
+  workers: number;
+  /** Rate-limit window in seconds (LITELLM_RATE_LIMIT_WINDOW_SIZE). Integer, like LiteLLM's int(). */
+  window: number;
+  /** Spend-log batch write interval in seconds (proxy_batch_write_at). May be fractional to compress time. */
+  flushInterval: number;
+  latencyMinMs: number;
+  latencyMaxMs: number;
+  stuckOnTimeout: boolean;
+  upstreamErrorRate: number;
+  demo: boolean;
+  seedSpendLogs: number;
+}
+
+export class UsageError extends Error {}
+
+export const HELP = `usage: npm run simulator -- [flags]
+  --port N                    port on 127.0.0.1 (default 4000)
+  --master-key sk-...         proxy master key (default sk-master, or env LITELLM_MASTER_KEY)
+  --redis-url URL             Redis for limiter state (default: none, counters in process memory)
+  --limiter gauge|windowed|legacy   limiter era (default windowed)
+  --workers N                 simulated uvicorn workers (default 1)
+  --window S                  rate-limit window in seconds (default 60)
+  --flush-interval S          spend-log batch write interval in seconds (default 10)
+  --latency MIN-MAX           simulated model latency in ms (default 500-3000)
+  --stuck-on-timeout          upstream timeouts never release their concurrency count
+  --upstream-error-rate P     probability 0..1 of a random upstream 502/504 (default 0)
+  --demo                      run the built-in traffic generator over demo keys
+  --seed-spend-logs N         preload N spend-log rows spread over the last 24 h
+  --help                      print this help`;
+
+const VALUE_FLAGS = new Set([
+  "port",
+  "master-key",
+  "redis-url",
+  "limiter",
+  "workers",
+  "window",
+  "flush-interval",
+  "latency",
+  "upstream-error-rate",
+  "seed-spend-logs",
+]);
+const BOOL_FLAGS = new Set(["stuck-on-timeout", "demo", "help"]);
+
+function intIn(name: string, raw: string, min: number, max: number): number {
+  if (!/^\d+$/.test(raw)) throw new UsageError(`--${name} must be an integer, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${raw}`);
+  return n;
+}
+
+function numIn(name: string, raw: string, min: number, max: number, minExclusive = false): number {
+  if (!/^\d+(\.\d+)?$/.test(raw)) throw new UsageError(`--${name} must be a number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || (minExclusive && n === min) || n > max) {
+    throw new UsageError(`--${name} must be ${minExclusive ? "greater than" : "at least"} ${min} and at most ${max}, got ${raw}`);
+  }
+  return n;
+}
+
+/** Parses argv (without node/script). Throws UsageError with a one-line message; returns "help" for --help. */
+export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): SimConfig | "help" {
+  const given = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith("--")) throw new UsageError(`unexpected argument "${arg}" (flags start with --; see --help)`);
+    let name = arg.slice(2);
+    let value: string | undefined;
+    const eq = name.indexOf("=");
+    if (eq >= 0) {
+      value = name.slice(eq + 1);
+      name = name.slice(0, eq);
+    }
+    if (BOOL_FLAGS.has(name)) {
+      if (value !== undefined) throw new UsageError(`--${name} takes no value`);
+      given.set(name, true);
+    } else if (VALUE_FLAGS.has(name)) {
+      if (value === undefined) {
+        value = argv[++i];
+        if (value === undefined || value.startsWith("--")) throw new UsageError(`--${name} needs a value`);
+      }
+      if (value === "") throw new UsageError(`--${name} needs a value`);
+      given.set(name, value);
+    } else {
+      throw new UsageError(`unknown flag --${name} (see --help)`);
+    }
+  }
+  if (given.has("help")) return "help";
+  const str = (n: string) => given.get(n) as string | undefined;
+
+  const cfg: SimConfig = {
+    port: 4000,
+    masterKey: env.LITELLM_MASTER_KEY || "sk-master",
+    redisUrl: null,
+    limiter: "windowed",
+    workers: 1,
+    window: 60,
+    flushInterval: 10,
+    latencyMinMs: 500,
+    latencyMaxMs: 3000,
+    stuckOnTimeout: given.has("stuck-on-timeout"),
+    upstreamErrorRate: 0,
+    demo: given.has("demo"),
+    seedSpendLogs: 0,
+  };
+  if (str("port") !== undefined) cfg.port = intIn("port", str("port")!, 1, 65535);
+  if (str("master-key") !== undefined) cfg.masterKey = str("master-key")!;
+  if (!cfg.masterKey.startsWith("sk-")) throw new UsageError(`--master-key must start with "sk-" (LiteLLM requires it)`);
+  if (str("redis-url") !== undefined) {
+    const u = str("redis-url")!;
+    if (!/^rediss?:\/\/[^\s]+$/.test(u)) throw new UsageError(`--redis-url must look like redis://host:port, got "${u}"`);
+    cfg.redisUrl = u;
+  }
+  if (str("limiter") !== undefined) {
+    const l = str("limiter")!;
+    if (l !== "gauge" && l !== "windowed" && l !== "legacy") {
+      throw new UsageError(`--limiter must be gauge, windowed or legacy, got "${l}"`);
+    }
+    cfg.limiter = l;
+  }
+  if (str("workers") !== undefined) cfg.workers = intIn("workers", str("workers")!, 1, 64);
+  if (str("window") !== undefined) cfg.window = intIn("window", str("window")!, 1, 86400);
+  if (str("flush-interval") !== undefined) cfg.flushInterval = numIn("flush-interval", str("flush-interval")!, 0, 3600, true);
+  if (str("latency") !== undefined) {
+    const m = /^(\d+)-(\d+)$/.exec(str("latency")!);
+    if (!m) throw new UsageError(`--latency must be MIN-MAX in milliseconds, e.g. 500-3000, got "${str("latency")}"`);
+    const [lo, hi] = [Number(m[1]), Number(m[2])];
+    if (lo > hi) throw new UsageError(`--latency MIN must not exceed MAX, got ${lo}-${hi}`);
+    cfg.latencyMinMs = lo;
+    cfg.latencyMaxMs = hi;
+  }
+  if (str("upstream-error-rate") !== undefined) {
+    cfg.upstreamErrorRate = numIn("upstream-error-rate", str("upstream-error-rate")!, 0, 1);
+  }
+  if (str("seed-spend-logs") !== undefined) cfg.seedSpendLogs = intIn("seed-spend-logs", str("seed-spend-logs")!, 0, 50_000_000);
+  return cfg;
+}

@@ -1,0 +1,130 @@
+/**
+ * `--demo`: a traffic generator inside the simulator that calls the simulator over real HTTP, as clients would.
+ * All demo keys allow client mock responses, so demo traffic costs nothing; mock_delay sets each request's duration.
+ */
+import http from "node:http";
+import type { Simulator } from "./simulator";
+
+interface Profile {
+  alias: string;
+  limits: { max_parallel_requests?: number; rpm_limit?: number };
+  clients: number;
+  /** request duration range in seconds, as a function of the rate-limit window */
+  durationS: (window: number) => [number, number];
+  /** pause after a success / after a 429, in seconds */
+  thinkS: [number, number];
+  backoffS: [number, number];
+  note: string;
+}
+
+const PROFILES: Profile[] = [
+  {
+    alias: "demo-leaky",
+    limits: { max_parallel_requests: 5 },
+    clients: 12,
+    // Longer than the window, so in-flight requests survive each window roll (the #16011 overshoot).
+    durationS: (w) => [Math.max(2, 0.3 * w), Math.max(4, 1.6 * w)],
+    thinkS: [0, 0.5],
+    backoffS: [2, 5],
+    note: "12 bursty clients over a limit of 5, requests up to 1.6x the window",
+  },
+  {
+    alias: "demo-healthy",
+    limits: { max_parallel_requests: 8 },
+    clients: 3,
+    durationS: () => [1, 5],
+    thinkS: [0.5, 2],
+    backoffS: [1, 2],
+    note: "3 clients under a limit of 8",
+  },
+  {
+    alias: "demo-unlimited",
+    limits: {},
+    clients: 2,
+    durationS: () => [0.5, 3],
+    thinkS: [0.5, 2],
+    backoffS: [1, 2],
+    note: "no limits",
+  },
+  {
+    alias: "demo-throttled",
+    limits: { max_parallel_requests: 2, rpm_limit: 40 },
+    clients: 6,
+    durationS: () => [2, 6],
+    thinkS: [0, 0.5],
+    backoffS: [1, 3],
+    note: "6 clients over a limit of 2 and 40 rpm: mostly 429s",
+  },
+];
+
+const between = ([lo, hi]: [number, number]) => lo + Math.random() * (hi - lo);
+
+export class Demo {
+  private keys: { alias: string; key: string; hash: string; note: string }[] = [];
+  private agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  private stopped = false;
+  private timers = new Set<NodeJS.Timeout>();
+  private port = 0;
+
+  constructor(private sim: Simulator) {
+    for (const p of PROFILES) {
+      const g = sim.keys.generate({ key_alias: p.alias, ...p.limits, metadata: { allow_client_mock_response: true, demo: true } }, null);
+      this.keys.push({ alias: p.alias, key: g.key as string, hash: g.token_id as string, note: p.note });
+    }
+  }
+
+  keyList(): { alias: string; key: string; hash: string; note: string }[] {
+    return this.keys;
+  }
+
+  start(port: number): void {
+    this.port = port;
+    for (const k of this.keys) console.log(`demo key ${k.alias.padEnd(15)} ${k.key}  (${k.note})`);
+    PROFILES.forEach((p, i) => {
+      for (let c = 0; c < p.clients; c++) this.later(Math.random() * 2, () => this.loop(p, this.keys[i].key));
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.agent.destroy();
+  }
+
+  private later(seconds: number, f: () => void): void {
+    if (this.stopped) return;
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      f();
+    }, seconds * 1000);
+    this.timers.add(t);
+  }
+
+  private loop(p: Profile, key: string): void {
+    if (this.stopped) return;
+    const delay = between(p.durationS(this.sim.cfg.window));
+    const body = JSON.stringify({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: `demo request from ${p.alias}` }],
+      mock_response: "This is a demo response.",
+      mock_delay: Number(delay.toFixed(3)),
+    });
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port: this.port,
+        method: "POST",
+        path: "/v1/chat/completions",
+        agent: this.agent,
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => this.later(between(res.statusCode === 429 ? p.backoffS : p.thinkS), () => this.loop(p, key)));
+      },
+    );
+    req.on("error", () => this.later(1, () => this.loop(p, key)));
+    req.end(body);
+  }
+}

@@ -1,0 +1,54 @@
+/** Entry point: `npm run simulator -- [flags]` (see --help and simulator/README.md). */
+import { HELP, UsageError, parseArgs } from "./config";
+import { Simulator } from "./simulator";
+
+function main(): void {
+  let cfg;
+  try {
+    cfg = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`simulator: ${e.message}`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  if (cfg === "help") {
+    console.log(HELP);
+    return;
+  }
+  const sim = new Simulator(cfg);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    sim.stop().then(
+      () => {
+        console.log(`simulator stopped (${signal})`);
+        process.exit(0);
+      },
+      (e) => {
+        console.error(`simulator: error while stopping: ${(e as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+  sim.start().then(
+    () => {
+      console.log(
+        `simulator limiter=${cfg.limiter} workers=${cfg.workers} window=${cfg.window}s redis=${cfg.redisUrl ?? "none"} flush=${sim.writer.intervalMs}ms`,
+      );
+      console.log(`simulator listening on http://127.0.0.1:${sim.port}`);
+    },
+    async (e) => {
+      const msg = (e as NodeJS.ErrnoException).code === "EADDRINUSE" ? `port ${cfg.port} is already in use` : (e as Error).message;
+      console.error(`simulator: ${msg}`);
+      await sim.stop().catch(() => {});
+      process.exit(1);
+    },
+  );
+}
+
+main();

@@ -1,0 +1,416 @@
+/** The simulator process: HTTP routing over node:http, and the shared state every route uses. */
+import crypto from "node:crypto";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { Auth, type Principal } from "./auth";
+import { handleChat } from "./chat";
+import type { SimConfig } from "./config";
+import { Demo } from "./demo";
+import { ProxyError, Query, ValidationError, parseJsonObject, readBody, sendError, sendJson } from "./http";
+import { KEY_LIST_SORT_FIELDS, KeyStore } from "./keys";
+import { GaugeLimiter, LegacyLimiter, type Limiter, RedisScripts, WindowedLimiter, createLimiter } from "./limiter";
+import { MODELS } from "./models";
+import { SORT_FIELDS, SeedSource, type Filter, type SortField, SpendLogWriter, SpendStore } from "./spendlogs";
+import { UpstreamTracker } from "./upstream";
+import { parseYmd, parseYmdHms } from "./util";
+
+/** x-litellm-version per era; labels chosen by the simulator (see README), not a claim about exact releases. */
+const VERSION = { legacy: "1.74.9", windowed: "1.80.0", gauge: "1.94.0" } as const;
+
+type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
+
+export class Simulator {
+  readonly keys = new KeyStore();
+  readonly auth: Auth;
+  readonly upstream = new UpstreamTracker();
+  readonly store = new SpendStore();
+  readonly writer: SpendLogWriter;
+  readonly version: string;
+  limiter!: Limiter;
+  redis: RedisScripts | null = null;
+  private server: http.Server | null = null;
+  private sockets = new Set<Socket>();
+  private rr = 0;
+  private inFlightHttp = 0;
+  private routes = new Map<string, Map<string, Handler>>();
+  private demo: Demo | null = null;
+  port = 0;
+
+  constructor(readonly cfg: SimConfig) {
+    this.auth = new Auth(this.keys, cfg.masterKey);
+    this.version = VERSION[cfg.limiter];
+    this.writer = new SpendLogWriter(this.store, cfg.flushInterval, (rows) => {
+      // update_spend: key spend and last_active move with the flushed batch
+      for (const r of rows) {
+        this.keys.addSpend(r.api_key, r.spend);
+        this.keys.touch(r.api_key, r.endMs);
+      }
+    });
+    this.registerRoutes();
+  }
+
+  /** Round-robin over the simulated uvicorn workers. */
+  nextWorker(): number {
+    const w = this.rr;
+    this.rr = (this.rr + 1) % this.cfg.workers;
+    return w;
+  }
+
+  /** get_custom_headers: call id, version, key spend and key limits (None values dropped). */
+  customHeaders(p: Principal, callId: string): Record<string, string> {
+    const h: Record<string, string> = {
+      "x-litellm-call-id": callId,
+      "x-litellm-version": this.version,
+      "x-litellm-key-spend": String(p.row?.spend ?? 0),
+    };
+    if (p.row?.tpm_limit != null) h["x-litellm-key-tpm-limit"] = String(p.row.tpm_limit);
+    if (p.row?.rpm_limit != null) h["x-litellm-key-rpm-limit"] = String(p.row.rpm_limit);
+    if (p.row?.max_budget != null) h["x-litellm-key-max-budget"] = String(p.row.max_budget);
+    return h;
+  }
+
+  async start(): Promise<void> {
+    if (this.cfg.redisUrl) {
+      this.redis = new RedisScripts(this.cfg.redisUrl);
+      try {
+        await this.redis.connect();
+      } catch (e) {
+        await this.redis.close();
+        throw new Error(`cannot connect to redis at ${this.cfg.redisUrl}: ${(e as Error).message}`);
+      }
+    }
+    // Legacy v1 keeps its counters in process (local_only=True) even when Redis is configured.
+    this.limiter = createLimiter(this.cfg.limiter, this.cfg.limiter === "legacy" ? null : this.redis, this.cfg.window, this.cfg.workers);
+    if (this.cfg.seedSpendLogs > 0) this.seed(this.cfg.seedSpendLogs);
+    if (this.cfg.demo) this.demo = new Demo(this);
+
+    this.server = http.createServer((req, res) => this.dispatch(req, res));
+    this.server.keepAliveTimeout = 5000; // uvicorn's default keep-alive
+    this.server.on("connection", (s) => {
+      this.sockets.add(s);
+      s.on("close", () => this.sockets.delete(s));
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once("error", reject);
+      this.server!.listen(this.cfg.port, "127.0.0.1", () => resolve());
+    });
+    this.port = (this.server.address() as AddressInfo).port;
+    if (this.demo) this.demo.start(this.port);
+  }
+
+  /** --seed-spend-logs: N rows over the last 24 h across seed keys (created in the key store too). */
+  seed(n: number): { ms: number } {
+    const t0 = Date.now();
+    const limits = [null, 40, 25, 60, 10, 30, 80, 15];
+    const seedKeys = limits.map((mpr, i) => {
+      const g = this.keys.generate(
+        {
+          key_alias: `seed-key-${i + 1}`,
+          team_id: i % 2 === 0 ? "team-seed-a" : "team-seed-b",
+          max_parallel_requests: mpr,
+          metadata: { allow_client_mock_response: true, seeded: true },
+        },
+        null,
+      );
+      return { hash: g.token_id as string, alias: `seed-key-${i + 1}`, teamId: i % 2 === 0 ? "team-seed-a" : "team-seed-b", userId: null };
+    });
+    const now = Date.now();
+    const runId = crypto.randomBytes(4).toString("hex");
+    this.store.seed = new SeedSource(n, seedKeys, MODELS, runId, now - 86_400_000, now, crypto.randomBytes(4).readUInt32LE(0));
+    const ms = Date.now() - t0;
+    console.log(`simulator seeded ${n} spend-log rows in ${ms} ms`);
+    return { ms };
+  }
+
+  async stop(): Promise<void> {
+    this.demo?.stop();
+    this.writer.stop();
+    if (this.server) {
+      const closed = new Promise<void>((r) => this.server!.close(() => r()));
+      this.server.closeIdleConnections();
+      // Give in-flight responses no grace: simulated requests can last minutes.
+      for (const s of this.sockets) s.destroy();
+      await closed;
+    }
+    await this.limiter?.close();
+    await this.redis?.close();
+  }
+
+  private on(method: string, paths: string[], h: Handler): void {
+    for (const p of paths) {
+      let m = this.routes.get(p);
+      if (!m) this.routes.set(p, (m = new Map()));
+      m.set(method, h);
+    }
+  }
+
+  private dispatch(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const byMethod = this.routes.get(url.pathname);
+    if (!byMethod) {
+      sendJson(res, 404, { detail: "Not Found" });
+      return;
+    }
+    const h = byMethod.get(req.method ?? "GET");
+    if (!h) {
+      sendJson(res, 405, { detail: "Method Not Allowed" });
+      return;
+    }
+    this.inFlightHttp++;
+    let counted = true;
+    const done = () => {
+      if (counted) {
+        counted = false;
+        this.inFlightHttp--;
+      }
+    };
+    res.on("close", done);
+    h(req, res, url).catch((e) => sendError(res, e));
+  }
+
+  private admin(req: IncomingMessage, route: string): Principal {
+    const p = this.auth.authenticate(req.headers, false);
+    this.auth.requireAdmin(p, route);
+    return p;
+  }
+
+  private async jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+    return parseJsonObject(await readBody(req));
+  }
+
+  private registerRoutes(): void {
+    // ---- traffic
+    this.on("POST", ["/chat/completions", "/v1/chat/completions"], async (req, res) => {
+      const body = await readBody(req);
+      const p = this.auth.authenticate(req.headers, true);
+      await handleChat(this, req, res, body, p);
+    });
+    this.on("GET", ["/v1/models", "/models"], async (req, res) => {
+      const p = this.auth.authenticate(req.headers, false);
+      const allowed = p.row && p.row.models.length > 0 && !p.row.models.includes("all-proxy-models") ? new Set(p.row.models) : null;
+      const data = MODELS.filter((m) => !allowed || allowed.has(m.name)).map((m) => ({
+        id: m.name,
+        object: "model",
+        created: 1677610602,
+        owned_by: "openai",
+      }));
+      sendJson(res, 200, { data, object: "list" });
+    });
+
+    // ---- health
+    this.on("GET", ["/health/liveliness", "/health/liveness"], async (_req, res) => sendJson(res, 200, "I'm alive!"));
+    this.on("GET", ["/health/readiness"], async (_req, res) =>
+      sendJson(res, 200, {
+        status: "healthy",
+        db: "connected",
+        cache: this.redis ? "redis" : null,
+        litellm_version: this.version,
+        success_callbacks: [],
+        use_aiohttp_transport: true,
+        last_updated: new Date().toISOString(),
+      }),
+    );
+    this.on("GET", ["/health/backlog"], async (req, res) => {
+      this.auth.authenticate(req.headers, false);
+      sendJson(res, 200, { in_flight_requests: this.inFlightHttp });
+    });
+
+    // ---- key management (§3, §8.1, §9.4, §9.6)
+    this.on("POST", ["/key/generate"], async (req, res) => {
+      const p = this.admin(req, "/key/generate");
+      const body = await this.jsonBody(req);
+      sendJson(res, 200, this.keys.generate(body, p.admin ? "default_user_id" : null));
+    });
+    this.on("POST", ["/key/update"], async (req, res) => {
+      this.admin(req, "/key/update");
+      const body = await this.jsonBody(req);
+      sendJson(res, 200, this.keys.update(body, "default_user_id"));
+    });
+    this.on("POST", ["/key/delete"], async (req, res) => {
+      this.admin(req, "/key/delete");
+      sendJson(res, 200, this.keys.delete(await this.jsonBody(req)));
+    });
+    this.on("POST", ["/key/block"], async (req, res) => {
+      this.admin(req, "/key/block");
+      const body = await this.jsonBody(req);
+      sendJson(res, 200, this.keys.setBlocked(body.key, true, "default_user_id"));
+    });
+    this.on("POST", ["/key/unblock"], async (req, res) => {
+      this.admin(req, "/key/unblock");
+      const body = await this.jsonBody(req);
+      sendJson(res, 200, this.keys.setBlocked(body.key, false, "default_user_id"));
+    });
+    this.on("GET", ["/key/info"], async (req, res, url) => {
+      const p = this.auth.authenticate(req.headers, false);
+      const param = url.searchParams.get("key");
+      const target = param ?? p.raw;
+      const row = this.keys.get(target);
+      if (!p.admin && (!row || row.token !== p.hash)) {
+        throw new ProxyError(403, "You are not allowed to access this key's info. Your key can only access its own info.", "auth_error", "None");
+      }
+      if (!row) throw new ProxyError(404, "Key not found in database", "not_found", "key");
+      sendJson(res, 200, { key: target, info: this.keys.rowJson(row, false) });
+    });
+    this.on("GET", ["/key/list"], async (req, res, url) => {
+      const p = this.auth.authenticate(req.headers, false);
+      if (!p.admin) {
+        throw new ProxyError(403, "Only admin users can query all keys/other keys. Your user role=None", "auth_error", "None");
+      }
+      const q = new Query(url.searchParams);
+      const page = q.int("page", 1, 1);
+      const size = q.int("size", 10, 1, 100);
+      const sortBy = q.str("sort_by");
+      if (sortBy !== undefined && !KEY_LIST_SORT_FIELDS.has(sortBy)) {
+        throw new ProxyError(400, `Invalid sort column: ${sortBy}. Must be one of ${[...KEY_LIST_SORT_FIELDS].join(", ")}`, "bad_request", "sort_by");
+      }
+      const sortOrder = (q.str("sort_order") ?? "desc").toLowerCase();
+      if (sortOrder !== "asc" && sortOrder !== "desc") throw new ProxyError(400, "Invalid sort order. Must be 'asc' or 'desc'", "bad_request", "sort_order");
+      const full = q.bool("return_full_object", false);
+      q.bool("include_team_keys", false);
+      const { rows, total } = this.keys.list({
+        page,
+        size,
+        user_id: q.str("user_id"),
+        team_id: q.str("team_id"),
+        organization_id: q.str("organization_id"),
+        key_hash: q.str("key_hash"),
+        key_alias: q.str("key_alias"),
+        substring: q.bool("substring_matching", false),
+        sort_by: sortBy,
+        sort_order: sortOrder,
+      });
+      sendJson(res, 200, {
+        keys: rows.map((r) => (full ? this.keys.fullObject(r) : r.token)),
+        total_count: total,
+        current_page: page,
+        total_pages: Math.ceil(total / size),
+      });
+    });
+
+    // ---- spend logs (§4.2, §9.2)
+    this.on("GET", ["/spend/logs/ui"], async (req, res, url) => this.spendLogsPage(req, res, url, false));
+    this.on("GET", ["/spend/logs/v2"], async (req, res, url) => this.spendLogsPage(req, res, url, true));
+    this.on("GET", ["/spend/logs"], async (req, res, url) => {
+      this.admin(req, "/spend/logs");
+      const q = new Query(url.searchParams);
+      const apiKey = q.str("api_key");
+      const requestId = q.str("request_id");
+      const userId = q.str("user_id");
+      const startDate = q.str("start_date");
+      const endDate = q.str("end_date");
+      const summarize = q.bool("summarize", true);
+      if (startDate !== undefined && endDate !== undefined) {
+        const from = parseYmd(startDate);
+        const to = parseYmd(endDate);
+        if (from === null) throw strptimeError(startDate, "%Y-%m-%d");
+        if (to === null) throw strptimeError(endDate, "%Y-%m-%d");
+        // The date path applies one filter, unhashed: api_key, else request_id, else user_id.
+        const f: Filter = apiKey !== undefined ? { api_key: apiKey } : requestId !== undefined ? { request_id: requestId } : userId !== undefined ? { user: userId } : {};
+        if (!summarize) {
+          const { rows, truncated } = this.store.rows(from, to, f);
+          sendJson(res, 200, rows, truncated ? { "x-litellm-spend-logs-truncated": "true" } : undefined);
+        } else {
+          sendJson(res, 200, this.store.summarize(from, to, f));
+        }
+        return;
+      }
+      const f: Filter =
+        apiKey !== undefined
+          ? { api_key: this.keys.hashOf(apiKey) }
+          : requestId !== undefined
+            ? { request_id: requestId }
+            : userId !== undefined
+              ? { user: userId }
+              : {};
+      const { rows, truncated } = this.store.rows(-Infinity, Infinity, f);
+      sendJson(res, 200, rows, truncated ? { "x-litellm-spend-logs-truncated": "true" } : undefined);
+    });
+
+    // ---- ground truth and test hooks (Inflight must never call these)
+    this.on("GET", ["/sim/upstream"], async (_req, res) => sendJson(res, 200, this.upstream.snapshot()));
+    this.on("POST", ["/sim/upstream/reset"], async (_req, res) => {
+      this.upstream.reset();
+      sendJson(res, 200, this.upstream.snapshot());
+    });
+    this.on("POST", ["/sim/spend-logs/flush"], async (_req, res) => sendJson(res, 200, { flushed: this.writer.flush() }));
+    this.on("GET", ["/sim/state"], async (_req, res) => {
+      const l = this.limiter;
+      sendJson(res, 200, {
+        limiter: this.cfg.limiter,
+        workers: this.cfg.workers,
+        window: this.cfg.window,
+        redis: this.cfg.redisUrl !== null,
+        flush_interval_ms: this.writer.intervalMs,
+        queued_spend_logs: this.writer.queued,
+        stored_spend_logs: this.store.size,
+        worker_local_caches: l instanceof WindowedLimiter || l instanceof GaugeLimiter || l instanceof LegacyLimiter ? l.localState() : [],
+        memory_gauges: l instanceof GaugeLimiter ? l.memoryInFlight() : [],
+        demo_keys: this.demo?.keyList() ?? [],
+      });
+    });
+  }
+
+  private async spendLogsPage(req: IncomingMessage, res: ServerResponse, url: URL, isV2: boolean): Promise<void> {
+    this.admin(req, isV2 ? "/spend/logs/v2" : "/spend/logs/ui");
+    const q = new Query(url.searchParams);
+    // FastAPI validates typed query parameters before the handler runs (422).
+    const page = q.int("page", 1, 1);
+    const pageSize = q.int("page_size", 50, 1, 1000);
+    const minSpend = q.float("min_spend");
+    const maxSpend = q.float("max_spend");
+    const startDate = q.str("start_date");
+    const endDate = q.str("end_date");
+    if (startDate === undefined || endDate === undefined) {
+      throw new ProxyError(400, "Start date and end date are required", "bad_request", "None");
+    }
+    const parse = (s: string) => parseYmdHms(s) ?? (isV2 ? parseYmd(s) : null);
+    const from = parse(startDate);
+    const to = parse(endDate);
+    if (from === null) throw strptimeError(startDate, "%Y-%m-%d %H:%M:%S");
+    if (to === null) throw strptimeError(endDate, "%Y-%m-%d %H:%M:%S");
+    const sortBy = q.str("sort_by") ?? "startTime";
+    if (!(SORT_FIELDS as readonly string[]).includes(sortBy)) {
+      throw new ProxyError(400, `Invalid sort_by: ${sortBy}. Must be one of: ${SORT_FIELDS.join(", ")}`, "bad_request", "sort_by");
+    }
+    const sortOrder = (q.str("sort_order") ?? "desc").toLowerCase();
+    if (sortOrder !== "asc" && sortOrder !== "desc") {
+      throw new ProxyError(400, `Invalid sort_order: ${sortOrder}. Must be 'asc' or 'desc'`, "bad_request", "sort_order");
+    }
+    const filter: Filter = {};
+    const set = (k: keyof Filter, param: string) => {
+      const v = q.str(param);
+      if (v !== undefined && v !== "") (filter as Record<string, unknown>)[k] = v;
+    };
+    set("api_key", "api_key");
+    set("user", "user_id");
+    set("request_id", "request_id");
+    set("team_id", "team_id");
+    set("status", "status_filter");
+    set("model", "model");
+    set("model_id", "model_id");
+    set("model_group", "model_group");
+    set("end_user", "end_user");
+    set("error_code", "error_code");
+    set("error_message", "error_message");
+    set("session_id", "session_id");
+    set("key_alias", "key_alias");
+    if (minSpend !== undefined) filter.min_spend = minSpend;
+    if (maxSpend !== undefined) filter.max_spend = maxSpend;
+    const r = this.store.page({ startMs: from, endMs: to, filter, sortBy: sortBy as SortField, order: sortOrder, page, pageSize });
+    sendJson(res, 200, {
+      data: r.data,
+      total: r.total,
+      page,
+      page_size: pageSize,
+      total_pages: Math.ceil(r.total / pageSize),
+      total_is_capped: r.capped,
+    });
+  }
+}
+
+/** handle_exception_on_proxy of a strptime ValueError: 500 "Internal Server Error, time data …". */
+function strptimeError(value: string, fmt: string): ProxyError {
+  return new ProxyError(500, `Internal Server Error, time data '${value}' does not match format '${fmt}'`, "internal_server_error", "None");
+}
+
+export { ValidationError };

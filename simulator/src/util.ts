@@ -1,0 +1,83 @@
+import crypto from "node:crypto";
+
+/** sha256 hex, LiteLLM's hash_token(). */
+export function hashToken(raw: string): string {
+  return crypto.createHash("sha256").update(raw).digest("hex");
+}
+
+/** "sk-" + secrets.token_urlsafe(16): 22 url-safe base64 characters. */
+export function newRawKey(): string {
+  return "sk-" + crypto.randomBytes(16).toString("base64url");
+}
+
+/** LiteLLM's abbreviate_api_key: "sk-...abcd". */
+export function abbreviateKey(raw: string): string {
+  return `sk-...${raw.slice(-4)}`;
+}
+
+/** uuid.uuid4().hex: 32 hex characters. */
+export function uuidHex(): string {
+  return crypto.randomUUID().replace(/-/g, "");
+}
+
+/** Spend-log timestamp, §9.1: `YYYY-MM-DDTHH:MM:SS.mmm+00:00`. */
+export function isoOffset(ms: number): string {
+  const s = new Date(ms).toISOString();
+  return s.slice(0, 23) + "+00:00";
+}
+
+/** Python `datetime.isoformat()` of an aware UTC datetime (microseconds): `…T…:….mmm000+00:00`. */
+export function pyIso(ms: number | null): string | null {
+  if (ms === null) return null;
+  const s = new Date(ms).toISOString();
+  return s.slice(0, 23) + "000+00:00";
+}
+
+/** Pydantic v2 JSON of an aware UTC datetime: `…T…:….mmm000Z`. */
+export function pydanticIso(ms: number | null): string | null {
+  if (ms === null) return null;
+  const s = new Date(ms).toISOString();
+  return s.slice(0, 23) + "000Z";
+}
+
+/** `%Y-%m-%d %H:%M:%S` of a UTC instant. */
+export function ymdHms(ms: number): string {
+  const s = new Date(ms).toISOString();
+  return s.slice(0, 10) + " " + s.slice(11, 19);
+}
+
+/** Parses `%Y-%m-%d %H:%M:%S` (strict, like strptime) as UTC; null if it does not match. */
+export function parseYmdHms(s: string): number | null {
+  const m = /^(\d{4})-(\d{1,2})-(\d{1,2}) (\d{1,2}):(\d{1,2}):(\d{1,2})$/.exec(s);
+  if (!m) return null;
+  return utcParts(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6]);
+}
+
+/** Parses `%Y-%m-%d` as UTC midnight; null if it does not match. */
+export function parseYmd(s: string): number | null {
+  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s);
+  if (!m) return null;
+  return utcParts(+m[1], +m[2], +m[3], 0, 0, 0);
+}
+
+function utcParts(y: number, mo: number, d: number, h: number, mi: number, s: number): number | null {
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
+  const back = new Date(ms);
+  if (back.getUTCDate() !== d || back.getUTCMonth() !== mo - 1) return null; // e.g. Feb 30
+  return ms;
+}
+
+/** Python str(float) for a non-negative float, roughly (repr): up to 17 significant digits, at least one decimal. */
+export function pyFloat(n: number): string {
+  if (Number.isInteger(n)) return n.toFixed(1);
+  return String(n);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export function randInt(lo: number, hi: number): number {
+  return lo + Math.floor(Math.random() * (hi - lo + 1));
+}
