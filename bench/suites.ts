@@ -1,4 +1,7 @@
+import { concurrencyBench } from "./concurrency";
 import type { BenchSuite } from "./types";
 
 /** Every bench suite, by name (`npm run bench -- --only=a,b` picks some). */
-export const suites: Record<string, BenchSuite> = {};
+export const suites: Record<string, BenchSuite> = {
+  concurrency: concurrencyBench,
+};
