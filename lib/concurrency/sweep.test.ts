@@ -190,6 +190,16 @@ describe("sweepSeconds against the naive recount", () => {
       const s = sweepSeconds(input);
       const got = { max: [...s.maxInFlight], admitted: [...s.admitted], rejected: [...s.rejected] };
       expect(got, JSON.stringify(input)).toEqual(reference(input));
+
+      // Any sub-range gives its seconds the same values: the ingest re-sweeps only a window.
+      const lo = int(0, seconds + 1);
+      const hi = int(lo, seconds + 1);
+      const part = sweepSeconds({ ...input, fromSec: fromSec + lo, toSec: fromSec + hi });
+      expect([...part.maxInFlight, ...part.admitted, ...part.rejected]).toEqual([
+        ...s.maxInFlight.subarray(lo, hi),
+        ...s.admitted.subarray(lo, hi),
+        ...s.rejected.subarray(lo, hi),
+      ]);
     }
   });
 
