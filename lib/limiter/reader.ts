@@ -55,15 +55,13 @@ export class LimiterReadError extends Error {
   }
 }
 
-/** Sends a pipeline and returns its replies, turning a connection error or any per-command error into a LimiterReadError. */
+/**
+ * Sends a pipeline and returns its replies. A standalone pipeline reports every failure, a dead
+ * connection included, per command rather than by rejecting, so each is checked and wrapped.
+ */
 async function run(pipeline: ChainableCommander, labels: string[]): Promise<unknown[]> {
-  let replies: [Error | null, unknown][] | null;
-  try {
-    replies = await pipeline.exec();
-  } catch (e) {
-    throw new LimiterReadError((e as Error).message, { cause: e });
-  }
-  if (!replies) throw new LimiterReadError("the pipeline was discarded");
+  const replies = await pipeline.exec();
+  if (!replies) throw new LimiterReadError("the pipeline was discarded"); // only a MULTI under WATCH can do this
   return replies.map(([err, value], i) => {
     if (err) throw new LimiterReadError(`${labels[i]}: ${err.message}`, { cause: err });
     return value;
@@ -203,6 +201,8 @@ export async function readLimiterState(
   const nowS = Number(secs);
   const redisTimeMs = nowS * 1000 + Math.floor(Number(micros) / 1000);
 
+  if (keyHashes.length === 0) return { samples: [], redisTimeMs };
+
   const second = redis.pipeline();
   const labels: string[] = [];
   const plans = keyHashes.map((hash, i) => {
@@ -220,7 +220,7 @@ export async function readLimiterState(
     labels.push(`GET ${requests}`, `GET ${tokens}`);
     return { hash, decode, from, to: labels.length };
   });
-  const replies = plans.length > 0 ? await run(second, labels) : [];
+  const replies = await run(second, labels);
 
   const samples = plans.map(({ hash, decode, from, to }): LimiterSample => {
     const own = replies.slice(from, to - 2);
