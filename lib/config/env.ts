@@ -17,6 +17,8 @@ const port = (name: string, fallback: number) =>
     .max(65535, `${name} must be between 1 and 65535`)
     .default(fallback);
 
+type Env = Record<string, string | undefined>;
+
 const emptyAsUnset = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
 const httpUrl = (name: string) =>
@@ -65,14 +67,45 @@ const sharedShape = {
 
 const launcherSchema = z.object({ ...sharedShape, SIMULATOR_PORT: port("SIMULATOR_PORT", 4000) });
 
+const count = (name: string, fallback: number, min: number, max: number) =>
+  z.preprocess(
+    emptyAsUnset,
+    z.coerce
+      .number({ error: `${name} must be a number` })
+      .int(`${name} must be a whole number`)
+      .min(min, `${name} must be at least ${min}`)
+      .max(max, `${name} must be at most ${max}`)
+      .default(fallback),
+  );
+
+const flag = (fallback: boolean) =>
+  z.preprocess(emptyAsUnset, z.enum(["true", "false", "1", "0"]).default(fallback ? "true" : "false")).transform((v) => v === "true" || v === "1");
+
+/** The background runner: ingest, sampling, retention (issue 5). */
+const runnerShape = {
+  RUNNER_ENABLED: flag(true),
+  CATALOG_SYNC_INTERVAL_S: count("CATALOG_SYNC_INTERVAL_S", 30, 5, 3600),
+  INGEST_POLL_INTERVAL_S: count("INGEST_POLL_INTERVAL_S", 5, 1, 300),
+  INGEST_MAX_REQUEST_S: count("INGEST_MAX_REQUEST_S", 900, 10, 86_400),
+  INGEST_FLUSH_LAG_S: count("INGEST_FLUSH_LAG_S", 30, 0, 3600),
+  INGEST_CLOCK_SKEW_S: count("INGEST_CLOCK_SKEW_S", 5, 0, 600),
+  INGEST_BACKFILL_HOURS: count("INGEST_BACKFILL_HOURS", 24, 0, 24 * 90),
+  SAMPLE_INTERVAL_MS: count("SAMPLE_INTERVAL_MS", 1000, 200, 60_000),
+  SAMPLE_RETENTION_HOURS: count("SAMPLE_RETENTION_HOURS", 6, 1, 24 * 30),
+  SERIES_RETENTION_DAYS: count("SERIES_RETENTION_DAYS", 7, 1, 365),
+  ROLLUP_RETENTION_DAYS: count("ROLLUP_RETENTION_DAYS", 90, 1, 3650),
+  REQUEST_RETENTION_DAYS: count("REQUEST_RETENTION_DAYS", 7, 1, 365),
+  LITELLM_RATE_LIMIT_WINDOW_SIZE: count("LITELLM_RATE_LIMIT_WINDOW_SIZE", 60, 1, 3600),
+};
+
 const serverSchema = z
-  .object(sharedShape)
+  .object({ ...sharedShape, ...runnerShape })
   .refine((c) => !c.LITELLM_URL || c.LITELLM_MASTER_KEY, {
     message: "LITELLM_MASTER_KEY is required when LITELLM_URL is set (Inflight reads keys and spend logs as admin)",
     path: ["LITELLM_MASTER_KEY"],
   });
 
-function parse<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
+function parse<S extends z.ZodType>(schema: S, env: Env): z.output<S> {
   const result = schema.safeParse(env);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`));
@@ -90,12 +123,12 @@ export type LauncherConfig = ReturnType<typeof loadLauncherConfig>;
 export type ServerConfig = ReturnType<typeof loadServerConfig>;
 
 /** Settings read by `npm start` before it launches Redis, the simulator and the app. */
-export function loadLauncherConfig(env: NodeJS.ProcessEnv = process.env) {
+export function loadLauncherConfig(env: Env = process.env) {
   return withDatabase(parse(launcherSchema, env));
 }
 
 /** Settings the app server runs with. The master key never leaves the server. */
-export function loadServerConfig(env: NodeJS.ProcessEnv = process.env) {
+export function loadServerConfig(env: Env = process.env) {
   return withDatabase(parse(serverSchema, env));
 }
 

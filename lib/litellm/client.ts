@@ -1,5 +1,13 @@
 import type { z } from "zod";
-import { ErrorBodySchema, KeyListPageSchema, type KeyListPage, type VirtualKey } from "./schemas";
+import {
+  ErrorBodySchema,
+  KeyListPageSchema,
+  SpendLogPageSchema,
+  SpendLogRowsSchema,
+  type KeyListPage,
+  type SpendLogPage,
+  type VirtualKey,
+} from "./schemas";
 import { LiteLLMError, kindForStatus } from "./errors";
 
 export interface LiteLLMClientOptions {
@@ -42,6 +50,27 @@ export class LiteLLMClient {
       const lastPage = res.total_pages ?? (res.keys.length < KEY_LIST_MAX_PAGE ? page : page + 1);
       if (page >= lastPage || res.keys.length === 0) return keys;
     }
+  }
+
+  /**
+   * One page of `/spend/logs/ui` (or `/spend/logs/v2`, the same handler): rows whose startTime lies
+   * in [startDate, endDate], both "%Y-%m-%d %H:%M:%S" UTC.
+   */
+  async spendLogsPage(
+    route: "/spend/logs/ui" | "/spend/logs/v2",
+    q: { startDate: string; endDate: string; page: number; pageSize: number; sortBy?: string; sortOrder?: "asc" | "desc" },
+  ): Promise<SpendLogPage> {
+    return this.request(
+      "GET",
+      route,
+      { start_date: q.startDate, end_date: q.endDate, page: q.page, page_size: q.pageSize, sort_by: q.sortBy, sort_order: q.sortOrder },
+      SpendLogPageSchema,
+    );
+  }
+
+  /** The oldest list form, `/spend/logs?summarize=false` with whole-day dates ("%Y-%m-%d"): no paging. */
+  async spendLogsByDay(startDay: string, endDay: string): Promise<unknown[]> {
+    return this.request("GET", "/spend/logs", { start_date: startDay, end_date: endDay, summarize: false }, SpendLogRowsSchema);
   }
 
   protected async request<S extends z.ZodType | null>(

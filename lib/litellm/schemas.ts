@@ -45,3 +45,17 @@ export const ErrorBodySchema = z.union([
   }),
   z.object({ detail: z.unknown() }),
 ]);
+
+/** The envelope of `/spend/logs/ui` and `/spend/logs/v2` (reference §9.2). Rows are checked one by one by the ingest. */
+export const SpendLogPageSchema = z.object({
+  data: z.array(z.unknown()),
+  total: z.number().nullish(),
+  page: z.number().nullish(),
+  page_size: z.number().nullish(),
+  total_pages: z.number().nullish(),
+  total_is_capped: z.boolean().nullish(),
+});
+export type SpendLogPage = z.output<typeof SpendLogPageSchema>;
+
+/** `/spend/logs` with `summarize=false` answers a bare array of rows. */
+export const SpendLogRowsSchema = z.array(z.unknown());

@@ -1,0 +1,51 @@
+import { expect, test } from "@playwright/test";
+
+test.describe("app shell and Keys page", () => {
+  test("home leads to the Keys page with the proxy's keys and their limits", async ({ page }) => {
+    await page.goto("/");
+    await expect(page).toHaveURL(/\/keys$/);
+    await expect(page.getByRole("heading", { name: "Keys" })).toBeVisible();
+
+    // Only areas that exist are in the navigation.
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await expect(nav.getByRole("link")).toHaveText(["Keys"]);
+
+    const rows = page.getByTestId("key-row");
+    await expect(rows.first()).toBeVisible();
+    expect(await rows.count()).toBeGreaterThanOrEqual(2);
+    // The demo keys carry limits; at least one shows a numeric max_parallel_requests.
+    const table = page.getByTestId("keys-table");
+    await expect(table.getByRole("columnheader", { name: "Max parallel" })).toBeVisible();
+    await expect(table.locator("td.tabular-nums").filter({ hasText: /^\d[\d,]*$/ }).first()).toBeVisible();
+    // Hashes are shortened, never the raw sk- key.
+    await expect(table).not.toContainText("sk-");
+  });
+
+  test("health indicator shows LiteLLM and Redis reachable", async ({ page }) => {
+    await page.goto("/keys");
+    await expect(page.getByTestId("health-litellm")).toHaveAttribute("data-ok", "true");
+    await expect(page.getByTestId("health-redis")).toHaveAttribute("data-ok", "true");
+    await expect(page.getByTestId("health-litellm")).toContainText(/ms/);
+  });
+
+  test("theme toggle switches to dark and is remembered", async ({ page }) => {
+    await page.goto("/keys");
+    await expect(page.getByTestId("key-row").first()).toBeVisible();
+    const html = page.locator("html");
+    const wasDark = await html.evaluate((el) => el.classList.contains("dark"));
+    await page.getByRole("button", { name: /Switch to (dark|light) theme/ }).click();
+    await expect(html).toHaveClass(wasDark ? /^(?!.*dark)/ : /dark/);
+    await page.reload();
+    expect(await html.evaluate((el) => el.classList.contains("dark"))).toBe(!wasDark);
+  });
+
+  test("screenshots of the Keys page in light and dark", async ({ page }) => {
+    for (const theme of ["light", "dark"] as const) {
+      await page.addInitScript((t) => localStorage.setItem("inflight-theme", t), theme);
+      await page.goto("/keys");
+      await expect(page.getByTestId("key-row").first()).toBeVisible();
+      await expect(page.getByTestId("health-redis")).toHaveAttribute("data-ok", "true");
+      await page.screenshot({ path: `test-results/screens/keys-${theme}.png`, fullPage: true });
+    }
+  });
+});

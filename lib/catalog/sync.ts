@@ -1,0 +1,17 @@
+import type { LiteLLMClient } from "../litellm/client";
+import { diffCatalog } from "./diff";
+import type { SqliteCatalogStore } from "./sqlite-store";
+
+export interface SyncReport {
+  keys: number;
+  limitChanges: number;
+  removed: number;
+}
+
+/** Reads every key from the proxy and records what changed, limits with the time they were seen. */
+export async function syncCatalog(client: LiteLLMClient, store: SqliteCatalogStore, now = Date.now): Promise<SyncReport> {
+  const listed = await client.listAllKeys();
+  const diff = diffCatalog(store.storedKeys(), listed);
+  store.apply(diff, now());
+  return { keys: listed.length, limitChanges: diff.limitChanges.length, removed: diff.removed.length };
+}

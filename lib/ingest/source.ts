@@ -1,0 +1,127 @@
+import type { LiteLLMClient } from "../litellm/client";
+import { LiteLLMError } from "../litellm/errors";
+import { formatProxyDate, parseTimestampMs } from "./timestamps";
+
+/** Which list endpoint the proxy answers; older proxies lack the newer ones (reference §4.2, §9.2). */
+export type SpendLogRoute = "/spend/logs/ui" | "/spend/logs/v2" | "/spend/logs";
+
+/**
+ * Rows whose startTime lies in [fromMs, toMs]. `endDesc` asks for newest-ended first so a caller can
+ * stop reading once rows end before what it already has; `startAsc` reads a settled window whole.
+ */
+export interface SpendLogWindow {
+  fromMs: number;
+  toMs: number;
+  order: "endDesc" | "startAsc";
+}
+
+export interface SpendLogPageOut {
+  rows: unknown[];
+  /** Whether this page came back newest-ended first (null when the order was not checked). */
+  endDesc: boolean | null;
+}
+
+export interface SpendLogSource {
+  pages(w: SpendLogWindow): AsyncGenerator<SpendLogPageOut>;
+  /** What the source learned about the proxy, for status. */
+  describe(): { route: SpendLogRoute; pageSize: number; endTimeSort: boolean | null };
+}
+
+const FULL_PAGE = 1000;
+const OLD_PAGE = 100; // the cap before PR #33994 (reference §9.2): larger pages get a 422
+
+function isSortedByEndDesc(rows: unknown[]): boolean {
+  let prev = Infinity;
+  for (const r of rows) {
+    const end = parseTimestampMs((r as { endTime?: unknown } | null)?.endTime);
+    if (Number.isNaN(end)) continue;
+    if (end > prev) return false;
+    prev = end;
+  }
+  return true;
+}
+
+/**
+ * Spend-log pages from a LiteLLM proxy, adapting to what its version answers: `/spend/logs/ui`,
+ * then `/spend/logs/v2`, then the unpaged `/spend/logs`; pages of 1000, or 100 on older proxies.
+ * The next page is requested while the caller handles the current one.
+ */
+export class ProxySpendLogSource implements SpendLogSource {
+  private route: SpendLogRoute = "/spend/logs/ui";
+  private pageSize = FULL_PAGE;
+  private endTimeSort: boolean | null = null;
+
+  constructor(private readonly client: LiteLLMClient) {}
+
+  describe() {
+    return { route: this.route, pageSize: this.pageSize, endTimeSort: this.endTimeSort };
+  }
+
+  async *pages(w: SpendLogWindow): AsyncGenerator<SpendLogPageOut> {
+    if (this.route === "/spend/logs") {
+      yield* this.dayPages(w);
+      return;
+    }
+    let first: Awaited<ReturnType<typeof this.fetchPage>>;
+    try {
+      first = await this.fetchPage(w, 1);
+    } catch (e) {
+      if (!(e instanceof LiteLLMError)) throw e;
+      if (e.kind === "not_found") {
+        // An older proxy: step down one route and try again.
+        this.route = this.route === "/spend/logs/ui" ? "/spend/logs/v2" : "/spend/logs";
+        yield* this.pages(w);
+        return;
+      }
+      if (e.kind === "bad_request" && e.status === 422 && this.pageSize > OLD_PAGE) {
+        this.pageSize = OLD_PAGE;
+        yield* this.pages(w);
+        return;
+      }
+      throw e;
+    }
+    let page = 1;
+    let current = first;
+    for (;;) {
+      const full = current.data.length >= this.pageSize;
+      const next = full ? this.fetchPage(w, page + 1) : null;
+      // A rejected prefetch the caller never awaits (it stopped early) must not become unhandled.
+      next?.catch(() => undefined);
+      yield { rows: current.data, endDesc: w.order === "endDesc" ? this.noteOrder(current.data) : null };
+      if (!next) return;
+      current = await next;
+      page++;
+      if (current.data.length === 0) return;
+    }
+  }
+
+  private noteOrder(rows: unknown[]): boolean {
+    const sorted = isSortedByEndDesc(rows);
+    if (rows.length > 1) this.endTimeSort = (this.endTimeSort ?? true) && sorted;
+    return sorted && this.endTimeSort !== false;
+  }
+
+  private fetchPage(w: SpendLogWindow, page: number) {
+    return this.client.spendLogsPage(this.route as "/spend/logs/ui" | "/spend/logs/v2", {
+      startDate: formatProxyDate(w.fromMs),
+      endDate: formatProxyDate(w.toMs),
+      page,
+      pageSize: this.pageSize,
+      sortBy: w.order === "endDesc" ? "endTime" : "startTime",
+      sortOrder: w.order === "endDesc" ? "desc" : "asc",
+    });
+  }
+
+  /** `/spend/logs` takes whole days and returns them unpaged: filter to the window here. */
+  private async *dayPages(w: SpendLogWindow): AsyncGenerator<SpendLogPageOut> {
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const endDay = day(w.toMs + 86_400_000); // the end date is exclusive on this route
+    const rows = await this.client.spendLogsByDay(day(w.fromMs), endDay);
+    const inWindow = rows.filter((r) => {
+      const start = parseTimestampMs((r as { startTime?: unknown } | null)?.startTime);
+      return Number.isNaN(start) || (start >= Math.floor(w.fromMs / 1000) * 1000 && start <= w.toMs);
+    });
+    this.endTimeSort = false;
+    yield { rows: inWindow, endDesc: false };
+  }
+}
