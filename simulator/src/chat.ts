@@ -184,14 +184,16 @@ function serve(sim: Simulator, req: IncomingMessage, res: ServerResponse, c: Ctx
     let ended = false;
     let completionStartMs: number | null = null;
 
-    const end = (outcome: Outcome, rowFor: () => LiveRow, completionTokens: number, totalTokens: number) => {
-      if (ended) return;
+    /** The request ends: ground truth, spend-log row, then the limiter's release; resolves when the client may be answered. */
+    const end = (outcome: Outcome, rowFor: () => LiveRow, completionTokens: number, totalTokens: number): Promise<void> => {
+      if (ended) return Promise.resolve();
       ended = true;
       for (const t of timers) clearTimeout(t);
       sim.upstream.dec(p.hash);
-      c.admitted.release(outcome, completionTokens, totalTokens);
       sim.writer.push(rowFor());
-      resolve();
+      const released = c.admitted.release(outcome, completionTokens, totalTokens);
+      released.then(resolve, resolve);
+      return released;
     };
 
     res.on("close", () => {
@@ -214,15 +216,17 @@ function serve(sim: Simulator, req: IncomingMessage, res: ServerResponse, c: Ctx
           const now = Date.now();
           const err = new ProxyError(plan.status, plan.message, null, null);
           const text = err.body();
-          res.writeHead(plan.status, headers({ "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) }));
-          res.end(text);
           const limiterOutcome: Outcome = plan.timeout && sim.cfg.stuckOnTimeout ? "stuck" : "failure";
-          end(
+          void end(
             limiterOutcome,
             () => failureRow(sim, p, info, callId, startMs, now, plan.status, plan.errorClass, plan.message, info.provider, true),
             0,
             0,
-          );
+          ).then(() => {
+            if (res.destroyed) return;
+            res.writeHead(plan.status, headers({ "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) }));
+            res.end(text);
+          });
         }, plan.delayMs),
       );
       return;
@@ -261,8 +265,12 @@ function serve(sim: Simulator, req: IncomingMessage, res: ServerResponse, c: Ctx
             ],
             usage,
           });
-          res.writeHead(200, headers({ ...costHeaders(), "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) }));
-          res.end(body, () => end("success", successRow, plan.completion, usage.total_tokens));
+          const h = headers({ ...costHeaders(), "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) });
+          void end("success", successRow, plan.completion, usage.total_tokens).then(() => {
+            if (res.destroyed) return;
+            res.writeHead(200, h);
+            res.end(body);
+          });
         }, plan.delayMs),
       );
       return;
@@ -302,7 +310,9 @@ function serve(sim: Simulator, req: IncomingMessage, res: ServerResponse, c: Ctx
       let tail = chunk({}, "stop");
       if (c.includeUsage) tail += `data: ${JSON.stringify({ id: responseId, created, model: info.name, object: "chat.completion.chunk", system_fingerprint: null, choices: [], usage })}\n\n`;
       tail += "data: [DONE]\n\n";
-      res.end(tail, () => end("success", successRow, plan.completion, usage.total_tokens));
+      void end("success", successRow, plan.completion, usage.total_tokens).then(() => {
+        if (!res.destroyed) res.end(tail);
+      });
     };
     timers.push(setTimeout(sendNext, ttft));
   });

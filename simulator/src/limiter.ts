@@ -29,7 +29,12 @@ export interface Admitted {
   ok: true;
   /** Rate-limit response headers (computed when the response is written). */
   headers(): Record<string, string>;
-  release(outcome: Outcome, completionTokens: number, totalTokens: number): void;
+  /**
+   * Runs the limiter's release path. Resolves when the caller may answer the client: era C releases its slot in
+   * the awaited post-call path (PR 40843) so this waits for Redis; eras A/B decrement from async logging callbacks
+   * that run after the response, so this resolves at once.
+   */
+  release(outcome: Outcome, completionTokens: number, totalTokens: number): Promise<void>;
 }
 
 export interface Rejected {
@@ -310,7 +315,7 @@ export class WindowedLimiter extends V3Base {
     return {
       ok: true,
       headers: () => headers,
-      release: (outcome, completionTokens) => {
+      release: async (outcome, completionTokens) => {
         if (released) return;
         released = true;
         const mpr = counterKey(k.hash, "max_parallel_requests");
@@ -390,20 +395,22 @@ export class GaugeLimiter extends V3Base {
     return {
       ok: true,
       headers: () => headers,
-      release: (outcome, completionTokens) => {
+      release: async (outcome, completionTokens) => {
         if (released) return;
         released = true;
+        if (outcome === "success") this.increment(w, [[counterKey(k.hash, "tokens"), completionTokens]], false);
         if (slot !== null && outcome !== "stuck") {
           if (useMemory) {
             this.registries[w].get(gk)?.delete(slot);
           } else {
-            this.redis!.parallelRelease(gk, slot).then(
-              (r) => local.set(gk, Number(r[0]), PARALLEL_REQUEST_SLOT_TTL_SECONDS),
-              (e) => this.redis!.warn(e),
-            );
+            try {
+              const r = await this.redis!.parallelRelease(gk, slot);
+              local.set(gk, Number(r[0]), PARALLEL_REQUEST_SLOT_TTL_SECONDS);
+            } catch (e) {
+              this.redis!.warn(e);
+            }
           }
         }
-        if (outcome === "success") this.increment(w, [[counterKey(k.hash, "tokens"), completionTokens]], false);
       },
     };
   }
@@ -490,7 +497,7 @@ export class LegacyLimiter implements Limiter {
         }
         return h;
       },
-      release: (outcome, _completion, totalTokens) => {
+      release: async (outcome, _completion, totalTokens) => {
         if (released) return;
         released = true;
         if (outcome !== "success" && outcome !== "failure") return;

@@ -41,7 +41,7 @@ describe("gauge limiter (era C, PR #32441) over a real Redis", () => {
     const running = Promise.all([1, 2, 3].map(() => chat(sim, key, { mock_response: "x", mock_delay: 1.5 })));
     await waitFor("3 slots", async () => ((await rc.zcard(gk)) === 3 ? true : undefined));
     expect(await rc.type(gk)).toBe("zset");
-    const members = await rc.zrange(gk, 0, -1, "WITHSCORES");
+    const members = (await rc.zrange(gk, 0, "-1", "WITHSCORES")) as string[];
     const [redisNow] = await rc.time();
     for (let i = 0; i < members.length; i += 2) {
       expect(members[i]).toMatch(/^[0-9a-f]{32}$/);

@@ -1,0 +1,103 @@
+import { spawn, spawnSync } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { freePort } from "../../tests/support/ports";
+import { startSimulator } from "../../tests/support/simulator";
+import { request } from "./helpers";
+import { parseArgs, UsageError } from "../src/config";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
+const env = (e: Record<string, string>) => e as unknown as NodeJS.ProcessEnv;
+
+function run(args: string[]) {
+  return spawnSync(TSX, ["simulator/src/main.ts", ...args], { cwd: ROOT, encoding: "utf8", timeout: 20_000 });
+}
+
+const portOpen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const s = net.connect(port, "127.0.0.1");
+    s.once("connect", () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once("error", () => resolve(false));
+  });
+
+describe("command line", () => {
+  it("parses every flag, in both --flag value and --flag=value forms", () => {
+    const cfg = parseArgs(
+      [
+        "--port=4100", "--master-key", "sk-x", "--redis-url", "redis://127.0.0.1:6390", "--limiter", "gauge", "--workers", "3",
+        "--window=5", "--flush-interval", "0.5", "--latency", "10-20", "--stuck-on-timeout", "--upstream-error-rate", "0.25",
+        "--demo", "--seed-spend-logs", "1000",
+      ],
+      env({}),
+    );
+    expect(cfg).toEqual({
+      port: 4100, masterKey: "sk-x", redisUrl: "redis://127.0.0.1:6390", limiter: "gauge", workers: 3, window: 5, flushInterval: 0.5,
+      latencyMinMs: 10, latencyMaxMs: 20, stuckOnTimeout: true, upstreamErrorRate: 0.25, demo: true, seedSpendLogs: 1000,
+    });
+    expect(parseArgs([], env({}))).toMatchObject({ port: 4000, masterKey: "sk-master", redisUrl: null, limiter: "windowed", workers: 1, window: 60, flushInterval: 10, latencyMinMs: 500, latencyMaxMs: 3000 });
+    expect(parseArgs([], env({ LITELLM_MASTER_KEY: "sk-from-env" }))).toMatchObject({ masterKey: "sk-from-env" });
+    expect(parseArgs(["--master-key", "sk-flag"], env({ LITELLM_MASTER_KEY: "sk-from-env" }))).toMatchObject({ masterKey: "sk-flag" });
+    for (const bad of [["--nope"], ["--limiter", "fast"], ["--workers", "0"], ["--latency", "3000-500"], ["--upstream-error-rate", "2"], ["--window"], ["--port", "x"]]) {
+      expect(() => parseArgs(bad, env({})), bad.join(" ")).toThrow(UsageError);
+    }
+  });
+
+  it("exits 2 with one readable line on a bad flag", () => {
+    for (const [args, msg] of [
+      [["--bogus"], "unknown flag --bogus"],
+      [["--limiter", "sometimes"], "--limiter must be gauge, windowed or legacy"],
+      [["--latency", "fast"], "--latency must be MIN-MAX"],
+    ] as const) {
+      const r = run([...args]);
+      expect(r.status, r.stderr).toBe(2);
+      const lines = r.stderr.trim().split("\n");
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(msg);
+      expect(lines[0].startsWith("simulator: ")).toBe(true);
+    }
+  });
+
+  it("stops cleanly on SIGTERM and on SIGINT, freeing its port", async () => {
+    const sim = await startSimulator(["--demo"]);
+    expect((await request(sim, "GET", "/health/liveliness", { key: null })).status).toBe(200);
+    // the demo keys exist and the demo traffic reaches the server over HTTP
+    const state = await request(sim, "GET", "/sim/state", { key: null });
+    expect(state.json.demo_keys.map((k: { alias: string }) => k.alias)).toEqual(["demo-leaky", "demo-healthy", "demo-unlimited", "demo-throttled"]);
+    await sim.stop();
+    expect(sim.output()).toContain("simulator stopped (SIGTERM)");
+    expect(await portOpen(sim.port)).toBe(false);
+
+    const port = await freePort();
+    const child = spawn(TSX, ["simulator/src/main.ts", "--port", String(port)], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(out)), 20_000);
+      child.stdout.on("data", () => {
+        if (out.includes("simulator listening")) {
+          clearTimeout(t);
+          resolve();
+        }
+      });
+    });
+    const code = new Promise<number | null>((r) => child.once("exit", (c) => r(c)));
+    child.kill("SIGINT");
+    expect(await code).toBe(0);
+    expect(out).toContain("simulator stopped (SIGINT)");
+    expect(await portOpen(port)).toBe(false);
+  });
+
+  it("refuses a port in use with a readable error", async () => {
+    const sim = await startSimulator([]);
+    try {
+      await expect(startSimulator(["--port", String(sim.port)])).rejects.toThrow(/already in use/);
+    } finally {
+      await sim.stop();
+    }
+  });
+});
