@@ -1,7 +1,9 @@
 import { concurrencyBench } from "./concurrency";
+import { simulatorBench } from "./simulator";
 import type { BenchSuite } from "./types";
 
 /** Every bench suite, by name (`npm run bench -- --only=a,b` picks some). */
 export const suites: Record<string, BenchSuite> = {
   concurrency: concurrencyBench,
+  simulator: simulatorBench,
 };
