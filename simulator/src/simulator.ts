@@ -86,6 +86,7 @@ export class Simulator {
 
     this.server = http.createServer((req, res) => this.dispatch(req, res));
     this.server.keepAliveTimeout = 5000; // uvicorn's default keep-alive
+    this.server.requestTimeout = 0; // simulated requests may run for minutes (mock_timeout defaults to 6000 s)
     this.server.on("connection", (s) => {
       this.sockets.add(s);
       s.on("close", () => this.sockets.delete(s));
