@@ -52,14 +52,13 @@ function has(cmd) {
 
 const isRoot = () => typeof process.getuid === "function" && process.getuid() === 0;
 
-/** node_modules matching package-lock.json; `npm ci` when missing or out of date. */
+/** node_modules matching package-lock.json: `npm ci` when missing or older than the lock file. */
 export function ensureNodeModules() {
+  const installed = path.join(repoRoot, "node_modules", ".package-lock.json");
   const lock = path.join(repoRoot, "package-lock.json");
-  const lockHash = crypto.createHash("sha256").update(fs.readFileSync(lock)).digest("hex");
-  if (fs.existsSync(path.join(repoRoot, "node_modules", ".package-lock.json")) && readState().lockHash === lockHash) return;
+  if (fs.existsSync(installed) && fs.statSync(installed).mtimeMs >= fs.statSync(lock).mtimeMs) return;
   console.log("[setup] installing node modules (npm ci; compiles better-sqlite3, about 2 minutes the first time)…");
   run("npm", ["ci", "--no-audit", "--no-fund"], "npm ci");
-  writeState({ lockHash });
 }
 
 let aptUpdated = false;
