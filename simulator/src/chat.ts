@@ -326,25 +326,22 @@ function splitContent(text: string, n: number): string[] {
   return out;
 }
 
-function keyMetadata(p: Principal): Record<string, unknown> {
-  const r = p.row;
-  return {
-    user_api_key: p.hash,
-    user_api_key_alias: r?.key_alias ?? null,
-    user_api_key_team_id: r?.team_id ?? null,
-    user_api_key_org_id: r?.organization_id ?? null,
-    user_api_key_user_id: r?.user_id ?? (p.admin ? "default_user_id" : null),
-    user_api_key_team_alias: null,
-    user_api_key_end_user_id: null,
-    requester_ip_address: "",
-    applied_guardrails: [],
-    mcp_tool_call_metadata: null,
-    spend_logs_metadata: null,
-  };
+/** 429 messages repeat (same key, same second): keep one string instance per distinct text. */
+const interned = new Map<string, string>();
+function intern(s: string): string {
+  const hit = interned.get(s);
+  if (hit !== undefined) return hit;
+  if (interned.size > 2000) interned.clear();
+  interned.set(s, s);
+  return s;
+}
+
+function keyUserId(p: Principal): string | null {
+  return p.row?.user_id ?? (p.admin ? "default_user_id" : null);
 }
 
 function successLiveRow(
-  sim: Simulator,
+  _sim: Simulator,
   p: Principal,
   info: ModelInfo,
   responseId: string,
@@ -357,15 +354,11 @@ function successLiveRow(
   rateLimitHeaders: Record<string, string>,
   mock: boolean,
 ): LiveRow {
-  const additional: Record<string, number> = {};
-  for (const [k, v] of Object.entries(rateLimitHeaders)) additional[k] = Number(v);
   return {
     request_id: responseId,
     litellm_call_id: callId,
-    call_type: "acompletion",
     api_key: p.hash,
     spend,
-    total_tokens: usage.total_tokens,
     prompt_tokens: usage.prompt_tokens,
     completion_tokens: usage.completion_tokens,
     startMs,
@@ -377,26 +370,22 @@ function successLiveRow(
     custom_llm_provider: info.provider,
     api_base: info.apiBase,
     user: "",
-    metadata: {
-      ...keyMetadata(p),
-      status: "success",
-      usage_object: usage,
-      hidden_params: { additional_headers: additional, litellm_overhead_time_ms: null, response_cost: spend, mock_response: mock },
-    },
-    request_tags: [],
     team_id: p.row?.team_id ?? null,
     organization_id: p.row?.organization_id ?? null,
-    end_user: "",
-    session_id: callId,
     status: "success",
     keyAlias: p.row?.key_alias ?? null,
+    keyUserId: keyUserId(p),
     errorCode: null,
+    errorClass: null,
     errorMessage: null,
+    llmProvider: info.provider,
+    rateLimitHeaders,
+    mock,
   };
 }
 
 export function failureRow(
-  sim: Simulator,
+  _sim: Simulator,
   p: Principal,
   info: ModelInfo,
   callId: string,
@@ -411,10 +400,8 @@ export function failureRow(
   return {
     request_id: callId,
     litellm_call_id: callId,
-    call_type: "acompletion",
     api_key: p.hash,
     spend: 0,
-    total_tokens: 0,
     prompt_tokens: 0,
     completion_tokens: 0,
     startMs,
@@ -426,19 +413,16 @@ export function failureRow(
     custom_llm_provider: routed ? info.provider : "",
     api_base: routed ? info.apiBase : "",
     user: "",
-    metadata: {
-      ...keyMetadata(p),
-      status: "failure",
-      error_information: { error_code: String(status), error_class: errorClass, error_message: message, llm_provider: provider, traceback: "" },
-    },
-    request_tags: [],
     team_id: p.row?.team_id ?? null,
     organization_id: p.row?.organization_id ?? null,
-    end_user: "",
-    session_id: callId,
     status: "failure",
     keyAlias: p.row?.key_alias ?? null,
-    errorCode: String(status),
-    errorMessage: message,
+    keyUserId: keyUserId(p),
+    errorCode: intern(String(status)),
+    errorClass,
+    errorMessage: intern(message),
+    llmProvider: provider,
+    rateLimitHeaders: null,
+    mock: false,
   };
 }

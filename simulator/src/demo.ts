@@ -25,7 +25,7 @@ const PROFILES: Profile[] = [
     // Longer than the window, so in-flight requests survive each window roll (the #16011 overshoot).
     durationS: (w) => [Math.max(2, 0.3 * w), Math.max(4, 1.6 * w)],
     thinkS: [0, 0.5],
-    backoffS: [2, 5],
+    backoffS: [3, 10],
     note: "12 bursty clients over a limit of 5, requests up to 1.6x the window",
   },
   {
@@ -52,7 +52,7 @@ const PROFILES: Profile[] = [
     clients: 6,
     durationS: () => [2, 6],
     thinkS: [0, 0.5],
-    backoffS: [1, 3],
+    backoffS: [2, 6],
     note: "6 clients over a limit of 2 and 40 rpm: mostly 429s",
   },
 ];

@@ -10,13 +10,15 @@ import { isoOffset } from "./util";
 
 export const SPEND_LOGS_PAGINATION_COUNT_CAP = 10_000;
 
+/**
+ * A live row, kept lean (one object, shared strings): `metadata` and the constant columns are built when the row
+ * is served, not stored.
+ */
 export interface LiveRow {
   request_id: string;
   litellm_call_id: string;
-  call_type: string;
   api_key: string;
   spend: number;
-  total_tokens: number;
   prompt_tokens: number;
   completion_tokens: number;
   startMs: number;
@@ -28,16 +30,55 @@ export interface LiveRow {
   custom_llm_provider: string;
   api_base: string;
   user: string;
-  metadata: Record<string, unknown>;
-  request_tags: string[];
   team_id: string | null;
   organization_id: string | null;
-  end_user: string;
-  session_id: string;
   status: "success" | "failure";
   keyAlias: string | null;
+  keyUserId: string | null;
   errorCode: string | null;
+  errorClass: string | null;
   errorMessage: string | null;
+  llmProvider: string;
+  /** The x-ratelimit-* headers of the admission (shared object), copied to hidden_params.additional_headers. */
+  rateLimitHeaders: Record<string, string> | null;
+  mock: boolean;
+}
+
+/** The row's `metadata` JSON (StandardLoggingPayload fields LiteLLM keeps there). */
+function liveMetadata(r: LiveRow): Record<string, unknown> {
+  const m: Record<string, unknown> = {
+    user_api_key: r.api_key,
+    user_api_key_alias: r.keyAlias,
+    user_api_key_team_id: r.team_id,
+    user_api_key_org_id: r.organization_id,
+    user_api_key_user_id: r.keyUserId,
+    user_api_key_team_alias: null,
+    user_api_key_end_user_id: null,
+    requester_ip_address: "",
+    applied_guardrails: [],
+    mcp_tool_call_metadata: null,
+    spend_logs_metadata: null,
+    status: r.status,
+  };
+  if (r.status === "failure") {
+    m.error_information = {
+      error_code: r.errorCode,
+      error_class: r.errorClass,
+      error_message: r.errorMessage,
+      llm_provider: r.llmProvider,
+      traceback: "",
+    };
+  } else {
+    m.usage_object = {
+      completion_tokens: r.completion_tokens,
+      prompt_tokens: r.prompt_tokens,
+      total_tokens: r.prompt_tokens + r.completion_tokens,
+    };
+    const additional: Record<string, number> = {};
+    if (r.rateLimitHeaders) for (const [k, v] of Object.entries(r.rateLimitHeaders)) additional[k] = Number(v);
+    m.hidden_params = { additional_headers: additional, litellm_overhead_time_ms: null, response_cost: r.spend, mock_response: r.mock };
+  }
+  return m;
 }
 
 export interface Filter {
@@ -170,10 +211,10 @@ function liveMatches(r: LiveRow, f: Filter): boolean {
   if (f.model !== undefined && r.model !== f.model) return false;
   if (f.model_id !== undefined && r.model_id !== f.model_id) return false;
   if (f.model_group !== undefined && r.model_group !== f.model_group) return false;
-  if (f.end_user !== undefined && r.end_user !== f.end_user) return false;
+  if (f.end_user !== undefined && f.end_user !== "") return false;
   if (f.error_code !== undefined && r.errorCode !== f.error_code) return false;
   if (f.error_message !== undefined && !(r.errorMessage ?? "").includes(f.error_message)) return false;
-  if (f.session_id !== undefined && !r.session_id.includes(f.session_id)) return false;
+  if (f.session_id !== undefined && !r.litellm_call_id.includes(f.session_id)) return false;
   if (f.key_alias !== undefined && !(r.keyAlias ?? "").includes(f.key_alias)) return false;
   return true;
 }
@@ -195,7 +236,7 @@ class LiveSource implements Source {
       case "spend":
         return r.spend;
       case "total_tokens":
-        return r.total_tokens;
+        return r.prompt_tokens + r.completion_tokens;
       case "startTime":
         return r.startMs;
       case "endTime":
@@ -209,7 +250,19 @@ class LiveSource implements Source {
     }
   }
   json(i: number, full: boolean): Record<string, unknown> {
-    return rowJson(this.rows[i], full);
+    const r = this.rows[i];
+    return rowJson(
+      {
+        ...r,
+        call_type: "acompletion",
+        total_tokens: r.prompt_tokens + r.completion_tokens,
+        metadata: liveMetadata(r),
+        request_tags: [],
+        end_user: "",
+        session_id: r.litellm_call_id,
+      },
+      full,
+    );
   }
   keyHash(i: number): string {
     return this.rows[i].api_key;

@@ -7,10 +7,8 @@ function liveRow(i: number, startMs: number, key: string, status: "success" | "f
   return {
     request_id: `live-${i}`,
     litellm_call_id: `call-${i}`,
-    call_type: "acompletion",
     api_key: key,
     spend,
-    total_tokens: 3,
     prompt_tokens: 1,
     completion_tokens: 2,
     startMs,
@@ -22,16 +20,17 @@ function liveRow(i: number, startMs: number, key: string, status: "success" | "f
     custom_llm_provider: "",
     api_base: "",
     user: "",
-    metadata: {},
-    request_tags: [],
     team_id: null,
     organization_id: null,
-    end_user: "",
-    session_id: `s-${i}`,
     status,
     keyAlias: null,
+    keyUserId: null,
     errorCode: status === "failure" ? "429" : null,
+    errorClass: status === "failure" ? "ProxyRateLimitError" : null,
     errorMessage: null,
+    llmProvider: "",
+    rateLimitHeaders: null,
+    mock: false,
   };
 }
 
