@@ -84,6 +84,7 @@ const flag = (fallback: boolean) =>
 /** The background runner: ingest, sampling, retention (issue 5). */
 const runnerShape = {
   RUNNER_ENABLED: flag(true),
+  RUNNER_LEASE_TTL_S: count("RUNNER_LEASE_TTL_S", 15, 2, 300),
   CATALOG_SYNC_INTERVAL_S: count("CATALOG_SYNC_INTERVAL_S", 30, 5, 3600),
   INGEST_POLL_INTERVAL_S: count("INGEST_POLL_INTERVAL_S", 5, 1, 300),
   INGEST_MAX_REQUEST_S: count("INGEST_MAX_REQUEST_S", 900, 10, 86_400),

@@ -27,10 +27,6 @@ export interface RunnerDeps {
   log?: { warn(msg: string): void; info(msg: string): void };
 }
 
-const LEASE_TTL_MS = 15_000;
-const LEASE_CHECK_MS = 5_000;
-/** Redis unreachable this long without a known holder: run anyway (ingest is idempotent). */
-const RUN_WITHOUT_LEASE_AFTER_MS = 2 * LEASE_TTL_MS;
 
 /**
  * The background work of Inflight: catalog sync, spend-log ingest and series, limiter sampling,
@@ -46,12 +42,14 @@ export class Runner {
   private unreachableSince: number | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly log: NonNullable<RunnerDeps["log"]>;
+  private readonly leaseTtlMs: number;
 
   constructor(private readonly deps: RunnerDeps) {
     const { config: c, sqlite, client, redis, holderId } = deps;
     this.log = deps.log ?? console;
     this.status = new JobStatusStore(sqlite);
-    this.lease = redis ? new RedisLease(redis, holderId, LEASE_TTL_MS) : null;
+    this.leaseTtlMs = c.RUNNER_LEASE_TTL_S * 1000;
+    this.lease = redis ? new RedisLease(redis, holderId, this.leaseTtlMs) : null;
 
     const catalog = new SqliteCatalogStore(sqlite);
     const source = new ProxySpendLogSource(client);
@@ -134,7 +132,9 @@ export class Runner {
       state = await this.lease.acquireOrRenew();
       if (state === "unreachable") {
         this.unreachableSince ??= now;
-        lead = this.leading || now - this.unreachableSince >= RUN_WITHOUT_LEASE_AFTER_MS;
+        // Nobody can take the lease while Redis is down: a holder keeps going; a non-holder runs
+        // after two TTLs (ingest is idempotent, so a brief overlap costs only repeated reads).
+        lead = this.leading || now - this.unreachableSince >= 2 * this.leaseTtlMs;
       } else {
         this.unreachableSince = null;
         lead = state === "held";
@@ -146,7 +146,7 @@ export class Runner {
     } catch (e) {
       this.log.warn(`[runner] cannot record the lease state: ${e instanceof Error ? e.message : e}`);
     }
-    this.timer = setTimeout(() => void this.checkLease(), LEASE_CHECK_MS);
+    this.timer = setTimeout(() => void this.checkLease(), this.leaseTtlMs / 3);
   }
 
   private async setLeading(lead: boolean) {
