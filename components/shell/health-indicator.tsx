@@ -1,7 +1,8 @@
 "use client";
 
+import { formatDuration } from "@/lib/format/duration";
 import { ago, utcStamp } from "@/lib/format/time";
-import { useHealth, type ServiceStateJson } from "./use-health";
+import { useHealth, type PipelineStatusJson, type ServiceStateJson } from "./use-health";
 import { useNow } from "./use-now";
 
 const LABELS: Record<string, string> = { litellm: "LiteLLM", redis: "Redis" };
@@ -25,6 +26,9 @@ export function HealthIndicator() {
           <ServicePill state={s} now={now} />
         </li>
       ))}
+      <li>
+        <PipelinePill p={health.data.pipeline} now={now} />
+      </li>
     </ul>
   );
 }
@@ -44,7 +48,31 @@ function ServicePill({ state, now }: { state: ServiceStateJson; now: number }) {
   return <Pill ok={state.ok} label={label} detail={detail} title={title} testId={`health-${state.service}`} />;
 }
 
-function Pill({ ok, label, detail, title, testId }: { ok: boolean; label: string; detail: string; title: string; testId?: string }) {
+function PipelinePill({ p, now }: { p: PipelineStatusJson; now: number }) {
+  const skipped = Object.values(p.skippedRows).reduce((a, b) => a + b, 0);
+  const detail = {
+    ok: `lag ${p.lagMs === null ? "?" : formatDuration(p.lagMs)}${p.rowsPerS ? ` · ${p.rowsPerS.toLocaleString("en-US")} rows/s` : ""}`,
+    "catching-up": `catching up · ${p.lagMs === null ? "?" : formatDuration(p.lagMs)} behind`,
+    failing: p.failingSince ? `failing since ${ago(p.failingSince, now)}` : "failing",
+    stale: p.lastPollAt ? `stopped · last poll ${ago(p.lastPollAt, now)}` : "stopped",
+    idle: "not started",
+  }[p.state];
+  const title = [
+    p.lastPollAt ? `Last spend-log poll: ${utcStamp(p.lastPollAt)}` : "No spend-log poll yet",
+    p.lagMs !== null ? `Stored data is complete up to ${formatDuration(p.lagMs)} ago` : null,
+    p.error ? `Error: ${p.error}` : null,
+    skipped ? `Skipped rows: ${Object.entries(p.skippedRows).map(([k, v]) => `${k} ${v}`).join(", ")}` : null,
+    p.limiter ? `Limiter: ${p.limiter.message}` : null,
+    p.limiterSampleError ? `Limiter sampling: ${p.limiterSampleError}` : null,
+    p.holder ? `Runner: ${p.holder}` : null,
+  ]
+    .filter(Boolean)
+    .join("\n");
+  const tone = p.state === "ok" ? "ok" : p.state === "catching-up" || p.state === "idle" ? "warn" : "bad";
+  return <Pill ok={tone !== "bad"} warn={tone === "warn"} label="Ingest" detail={detail} title={title} testId="health-ingest" />;
+}
+
+function Pill({ ok, warn = false, label, detail, title, testId }: { ok: boolean; warn?: boolean; label: string; detail: string; title: string; testId?: string }) {
   return (
     <span
       data-testid={testId}
@@ -56,7 +84,7 @@ function Pill({ ok, label, detail, title, testId }: { ok: boolean; label: string
           : "border-rose-300 bg-rose-50 text-rose-700 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-300"
       }`}
     >
-      <span className={`h-2 w-2 rounded-full ${ok ? "bg-emerald-500" : "bg-rose-500"}`} aria-hidden />
+      <span className={`h-2 w-2 rounded-full ${!ok ? "bg-rose-500" : warn ? "bg-amber-500" : "bg-emerald-500"}`} aria-hidden />
       <span className="font-medium">{label}</span>
       <span className="text-zinc-400 dark:text-zinc-500">{detail}</span>
       <span className="sr-only">{ok ? "reachable" : "unreachable"}</span>

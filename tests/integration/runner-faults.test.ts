@@ -31,11 +31,11 @@ async function newKey(sim: TestSimulator, limit: number) {
   return (await res.json()) as { key: string; token_id: string };
 }
 
-async function waitFor<T>(what: string, fn: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
+async function waitFor<T>(what: string, fn: () => T | undefined | null | false | "", timeoutMs = 30_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = fn();
-    if (v) return v;
+    if (v) return v as T;
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await sleep(250);
   }
@@ -71,13 +71,13 @@ describe("runner faults", () => {
     const traffic = runTraffic({ baseUrl: sim.url, key: key.key, clients: 6, durationMs: 14_000, delayS: (i) => (i % 5 === 0 ? 4 : 1.5) });
     await sleep(2_000);
     await gateway.set("error");
-    const failing503 = await waitFor("ingest failing on 503", () => job(status, "ingest")?.failingSince && job(status, "ingest"));
+    const failing503 = await waitFor("ingest failing on 503", () => (job(status, "ingest")?.failingSince ? job(status, "ingest") : undefined));
     expect(failing503.lastError).toMatch(/503/);
     await sleep(1_500);
     await gateway.set("down");
     const refused = await waitFor("ingest failing on refused connections", () => {
       const j = job(status, "ingest");
-      return j?.lastError?.includes("unreachable") && j;
+      return j?.lastError?.includes("unreachable") ? j : undefined;
     });
     // The outage keeps its start time across both kinds of failure.
     expect(refused.failingSince).toBe(failing503.failingSince);
@@ -122,7 +122,7 @@ describe("runner faults", () => {
     await sleep(1_000);
     await redis.stop();
     redisUp = false;
-    const sampler = await waitFor("the sampler to report Redis down", () => job(status, "limiter-sampler")?.failingSince && job(status, "limiter-sampler"));
+    const sampler = await waitFor("the sampler to report Redis down", () => (job(status, "limiter-sampler")?.failingSince ? job(status, "limiter-sampler") : undefined));
     expect(sampler.lastError).toMatch(/Redis/);
     const sent = await traffic;
     const keyId = await waitFor("the key", () => sqlite.prepare("SELECT id FROM key WHERE hash = ?").pluck().get(key.token_id) as number | undefined);
