@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { freePort } from "./ports";
 
@@ -19,6 +20,30 @@ function flagValue(args: string[], name: string): string | undefined {
     if (args[i].startsWith(`${name}=`)) return args[i].slice(name.length + 1);
   }
   return undefined;
+}
+
+/** PIDs below `pid` (Linux /proc), deepest first. */
+function descendants(pid: number): number[] {
+  let kids: number[] = [];
+  try {
+    kids = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").split(" ").filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+  return kids.flatMap((k) => [...descendants(k), k]);
+}
+
+/** SIGKILL for the tsx wrapper and the node process it runs (tsx relays SIGTERM, but nothing relays SIGKILL). */
+function killTree(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  for (const pid of descendants(child.pid)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  child.kill("SIGKILL");
 }
 
 /**
@@ -58,7 +83,7 @@ export async function startSimulator(args: string[] = [], env?: NodeJS.ProcessEn
     child.once("error", (e) => finish(new Error(`cannot start the simulator: ${e.message}\n${out}`)));
     child.once("exit", (code, signal) => finish(new Error(`simulator exited (code ${code}, signal ${signal}) before it was ready:\n${out}`)));
     const timer = setTimeout(() => {
-      child.kill("SIGKILL");
+      killTree(child);
       finish(new Error(`simulator was not ready within 20 s:\n${out}`));
     }, 20_000);
   });
@@ -71,7 +96,7 @@ export async function startSimulator(args: string[] = [], env?: NodeJS.ProcessEn
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill("SIGTERM");
-      const killer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      const killer = setTimeout(() => killTree(child), 5_000);
       await exited;
       clearTimeout(killer);
     },
