@@ -196,23 +196,35 @@ function serve(sim: Simulator, req: IncomingMessage, res: ServerResponse, c: Ctx
       return released;
     };
 
-    res.on("close", () => {
-      if (ended) return;
-      // The client went away before the response completed: the simulated upstream call is cancelled.
-      end(
+    // The client went away before the response completed: the simulated upstream call is cancelled.
+    const disconnected = () =>
+      void end(
         "disconnect",
         () => failureRow(sim, p, c.info, callId, startMs, Date.now(), 499, "ClientDisconnect", "Client disconnected before the response completed", c.info.provider, true),
         0,
         0,
       );
+    /** True (and the request ended) if the client is gone; timers call this before doing anything. */
+    const gone = (): boolean => {
+      if (ended) return true;
+      if (res.destroyed || req.destroyed && !req.complete) {
+        disconnected();
+        return true;
+      }
+      return false;
+    };
+    res.on("close", () => {
+      if (!ended) disconnected();
     });
+    // It may already have left while the request waited for the limiter ('close' fired before we listened).
+    if (gone()) return;
 
     const headers = (extra: Record<string, string>) => ({ ...sim.customHeaders(p, callId), ...c.admitted.headers(), ...extra });
 
     if (plan.kind === "error") {
       timers.push(
         setTimeout(() => {
-          if (ended || res.destroyed) return;
+          if (gone()) return;
           const now = Date.now();
           const err = new ProxyError(plan.status, plan.message, null, null);
           const text = err.body();
@@ -248,7 +260,7 @@ function serve(sim: Simulator, req: IncomingMessage, res: ServerResponse, c: Ctx
     if (!c.stream) {
       timers.push(
         setTimeout(() => {
-          if (ended || res.destroyed) return;
+          if (gone()) return;
           completionStartMs = Date.now();
           const body = JSON.stringify({
             id: responseId,
@@ -292,7 +304,7 @@ function serve(sim: Simulator, req: IncomingMessage, res: ServerResponse, c: Ctx
     const gap = plan.mock ? 0 : (plan.delayMs - ttft) / pieces.length;
     let sent = 0;
     const sendNext = () => {
-      if (ended || res.destroyed) return;
+      if (gone()) return;
       if (sent === 0) {
         completionStartMs = Date.now();
         res.writeHead(200, headers({ ...costHeaders(), "content-type": "text/event-stream", "cache-control": "no-cache" }));

@@ -75,6 +75,46 @@ describe("gauge limiter (era C, PR #32441) over a real Redis", () => {
     expect((await chat(sim, key, { mock_response: "x" })).status).toBe(200);
   });
 
+  it("keeps the ground truth and the gauge exact when clients abort at random moments", async () => {
+    const { key, hash } = await newKey(sim, { max_parallel_requests: 20, ...MOCK });
+    const outcomes = await Promise.all(
+      Array.from({ length: 400 }, async (_, i) => {
+        const ac = new AbortController();
+        setTimeout(() => ac.abort(), Math.random() * 40);
+        return chat(sim, key, { mock_response: "x".repeat(50), mock_delay: Math.random() * 0.04, stream: i % 2 === 0 }, ac.signal).then(
+          (r) => r.status,
+          () => "aborted",
+        );
+      }),
+    );
+    expect(outcomes.filter((o) => o === "aborted").length).toBeGreaterThan(50);
+    await waitFor("all ended", async () => ((await upstream(sim, hash)).current === 0 ? true : undefined), 5000);
+    await waitFor("all slots released", async () => ((await rc.zcard(`{api_key:${hash}}:max_parallel_requests`)) === 0 ? true : undefined), 5000);
+    expect((await upstream(sim, hash)).peak).toBeLessThanOrEqual(20);
+  });
+
+  it("ends requests whose client left while they waited for the limiter", async () => {
+    const { key, hash } = await newKey(sim, { max_parallel_requests: 50, ...MOCK });
+    // Block Redis for 600 ms: the acquire scripts queue up behind it while the clients give up.
+    const blocked = new Redis(redis.url);
+    const sleeping = blocked.eval(
+      "local t0 = redis.call('TIME') local s = t0[1] * 1000000 + t0[2] " +
+        "while true do local t = redis.call('TIME') if t[1] * 1000000 + t[2] - s > 600000 then break end end return 1",
+      0,
+    );
+    await sleep(30);
+    const acs = Array.from({ length: 10 }, () => new AbortController());
+    const pending = acs.map((ac) => chat(sim, key, { mock_response: "x", mock_delay: 0.2 }, ac.signal).catch(() => "aborted"));
+    await sleep(150);
+    acs.forEach((ac) => ac.abort());
+    expect(await Promise.all(pending)).toEqual(Array(10).fill("aborted"));
+    await sleeping;
+    blocked.disconnect();
+    await waitFor("admitted then ended", async () => ((await upstream(sim, hash)).peak > 0 ? true : undefined), 3000);
+    await waitFor("nothing in flight", async () => ((await upstream(sim, hash)).current === 0 ? true : undefined), 3000);
+    await waitFor("slots released", async () => ((await rc.zcard(`{api_key:${hash}}:max_parallel_requests`)) === 0 ? true : undefined), 3000);
+  });
+
   it("answers 429 with the era-C body (throttling_error, param null, code string) and the real headers", async () => {
     const { key, hash } = await newKey(sim, { max_parallel_requests: 1, ...MOCK });
     const long = chat(sim, key, { mock_response: "x", mock_delay: 1.5 });
