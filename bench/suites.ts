@@ -1,4 +1,5 @@
 import { concurrencyBench } from "./concurrency";
+import { observeBench } from "./observe";
 import { simulatorBench } from "./simulator";
 import type { BenchSuite } from "./types";
 
@@ -6,4 +7,5 @@ import type { BenchSuite } from "./types";
 export const suites: Record<string, BenchSuite> = {
   concurrency: concurrencyBench,
   simulator: simulatorBench,
+  observe: observeBench,
 };
