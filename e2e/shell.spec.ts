@@ -10,13 +10,13 @@ test.describe("app shell and Keys page", () => {
     const nav = page.getByRole("navigation", { name: "Main" });
     await expect(nav.getByRole("link")).toHaveText(["Keys"]);
 
-    const rows = page.getByTestId("key-row");
+    const rows = page.getByTestId("overview-row");
     await expect(rows.first()).toBeVisible();
-    expect(await rows.count()).toBeGreaterThanOrEqual(2);
-    // The demo keys carry limits; at least one shows a numeric max_parallel_requests.
-    const table = page.getByTestId("keys-table");
-    await expect(table.getByRole("columnheader", { name: "Max parallel" })).toBeVisible();
-    await expect(table.locator("td.tabular-nums").filter({ hasText: /^\d[\d,]*$/ }).first()).toBeVisible();
+    expect(await rows.count()).toBeGreaterThanOrEqual(4);
+    // The demo keys carry limits, read from the proxy's /key/list.
+    const table = page.getByTestId("overview-table");
+    await expect(table.getByRole("columnheader", { name: "Limits" })).toBeVisible();
+    await expect(rows.filter({ hasText: "demo-healthy" })).toContainText("8");
     // Hashes are shortened, never the raw sk- key.
     await expect(table).not.toContainText("sk-");
   });
@@ -30,7 +30,7 @@ test.describe("app shell and Keys page", () => {
 
   test("theme toggle switches to dark and is remembered", async ({ page }) => {
     await page.goto("/keys");
-    await expect(page.getByTestId("key-row").first()).toBeVisible();
+    await expect(page.getByTestId("overview-row").first()).toBeVisible();
     const html = page.locator("html");
     const wasDark = await html.evaluate((el) => el.classList.contains("dark"));
     await page.getByRole("button", { name: /Switch to (dark|light) theme/ }).click();
@@ -43,7 +43,7 @@ test.describe("app shell and Keys page", () => {
     for (const theme of ["light", "dark"] as const) {
       await page.addInitScript((t) => localStorage.setItem("inflight-theme", t), theme);
       await page.goto("/keys");
-      await expect(page.getByTestId("key-row").first()).toBeVisible();
+      await expect(page.getByTestId("overview-row").first()).toBeVisible();
       await expect(page.getByTestId("health-redis")).toHaveAttribute("data-ok", "true");
       await page.screenshot({ path: `test-results/screens/keys-${theme}.png`, fullPage: true });
     }

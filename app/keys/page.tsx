@@ -1,13 +1,20 @@
+import { Suspense } from "react";
 import { PageHeader } from "@/components/ui/page-header";
-import { KeysClient } from "./keys-client";
+import { SkeletonRows } from "@/components/ui/skeleton";
+import { OverviewClient } from "./overview-client";
 
 export const metadata = { title: "Keys" };
 
 export default function KeysPage() {
   return (
     <>
-      <PageHeader title="Keys" description="The proxy's virtual keys and the limits configured on each." />
-      <KeysClient />
+      <PageHeader
+        title="Keys"
+        description="Every virtual key's real concurrency against its max_parallel_requests, worst first."
+      />
+      <Suspense fallback={<SkeletonRows rows={6} label="Loading keys" />}>
+        <OverviewClient />
+      </Suspense>
     </>
   );
 }

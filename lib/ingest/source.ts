@@ -1,5 +1,6 @@
 import type { LiteLLMClient } from "../litellm/client";
 import { LiteLLMError } from "../litellm/errors";
+import type { SpendLogPage } from "../litellm/schemas";
 import { formatProxyDate, parseTimestampMs } from "./timestamps";
 
 /** Which list endpoint the proxy answers; older proxies lack the newer ones (reference §4.2, §9.2). */
@@ -29,6 +30,12 @@ export interface SpendLogSource {
 
 const FULL_PAGE = 1000;
 const OLD_PAGE = 100; // the cap before PR #33994 (reference §9.2): larger pages get a 422
+
+/** Pages in the window by the proxy's own count; null when it sent none or capped it (reference §9.2). */
+function knownPageCount(first: SpendLogPage, pageSize: number): number | null {
+  if (typeof first.total !== "number" || first.total_is_capped === true) return null;
+  return Math.ceil(first.total / pageSize);
+}
 
 function isSortedByEndDesc(rows: unknown[]): boolean {
   let prev = Infinity;
@@ -80,16 +87,28 @@ export class ProxySpendLogSource implements SpendLogSource {
       }
       throw e;
     }
+    // A settled window is read whole, so when the first page's total says how many pages there are,
+    // two stay in flight: the proxy builds page k + 2 while this process reads and parses page k + 1
+    // and the caller stores page k. A live poll may stop early: it only prefetches the next page.
+    const lastPage = w.order === "startAsc" ? knownPageCount(first, this.pageSize) : null;
+    const inFlight = new Map<number, ReturnType<typeof this.fetchPage>>();
+    const request = (p: number) => {
+      if (inFlight.has(p)) return;
+      const next = this.fetchPage(w, p);
+      // A rejected prefetch the caller never awaits (it stopped early) must not become unhandled.
+      next.catch(() => undefined);
+      inFlight.set(p, next);
+    };
     let page = 1;
     let current = first;
     for (;;) {
       const full = current.data.length >= this.pageSize;
-      const next = full ? this.fetchPage(w, page + 1) : null;
-      // A rejected prefetch the caller never awaits (it stopped early) must not become unhandled.
-      next?.catch(() => undefined);
+      if (full) request(page + 1);
+      if (full && lastPage !== null && page + 2 <= lastPage) request(page + 2);
       yield { rows: current.data, endDesc: w.order === "endDesc" ? this.noteOrder(current.data) : null };
-      if (!next) return;
-      current = await next;
+      if (!full) return;
+      current = await inFlight.get(page + 1)!;
+      inFlight.delete(page + 1);
       page++;
       if (current.data.length === 0) return;
     }

@@ -12,7 +12,3 @@ export async function keyFromParams(params: Promise<{ hash: string }>): Promise<
   if (!key) throw new ApiError(404, "not_found", `No key ${hash.slice(0, 8)}… is known yet (the catalog syncs every ${serverConfig().CATALOG_SYNC_INTERVAL_S} s)`);
   return { q, key };
 }
-
-export function queryObject(req: Request): Record<string, string> {
-  return Object.fromEntries(new URL(req.url).searchParams);
-}

@@ -1,6 +1,7 @@
 import { EvidenceQuerySchema } from "@/lib/series/key-series";
 import { handle } from "../../../_lib/handle";
-import { keyFromParams, queryObject } from "../../../_lib/key-queries";
+import { keyFromParams } from "../../../_lib/key-queries";
+import { queryObject } from "../../../_lib/query";
 
 export const GET = handle(async (req: Request, ctx: { params: Promise<{ hash: string }> }) => {
   const query = EvidenceQuerySchema.parse(queryObject(req));

@@ -1,0 +1,95 @@
+"use client";
+
+import { OverviewFilters } from "@/components/overview/filters";
+import { OverviewSummary } from "@/components/overview/summary";
+import { OverviewTable } from "@/components/overview/overview-table";
+import { Banner } from "@/components/ui/banner";
+import { EmptyState } from "@/components/ui/empty-state";
+import { RangePicker } from "@/components/ui/range-picker";
+import { SkeletonRows } from "@/components/ui/skeleton";
+import { useHealth } from "@/components/shell/use-health";
+import { formatDuration } from "@/lib/format/duration";
+import { utcStamp } from "@/lib/format/time";
+import { filterRows, sortRows, type SortColumn } from "@/lib/overview/table-state";
+import { useOverviewUrl } from "./keys-url";
+import { useOverview } from "./use-overview";
+
+export function OverviewClient() {
+  const url = useOverviewUrl();
+  const overview = useOverview(url.range);
+  const health = useHealth();
+  const down = health.data?.services.filter((s) => !s.ok) ?? [];
+
+  const onSort = (c: SortColumn) =>
+    url.setTable(url.table.sort === c ? { dir: url.table.dir === "asc" ? "desc" : "asc" } : { sort: c, dir: c === "key" || c === "team" ? "asc" : "desc" });
+
+  return (
+    <div className="space-y-5">
+      {down.map((s) => (
+        <Banner key={s.service} title={`${s.service === "litellm" ? "LiteLLM" : "Redis"} is unreachable${s.downSince ? ` since ${utcStamp(s.downSince)}` : ""}`}>
+          {s.error}. {s.lastOkAt ? `Last answered ${utcStamp(s.lastOkAt)}; ` : ""}
+          {overview.data?.watermarkMs ? `the data below is complete up to ${utcStamp(overview.data.watermarkMs)}.` : null}
+        </Banner>
+      ))}
+      {health.data?.pipeline.limiter?.state === "invisible" ? (
+        <Banner tone="info" title="LiteLLM's own view is not visible">
+          {health.data.pipeline.limiter.message}. The &ldquo;LiteLLM believes&rdquo; column stays empty; the true concurrency from spend logs is unaffected.
+        </Banner>
+      ) : null}
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <OverviewFilters table={url.table} teams={overview.data?.teams ?? []} onChange={url.setTable} />
+        <div className="flex items-center gap-3">
+          {overview.data?.watermarkMs ? (
+            <span className="text-xs text-zinc-500 dark:text-zinc-400" title={`Spend-log rows appear after a request ends and the proxy flushes them; everything up to ${utcStamp(overview.data.watermarkMs)} is in`}>
+              truth as of {formatDuration(Math.max(0, Date.now() - overview.data.watermarkMs))} ago
+            </span>
+          ) : null}
+          <RangePicker value={url.range} onChange={url.setPreset} />
+        </div>
+      </div>
+      {overview.isPending ? (
+        <SkeletonRows rows={6} label="Loading keys" />
+      ) : overview.isError && !overview.data ? (
+        <Banner title="Could not load the keys">{overview.error.message}</Banner>
+      ) : overview.data ? (
+        <OverviewBody data={overview.data} onSort={onSort} url={url} error={overview.isError ? overview.error.message : null} />
+      ) : null}
+    </div>
+  );
+}
+
+function OverviewBody({
+  data,
+  url,
+  onSort,
+  error,
+}: {
+  data: NonNullable<ReturnType<typeof useOverview>["data"]>;
+  url: ReturnType<typeof useOverviewUrl>;
+  onSort: (c: SortColumn) => void;
+  error: string | null;
+}) {
+  if (data.rows.length === 0) {
+    return (
+      <EmptyState title="No keys yet">
+        Inflight reads the proxy&apos;s keys from <code className="font-mono">/key/list</code> when it starts and every half minute. Create a
+        virtual key on the proxy (with <code className="font-mono">max_parallel_requests</code> set, to have a limit to watch) and it appears here.
+      </EmptyState>
+    );
+  }
+  const rows = sortRows(filterRows(data.rows, url.table), url.table);
+  return (
+    <>
+      {error ? <Banner tone="warning" title="Refreshing failed; showing the last data">{error}</Banner> : null}
+      <OverviewSummary rows={data.rows} />
+      {rows.length === 0 ? (
+        <EmptyState title="No key matches the filter">Clear the search or the team filter to see all {data.rows.length} keys.</EmptyState>
+      ) : (
+        <OverviewTable rows={rows} table={url.table} onSort={onSort} />
+      )}
+      <p className="text-xs text-zinc-500 dark:text-zinc-400">
+        {rows.length} of {data.rows.length} keys · {utcStamp(data.fromMs)} – {utcStamp(data.toMs)} · truth from spend logs, belief from LiteLLM&apos;s Redis keys
+      </p>
+    </>
+  );
+}

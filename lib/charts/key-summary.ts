@@ -1,0 +1,59 @@
+import type { StatusInput } from "../overview/status";
+import type { BeliefBucket } from "../series/key-queries";
+import type { KeySeries, SeriesPoint } from "../series/key-series";
+
+/** Inflight's truth at one instant: the newest bucket the spend logs fully cover. */
+export interface TruthNow {
+  t: number;
+  inFlight: number;
+}
+
+/** LiteLLM's belief at its newest sample. */
+export interface BeliefNow {
+  t: number;
+  believed: number;
+}
+
+/**
+ * The newest bucket that ended by `asOfMs` (where stored truth is complete: now minus the ingest
+ * lag), or the newest bucket when `asOfMs` is unknown. Later buckets read low only because
+ * requests still running have not reached the spend logs yet. Pure.
+ */
+export function truthAsOf(points: SeriesPoint[], bucketMs: number, asOfMs: number | null): TruthNow | null {
+  for (let i = points.length - 1; i >= 0; i--) {
+    const p = points[i];
+    if (asOfMs === null || p.t + bucketMs <= asOfMs) return { t: p.t, inFlight: p.inFlight };
+  }
+  return null;
+}
+
+/** The newest sampled belief, or null when LiteLLM's view was not sampled. Pure. */
+export function latestBelief(belief: BeliefBucket[]): BeliefNow | null {
+  for (let i = belief.length - 1; i >= 0; i--) {
+    const b = belief[i];
+    if (b.believed !== null) return { t: b.t, believed: b.believed };
+  }
+  return null;
+}
+
+/** What `keyStatus` needs, from the chosen range and a short recent window (the last few minutes). Pure. */
+export function statusInput(range: KeySeries, recent: KeySeries | null): StatusInput {
+  let peak = 0;
+  let admitted = 0;
+  let rejected = 0;
+  for (const p of range.points) {
+    peak = Math.max(peak, p.inFlight);
+    admitted += p.admitted;
+    rejected += p.rejected;
+  }
+  const recentPoints = recent?.points ?? [];
+  return {
+    limit: range.key.maxParallelRequests,
+    peak,
+    admitted,
+    rejected,
+    recentPeak: recentPoints.reduce((m, p) => Math.max(m, p.inFlight), 0),
+    recentRejected: recentPoints.reduce((s, p) => s + p.rejected, 0),
+    believed: recent ? (latestBelief(recent.belief)?.believed ?? null) : null,
+  };
+}
