@@ -8,8 +8,8 @@ export async function exposition(snap: MetricsSnapshot, pipeline: PipelineStatus
   const labels = ["key_hash", "key_alias"] as const;
   const g = (name: string, help: string, labelNames: readonly string[] = labels) => new Gauge({ name, help, labelNames, registers: [registry] });
   const inFlight = g("inflight_key_in_flight", "Requests in flight for the key (truth from spend logs), most in the last complete second before the ingest watermark");
-  const peak = g("inflight_key_in_flight_peak_5m", "Most requests in flight for the key over the 5 minutes before the ingest watermark");
-  const rejected = g("inflight_key_rejected_5m", "Requests the proxy's limiter rejected (429) over the 5 minutes before the ingest watermark");
+  const peak = g("inflight_key_in_flight_peak_5m", "Most requests in flight for the key from 5 minutes before the ingest watermark to the newest stored data");
+  const rejected = g("inflight_key_rejected_5m", "Requests the proxy's limiter rejected (429) from 5 minutes before the ingest watermark to the newest stored data");
   const limit = g("inflight_key_max_parallel_requests", "The key's configured max_parallel_requests (absent when the key has none)");
   const believed = g("inflight_key_litellm_believed_in_flight", "What LiteLLM's limiter state in Redis says is in flight for the key (its belief)");
   const raw = g("inflight_key_litellm_raw_counter", "LiteLLM's raw limiter counter for the key; the windowed limiter's can be negative or above the limit");

@@ -6,7 +6,7 @@ export interface KeyMetrics {
   limit: number | null;
   /** Most requests in flight in the last complete second before the ingest watermark (truth). */
   inFlight: number;
-  /** Most in flight over the 5 minutes before the watermark (truth). */
+  /** Most in flight from 5 minutes before the watermark to the newest stored second (truth, provisional part included). */
   peak5m: number;
   rejected5m: number;
   /** LiteLLM's latest belief from Redis, when sampled. */
@@ -43,7 +43,7 @@ export function metricsSnapshot(db: Sqlite): MetricsSnapshot {
     watermarkMs,
     keys: keys.map((k) => {
       const last = wSec === null ? { m: 0, r: 0 } : (window.get(k.id, wSec - 1, wSec) as { m: number; r: number });
-      const five = wSec === null ? { m: 0, r: 0 } : (window.get(k.id, wSec - 300, wSec) as { m: number; r: number });
+      const five = wSec === null ? { m: 0, r: 0 } : (window.get(k.id, wSec - 300, Number.MAX_SAFE_INTEGER) as { m: number; r: number });
       const s = latest.get(k.id) as { b: number | null; raw: number | null } | undefined;
       return {
         hash: k.hash,
