@@ -46,6 +46,12 @@ async function startPrivateRedis(cfg: LauncherConfig): Promise<string> {
   return `redis://127.0.0.1:${port}`;
 }
 
+/**
+ * The demo proxy runs a 20 s rate-limit window (LiteLLM's LITELLM_RATE_LIMIT_WINDOW_SIZE, 60 by
+ * default) so the #16011 overshoot of its leaky key shows within the first minute.
+ */
+const DEMO_WINDOW_S = 20;
+
 async function startSimulator(cfg: LauncherConfig, redisUrl: string) {
   if (!(await portIsFree(cfg.SIMULATOR_PORT))) {
     throw new Error(`SIMULATOR_PORT ${cfg.SIMULATOR_PORT} is already in use: set SIMULATOR_PORT to a free port`);
@@ -54,12 +60,12 @@ async function startSimulator(cfg: LauncherConfig, redisUrl: string) {
   const sim = await startService({
     name: "simulator",
     command: path.join(repoRoot, "node_modules", ".bin", "tsx"),
-    args: [path.join(repoRoot, "simulator", "src", "main.ts"), "--port", String(cfg.SIMULATOR_PORT), "--redis-url", redisUrl, "--master-key", masterKey, "--demo"],
+    args: [path.join(repoRoot, "simulator", "src", "main.ts"), "--port", String(cfg.SIMULATOR_PORT), "--redis-url", redisUrl, "--master-key", masterKey, "--window", String(DEMO_WINDOW_S), "--demo"],
     ready: /simulator listening on http:\/\/127\.0\.0\.1:\d+/,
     timeoutMs: 30_000,
   });
   started.push(sim);
-  return { url: `http://127.0.0.1:${cfg.SIMULATOR_PORT}`, masterKey };
+  return { url: `http://127.0.0.1:${cfg.SIMULATOR_PORT}`, masterKey, windowS: DEMO_WINDOW_S };
 }
 
 async function main() {
@@ -88,8 +94,11 @@ async function main() {
 
   let litellmUrl = cfg.LITELLM_URL;
   let masterKey = cfg.LITELLM_MASTER_KEY;
+  const extraEnv: Record<string, string> = {};
   if (!litellmUrl) {
-    ({ url: litellmUrl, masterKey } = await startSimulator(cfg, redisUrl));
+    const sim = await startSimulator(cfg, redisUrl);
+    ({ url: litellmUrl, masterKey } = sim);
+    extraEnv.LITELLM_RATE_LIMIT_WINDOW_SIZE = String(sim.windowS);
     console.log(`[setup] LITELLM_URL unset: started the LiteLLM simulator with demo traffic at ${litellmUrl}`);
   } else if (!masterKey) {
     throw new ConfigError(["LITELLM_MASTER_KEY: required when LITELLM_URL is set"]);
@@ -108,6 +117,7 @@ async function main() {
       REDIS_URL: redisUrl,
       LITELLM_URL: litellmUrl,
       LITELLM_MASTER_KEY: masterKey,
+      ...extraEnv,
     },
     ready: /Ready in|started server on/i,
     timeoutMs: 60_000,

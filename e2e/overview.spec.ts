@@ -1,0 +1,69 @@
+import { expect, test, type Page } from "@playwright/test";
+
+// Against the simulator's demo traffic: demo-leaky (limit 5) exceeds its limit through the
+// windowed limiter of #16011, demo-healthy (limit 8) stays under it, demo-unlimited has no limit.
+
+const row = (page: Page, alias: string) => page.getByTestId("overview-row").filter({ hasText: alias });
+
+async function waitForLeak(page: Page) {
+  await expect(row(page, "demo-leaky").getByTestId("status-badge")).toHaveAttribute("data-status", /^(exceeding|exceeded)$/, { timeout: 150_000 });
+}
+
+test.describe("keys overview", () => {
+  test.setTimeout(240_000);
+
+  test("worst first with a badge per key; the leaky key shows its violations", async ({ page }) => {
+    await page.goto("/keys?range=15m");
+    await waitForLeak(page);
+    const badges = await page.getByTestId("overview-row").getByTestId("status-badge").evaluateAll((els) => els.map((e) => e.getAttribute("data-status")));
+    const rank = { stuck: 0, exceeding: 1, exceeded: 2, ok: 3, "no-limit": 4, "no-traffic": 5 } as Record<string, number>;
+    // Keys over their limit come before keys within it; keys without a limit after those.
+    const overs = badges.filter((b) => b === "exceeding" || b === "exceeded" || b === "stuck").length;
+    expect(badges.slice(0, overs).every((b) => rank[b!] <= 2)).toBe(true);
+    const limited = badges.flatMap((b, i) => (rank[b!] <= 3 ? [i] : []));
+    expect(badges.indexOf("no-limit")).toBeGreaterThan(Math.max(...limited));
+    await expect(row(page, "demo-healthy").getByTestId("status-badge")).toHaveAttribute("data-status", /^(ok|no-traffic)$/);
+    await expect(row(page, "demo-unlimited").getByTestId("status-badge")).toHaveAttribute("data-status", "no-limit");
+    const leaky = row(page, "demo-leaky");
+    await expect(leaky.locator("td").nth(7)).not.toHaveText("0"); // violations
+    await expect(page.getByTestId("summary-exceeded")).not.toContainText(/^Exceeded in range0/);
+    // The sparkline draws the limit and the part above it.
+    await expect(leaky.locator("svg line")).toHaveCount(1);
+  });
+
+  test("sort and filter live in the URL and survive a reload and a refresh", async ({ page }) => {
+    await page.goto("/keys?range=1h");
+    await expect(page.getByTestId("overview-row").first()).toBeVisible();
+    await page.getByRole("button", { name: "429s" }).click();
+    await expect(page).toHaveURL(/sort=rejected/);
+    await expect(page).toHaveURL(/dir=desc/);
+    const values = async () =>
+      (await page.getByTestId("overview-row").locator("td:nth-child(9)").allInnerTexts()).map((t) => Number(t.replace(/,/g, "")));
+    const sorted = await values();
+    expect([...sorted].sort((a, b) => b - a)).toEqual(sorted);
+
+    await page.getByLabel("Filter keys").fill("healthy");
+    await expect(page).toHaveURL(/q=healthy/);
+    await expect(page.getByTestId("overview-row")).toHaveCount(1);
+    await page.reload();
+    await expect(page.getByTestId("overview-row")).toHaveCount(1);
+    await expect(page.getByLabel("Filter keys")).toHaveValue("healthy");
+    await expect(page.getByRole("columnheader", { name: "429s" })).toHaveAttribute("aria-sort", "descending");
+    // A refresh (every 5 s) keeps sort and filter.
+    await page.waitForTimeout(6_000);
+    await expect(page.getByTestId("overview-row")).toHaveCount(1);
+    await expect(page.getByRole("radio", { name: "1h" })).toHaveAttribute("aria-checked", "true");
+  });
+
+  test("screenshots of the overview in light and dark", async ({ page }) => {
+    for (const theme of ["light", "dark"] as const) {
+      await page.addInitScript((t) => localStorage.setItem("inflight-theme", t), theme);
+      await page.goto("/keys?range=15m");
+      await waitForLeak(page);
+      await page.setViewportSize({ width: 1440, height: 900 });
+      await page.screenshot({ path: `test-results/screens/overview-${theme}.png`, fullPage: true });
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.screenshot({ path: `test-results/screens/overview-${theme}-1280.png`, fullPage: true });
+    }
+  });
+});
