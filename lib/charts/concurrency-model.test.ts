@@ -61,6 +61,7 @@ describe("concurrencyModel", () => {
       { fromMs: T0 + 1000, toMs: T0 + 3000, peak: 8, limit: 5 },
       { fromMs: T0 + 5000, toMs: T0 + 6000, peak: 7, limit: 5 },
     ]);
+    expect(m.aboveLimitMs).toBe(3000);
     expect(m.peak).toEqual({ t: T0 + 2000, inFlight: 8 });
   });
 

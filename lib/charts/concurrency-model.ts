@@ -38,6 +38,8 @@ export interface ConcurrencyModel {
   rows: ChartRow[];
   /** Runs of adjacent buckets above the limit (not merged across quiet buckets: the chart shades what it shows). */
   episodes: ChartEpisode[];
+  /** Total time of the episodes. */
+  aboveLimitMs: number;
   /** Where each limit step starts inside the range, for labels on the stepped limit line. */
   limitChanges: { t: number; limit: number | null }[];
   /** The highest truth bucket (the earliest on ties); null when nothing was in flight. */
@@ -110,6 +112,7 @@ export function concurrencyModel(series: KeySeries): ConcurrencyModel {
     bucketMs,
     rows,
     episodes,
+    aboveLimitMs: episodes.reduce((sum, e) => sum + e.toMs - e.fromMs, 0),
     limitChanges,
     peak,
     provisionalFromMs,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bucketLabel, formatTick, timeTicks } from "./time-axis";
+import { bucketLabel, formatTick, timeTicks, utcClock, utcStampMs } from "./time-axis";
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -37,5 +37,13 @@ describe("bucketLabel", () => {
     expect(bucketLabel(at("2026-11-25T14:05:30Z"), 1000)).toBe("2026-11-25 14:05:30 UTC");
     expect(bucketLabel(at("2026-11-25T14:05:30Z"), 5000)).toBe("2026-11-25 14:05:30–14:05:35 UTC");
     expect(bucketLabel(at("2026-11-25T23:30:00Z"), 3_600_000)).toBe("2026-11-25 23:30:00–2026-11-26 00:30:00 UTC");
+  });
+});
+
+describe("utcClock", () => {
+  it("is the UTC time of day", () => {
+    expect(utcClock(at("2026-11-25T04:05:06.125Z"))).toBe("04:05:06 UTC");
+    expect(utcClock(at("2026-11-25T04:05:06.125Z"), true)).toBe("04:05:06.125 UTC");
+    expect(utcStampMs(at("2026-11-25T04:05:06.125Z"))).toBe("2026-11-25 04:05:06.125 UTC");
   });
 });

@@ -48,3 +48,13 @@ export function bucketLabel(t: number, bucketMs: number): string {
   const sameDay = start.slice(0, 10) === end.slice(0, 10);
   return `${start.slice(0, 19)}–${sameDay ? end.slice(11, 19) : end.slice(0, 19)} UTC`;
 }
+
+/** "14:05:30 UTC" (or "14:05:30.125 UTC"): a time of day for labels where the date is evident. */
+export function utcClock(t: number, withMs = false): string {
+  return `${new Date(t).toISOString().slice(11, withMs ? 23 : 19)} UTC`;
+}
+
+/** "2026-11-25 14:05:30.125 UTC": an instant to the millisecond, for evidence. */
+export function utcStampMs(t: number): string {
+  return `${new Date(t).toISOString().replace("T", " ").slice(0, 23)} UTC`;
+}

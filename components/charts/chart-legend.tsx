@@ -1,0 +1,48 @@
+import type { ReactNode } from "react";
+import { CHART_COLORS, CHART_THEME } from "./chart-theme";
+
+/** What each mark on the concurrency chart means; a swatch per series, in the chart's own colours. */
+export function ChartLegend({ hasLimit, hasProvisional }: { hasLimit: boolean; hasProvisional: boolean }) {
+  return (
+    <ul className={`${CHART_THEME} flex flex-wrap gap-x-5 gap-y-1.5 text-xs text-zinc-600 dark:text-zinc-300`} aria-label="Chart legend">
+      <Item swatch={<span className="block h-3 w-5 border-t-2" style={{ borderColor: CHART_COLORS.truth, background: `color-mix(in srgb, ${CHART_COLORS.truth} 15%, transparent)` }} />}>
+        In flight — Inflight&apos;s truth (from spend logs)
+      </Item>
+      <Item swatch={<span className="block w-5 border-t-2 border-dashed" style={{ borderColor: CHART_COLORS.belief }} />}>
+        LiteLLM&apos;s belief (its limiter in Redis)
+      </Item>
+      {hasLimit ? (
+        <>
+          <Item swatch={<span className="block w-5 border-t-2" style={{ borderColor: CHART_COLORS.limit }} />}>Limit (max_parallel_requests)</Item>
+          <Item swatch={<span className="block h-3 w-5 rounded-sm" style={{ background: `color-mix(in srgb, ${CHART_COLORS.limit} 50%, transparent)` }} />}>
+            Above the limit (shaded)
+          </Item>
+        </>
+      ) : (
+        <Item swatch={<span className="block w-5 border-t-2 border-dotted border-zinc-400" />}>No limit set on this key</Item>
+      )}
+      <Item swatch={<span className="block h-3 w-2 rounded-sm" style={{ background: CHART_COLORS.rejected }} />}>429s per bucket (right axis)</Item>
+      {hasProvisional ? (
+        <Item
+          swatch={
+            <span
+              className="block h-3 w-5 rounded-sm border border-zinc-300 dark:border-zinc-600"
+              style={{ background: `repeating-linear-gradient(45deg, ${CHART_COLORS.provisional} 0 3px, transparent 3px 6px)` }}
+            />
+          }
+        >
+          Provisional — late spend-log rows may still change it
+        </Item>
+      ) : null}
+    </ul>
+  );
+}
+
+function Item({ swatch, children }: { swatch: ReactNode; children: ReactNode }) {
+  return (
+    <li className="flex items-center gap-1.5">
+      <span aria-hidden>{swatch}</span>
+      {children}
+    </li>
+  );
+}

@@ -1,0 +1,26 @@
+// Chart colours as CSS variables, so one SVG follows the page's light/dark class without re-rendering.
+// The legend uses the same variables, so a swatch always matches its series.
+
+export const CHART_THEME = [
+  "[--chart-truth:#0369a1] dark:[--chart-truth:#38bdf8]",
+  "[--chart-belief:#7c3aed] dark:[--chart-belief:#c4b5fd]",
+  "[--chart-limit:#e11d48] dark:[--chart-limit:#fb7185]",
+  "[--chart-rejected:#d97706] dark:[--chart-rejected:#fbbf24]",
+  "[--chart-selected:#0ea5e9] dark:[--chart-selected:#7dd3fc]",
+  "[--chart-provisional:#e4e4e7] dark:[--chart-provisional:#3f3f46]",
+  "[--chart-grid:#e4e4e7] dark:[--chart-grid:#27272a]",
+  "[--chart-axis:#71717a] dark:[--chart-axis:#a1a1aa]",
+].join(" ");
+
+export const CHART_COLORS = {
+  truth: "var(--chart-truth)",
+  belief: "var(--chart-belief)",
+  limit: "var(--chart-limit)",
+  rejected: "var(--chart-rejected)",
+  selected: "var(--chart-selected)",
+  provisional: "var(--chart-provisional)",
+  grid: "var(--chart-grid)",
+  axis: "var(--chart-axis)",
+} as const;
+
+export const CHART_HEIGHT = 360;
