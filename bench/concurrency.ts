@@ -1,4 +1,5 @@
 import { sweepSeconds, type SecondSeries, type SweepInput } from "@/lib/concurrency/sweep";
+import { mulberry32 } from "../tests/support/prng";
 import type { BenchResult, BenchSuite } from "./types";
 
 const DAY_SEC = 86_400;
@@ -129,15 +130,4 @@ function spreadSeconds(count: number, rangeSec: number, seed: number): number[] 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -2,12 +2,11 @@
 // none, migrations applied, then the dashboard. Everything it started stops when it stops.
 import crypto from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { ConfigError, loadLauncherConfig, type LauncherConfig } from "../lib/config/env";
 import { repoRoot } from "./lib/paths.mjs";
 import { runPrisma } from "./lib/prisma.mjs";
-import { freePort, portIsFree, startService, type Service } from "./lib/services";
+import { freePort, portIsFree, redisAnswers, startService, type Service } from "./lib/services";
 
 const started: Service[] = [];
 let stopping = false;
@@ -17,18 +16,6 @@ async function stopAll(code: number) {
   stopping = true;
   for (const s of [...started].reverse()) await s.stop().catch(() => undefined);
   process.exit(code);
-}
-
-function redisAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = net.connect(port, "127.0.0.1");
-    sock.once("connect", () => sock.write("PING\r\n"));
-    sock.once("data", (d) => {
-      sock.destroy();
-      resolve(d.toString().startsWith("+PONG"));
-    });
-    sock.once("error", () => resolve(false));
-  });
 }
 
 async function startPrivateRedis(cfg: LauncherConfig): Promise<string> {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bucketize, chooseBucketSeconds, rollup, rollupMinutes, sparseRows, type SeriesRow } from "./downsample";
 import { sweepSeconds, type SecondSeries } from "./sweep";
+import { mulberry32 } from "../../tests/support/prng";
 
 const T0 = Date.UTC(2026, 10, 25) / 1000; // midnight UTC: aligned to every nice bucket
 
@@ -20,17 +21,6 @@ const row = (sec: number, maxInFlight: number, admitted = 0, rejected = 0): Seri
   admitted,
   rejected,
 });
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("chooseBucketSeconds", () => {
   it("picks the smallest nice bucket that fits", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { sweepSeconds, type SweepInput } from "./sweep";
+import { mulberry32 } from "../../tests/support/prng";
 
 const T0 = Date.UTC(2026, 10, 25) / 1000; // an epoch second
 const ms = (sec: number, msInto = 0) => (T0 + sec) * 1000 + msInto;
@@ -49,17 +50,6 @@ function reference(input: SweepInput) {
     rejected.push(r);
   }
   return { max, admitted, rejected };
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe("sweepSeconds: small cases", () => {

@@ -20,6 +20,19 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Whether a Redis on 127.0.0.1:port answers PING (raw RESP: usable before any client library loads). */
+export function redisAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.connect(port, "127.0.0.1");
+    sock.once("connect", () => sock.write("PING\r\n"));
+    sock.once("data", (d) => {
+      sock.destroy();
+      resolve(d.toString().startsWith("+PONG"));
+    });
+    sock.once("error", () => resolve(false));
+  });
+}
+
 export function portIsFree(port: number, host = "127.0.0.1"): Promise<boolean> {
   return new Promise((resolve) => {
     const srv = net.createServer();

@@ -2,25 +2,12 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import net from "node:net";
-import { freePort } from "./ports";
+import { freePort, redisAnswers } from "../../scripts/lib/services";
 
 export interface TestRedis {
   url: string;
   port: number;
   stop(): Promise<void>;
-}
-
-function ping(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = net.connect(port, "127.0.0.1");
-    sock.once("connect", () => sock.write("PING\r\n"));
-    sock.once("data", (d) => {
-      sock.destroy();
-      resolve(d.toString().startsWith("+PONG"));
-    });
-    sock.once("error", () => resolve(false));
-  });
 }
 
 /** Starts a throwaway redis-server on a free loopback port; stop() kills it and removes its files. */
@@ -37,7 +24,7 @@ export async function startRedis(): Promise<TestRedis> {
   );
   const ready = (async () => {
     for (let i = 0; i < 200; i++) {
-      if (await ping(port)) return;
+      if (await redisAnswers(port)) return;
       await new Promise((r) => setTimeout(r, 25));
     }
     throw new Error(`redis-server on port ${port} did not answer PING`);
