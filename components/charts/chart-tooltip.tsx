@@ -8,7 +8,7 @@ export function ChartTooltip({ active, payload, bucketMs }: { active?: boolean; 
   if (!row) return null;
   const over = row.limit !== null && row.inFlight > row.limit ? row.inFlight - row.limit : 0;
   return (
-    <div className="min-w-56 rounded-md border border-zinc-200 bg-white px-3 py-2 text-xs shadow-lg dark:border-zinc-700 dark:bg-zinc-900">
+    <div data-testid="chart-tooltip" className="min-w-56 rounded-md border border-zinc-200 bg-white px-3 py-2 text-xs shadow-lg dark:border-zinc-700 dark:bg-zinc-900">
       <p className="mb-1.5 font-medium text-zinc-900 dark:text-zinc-100">{bucketLabel(row.t, bucketMs)}</p>
       <dl className="grid grid-cols-[1fr_auto] gap-x-4 gap-y-0.5 tabular-nums text-zinc-600 dark:text-zinc-300">
         <dt>In flight (truth{bucketMs > 1000 ? ", max" : ""})</dt>

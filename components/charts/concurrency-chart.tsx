@@ -1,6 +1,6 @@
 "use client";
 
-import { useMemo, useState } from "react";
+import { memo, useCallback, useMemo, useRef, useState } from "react";
 import {
   Area,
   Bar,
@@ -22,15 +22,21 @@ import { formatTick, timeTicks } from "@/lib/charts/time-axis";
 import { ChartTooltip } from "./chart-tooltip";
 import { CHART_COLORS, CHART_HEIGHT, CHART_THEME } from "./chart-theme";
 
+type Bucket = { fromMs: number; toMs: number };
+
 interface Props {
   model: ConcurrencyModel;
   /** The bucket whose requests the evidence table shows, highlighted. */
-  selected: { fromMs: number; toMs: number } | null;
+  selected: Bucket | null;
   /** A click on a bucket: list the requests in flight at its peak. */
-  onSelect: (bucket: { fromMs: number; toMs: number }) => void;
+  onSelect: (bucket: Bucket) => void;
   /** A drag across buckets: zoom to them. */
   onZoom: (fromMs: number, toMs: number) => void;
 }
+
+/** Where the plot sits in the SVG: the drag band covers the plot, not the axes. */
+const MARGIN = { top: 20, right: 4, bottom: 4, left: 0 };
+const X_AXIS_HEIGHT = 30;
 
 /**
  * Truth as a stepped area, LiteLLM's belief dashed, the limit as a labelled stepped line, the excess
@@ -38,164 +44,232 @@ interface Props {
  * hatched. Click a bucket for its evidence; drag across buckets to zoom.
  */
 export function ConcurrencyChart({ model, selected, onSelect, onZoom }: Props) {
+  // The drag lives in a ref and an HTML band over the chart, so dragging never re-renders the SVG.
+  const drag = useRef<{ from: number; to: number; x0: number } | null>(null);
+  const [band, setBand] = useState<{ left: number; width: number } | null>(null);
   const { rows, bucketMs } = model;
-  const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);
-  const { ticks, stepMs } = useMemo(() => timeTicks(model.fromMs, model.toMs), [model.fromMs, model.toMs]);
-  const labelAt = useMemo(() => new Set(model.limitChanges.filter((c) => c.limit !== null).map((c) => c.t)), [model.limitChanges]);
-  const maxRejected = useMemo(() => rows.reduce((m, r) => Math.max(m, r.rejected), 0), [rows]);
 
-  const indexOf = (s: MouseHandlerDataParam) => {
-    const i = Number(s.activeTooltipIndex);
-    return Number.isInteger(i) && i >= 0 && i < rows.length ? i : null;
-  };
-  const bucketAt = (i: number) => ({ fromMs: rows[i].t, toMs: rows[i].t + bucketMs });
-
-  function finishDrag(s: MouseHandlerDataParam) {
-    if (!drag) return;
-    const end = indexOf(s) ?? drag.to;
-    setDrag(null);
-    const [a, b] = drag.from <= end ? [drag.from, end] : [end, drag.from];
-    if (a === b) onSelect(bucketAt(a));
-    else onZoom(rows[a].t, rows[b].t + bucketMs);
-  }
-
-  function limitLabel(p: LabelProps) {
-    const row = p.index === undefined ? undefined : rows[p.index];
-    if (!row || row.limit === null || !labelAt.has(row.t)) return null;
-    return (
-      <text x={Number(p.x) + 6} y={Number(p.y) - 6} fill={CHART_COLORS.limit} fontSize={12} fontWeight={600} data-testid="limit-label">
-        limit {row.limit}
-      </text>
-    );
-  }
+  const onDown = useCallback(
+    (s: MouseHandlerDataParam) => {
+      const i = indexIn(s, rows.length);
+      if (i !== null) drag.current = { from: i, to: i, x0: s.activeCoordinate?.x ?? 0 };
+    },
+    [rows.length],
+  );
+  const onMove = useCallback(
+    (s: MouseHandlerDataParam) => {
+      const d = drag.current;
+      const i = indexIn(s, rows.length);
+      if (!d || i === null || i === d.to) return;
+      d.to = i;
+      const x = s.activeCoordinate?.x ?? d.x0;
+      setBand(d.from === i ? null : { left: Math.min(d.x0, x), width: Math.abs(x - d.x0) });
+    },
+    [rows.length],
+  );
+  const onUp = useCallback(
+    (s: MouseHandlerDataParam) => {
+      const d = drag.current;
+      drag.current = null;
+      setBand(null);
+      if (!d) return;
+      const end = indexIn(s, rows.length) ?? d.to;
+      const [a, b] = d.from <= end ? [d.from, end] : [end, d.from];
+      if (a === b) onSelect({ fromMs: rows[a].t, toMs: rows[a].t + bucketMs });
+      else onZoom(rows[a].t, rows[b].t + bucketMs);
+    },
+    [rows, bucketMs, onSelect, onZoom],
+  );
+  const onLeave = useCallback(() => {
+    drag.current = null;
+    setBand(null);
+  }, []);
 
   return (
-    <div className={`${CHART_THEME} cursor-crosshair select-none`} data-testid="concurrency-chart">
-      <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
-        <ComposedChart
-          data={rows}
-          margin={{ top: 20, right: 4, bottom: 4, left: 0 }}
-          onMouseDown={(s) => {
-            const i = indexOf(s);
-            if (i !== null) setDrag({ from: i, to: i });
-          }}
-          onMouseMove={(s) => {
-            const i = indexOf(s);
-            if (drag && i !== null && i !== drag.to) setDrag({ ...drag, to: i });
-          }}
-          onMouseUp={finishDrag}
-          onMouseLeave={() => setDrag(null)}
-        >
-          <defs>
-            <pattern id="provisional-hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-              <line x1="0" y1="0" x2="0" y2="8" stroke={CHART_COLORS.provisional} strokeWidth="1.5" />
-            </pattern>
-          </defs>
-          <CartesianGrid vertical={false} stroke={CHART_COLORS.grid} />
-          <XAxis
-            dataKey="t"
-            type="number"
-            domain={[model.fromMs, model.toMs]}
-            allowDataOverflow
-            ticks={ticks}
-            tickFormatter={(t: number) => formatTick(t, stepMs)}
-            tick={{ fill: CHART_COLORS.axis, fontSize: 12 }}
-            stroke={CHART_COLORS.grid}
-          />
-          <YAxis
-            yAxisId="n"
-            domain={[0, model.yMax]}
-            allowDecimals={false}
-            width={44}
-            tick={{ fill: CHART_COLORS.axis, fontSize: 12 }}
-            stroke={CHART_COLORS.grid}
-            label={{ value: "in flight", angle: -90, position: "insideLeft", offset: 12, fill: CHART_COLORS.axis, fontSize: 12 }}
-          />
-          <YAxis
-            yAxisId="r"
-            orientation="right"
-            // Twice the highest count keeps the bars in the lower half, under the in-flight lines.
-            domain={[0, Math.max(4, Math.ceil(maxRejected * 2))]}
-            allowDecimals={false}
-            width={44}
-            tick={{ fill: CHART_COLORS.rejected, fontSize: 12 }}
-            stroke={CHART_COLORS.grid}
-            label={{ value: "429s", angle: 90, position: "insideRight", offset: 12, fill: CHART_COLORS.rejected, fontSize: 12 }}
-          />
-          {model.provisionalFromMs !== null ? (
-            <ReferenceArea
-              yAxisId="n"
-              x1={model.provisionalFromMs}
-              x2={model.toMs}
-              fill="url(#provisional-hatch)"
-              fillOpacity={1}
-              stroke="none"
-              className="provisional-area"
-              label={{ value: "provisional", position: "insideTopRight", fill: CHART_COLORS.axis, fontSize: 11 }}
-            />
-          ) : null}
-          {model.episodes.map((e) => (
-            <ReferenceArea key={e.fromMs} yAxisId="n" x1={e.fromMs} x2={e.toMs} fill={CHART_COLORS.limit} fillOpacity={0.1} stroke="none" className="violation-band" />
-          ))}
-          {selected ? (
-            <ReferenceArea yAxisId="n" x1={selected.fromMs} x2={selected.toMs} fill={CHART_COLORS.selected} fillOpacity={0.25} stroke={CHART_COLORS.selected} className="selected-bucket" />
-          ) : null}
-          {drag && drag.from !== drag.to ? (
-            <ReferenceArea yAxisId="n" x1={rows[Math.min(drag.from, drag.to)].t} x2={rows[Math.max(drag.from, drag.to)].t + bucketMs} fill={CHART_COLORS.selected} fillOpacity={0.15} />
-          ) : null}
-          <Bar yAxisId="r" dataKey="rejected" name="429s" fill={CHART_COLORS.rejected} fillOpacity={0.45} isAnimationActive={false} />
-          <Area
-            yAxisId="n"
-            dataKey="inFlight"
-            name="In flight (truth)"
-            type="stepAfter"
-            stroke={CHART_COLORS.truth}
-            strokeWidth={1.5}
-            fill={CHART_COLORS.truth}
-            fillOpacity={0.15}
-            isAnimationActive={false}
-          />
-          <Area
-            yAxisId="n"
-            dataKey="excess"
-            name="Above the limit"
-            type="stepAfter"
-            stroke="none"
-            fill={CHART_COLORS.limit}
-            fillOpacity={0.5}
-            className="violation-area"
-            isAnimationActive={false}
-            activeDot={false}
-          />
-          <Line
-            yAxisId="n"
-            dataKey="believed"
-            name="LiteLLM's belief"
-            type="stepAfter"
-            stroke={CHART_COLORS.belief}
-            strokeWidth={1.5}
-            strokeDasharray="5 4"
-            dot={false}
-            isAnimationActive={false}
-          />
-          <Line yAxisId="n" dataKey="limit" name="Limit" type="stepAfter" stroke={CHART_COLORS.limit} strokeWidth={2} dot={false} activeDot={false} isAnimationActive={false}>
-            <LabelList dataKey="limit" content={limitLabel} />
-          </Line>
-          {model.peak ? (
-            <ReferenceDot
-              yAxisId="n"
-              x={model.peak.t}
-              y={model.peak.inFlight}
-              r={4}
-              fill={CHART_COLORS.truth}
-              stroke="white"
-              className="peak-marker"
-              label={{ value: `peak ${model.peak.inFlight}`, position: "top", fill: CHART_COLORS.truth, fontSize: 12, fontWeight: 600 }}
-            />
-          ) : null}
-          <Tooltip content={(p) => <ChartTooltip active={p.active} payload={p.payload} bucketMs={bucketMs} />} isAnimationActive={false} />
-        </ComposedChart>
-      </ResponsiveContainer>
+    <div className={`${CHART_THEME} relative cursor-crosshair select-none`} data-testid="concurrency-chart">
+      <ChartSvg model={model} selected={selected} onDown={onDown} onMove={onMove} onUp={onUp} onLeave={onLeave} />
+      {band ? (
+        <div
+          aria-hidden
+          className="pointer-events-none absolute border-x border-sky-500 bg-sky-400/20 dark:border-sky-300 dark:bg-sky-300/15"
+          style={{ left: band.left, width: band.width, top: MARGIN.top, bottom: MARGIN.bottom + X_AXIS_HEIGHT }}
+        />
+      ) : null}
     </div>
   );
 }
+
+/** The data index under the pointer, if any. */
+function indexIn(s: MouseHandlerDataParam, length: number): number | null {
+  const i = Number(s.activeTooltipIndex);
+  return Number.isInteger(i) && i >= 0 && i < length ? i : null;
+}
+
+interface SvgProps {
+  model: ConcurrencyModel;
+  selected: Bucket | null;
+  onDown: (s: MouseHandlerDataParam) => void;
+  onMove: (s: MouseHandlerDataParam) => void;
+  onUp: (s: MouseHandlerDataParam) => void;
+  onLeave: () => void;
+}
+
+const AXIS_TICK = { fill: CHART_COLORS.axis, fontSize: 12 };
+const REJECTED_TICK = { fill: CHART_COLORS.rejected, fontSize: 12 };
+const Y_LABEL = { value: "in flight", angle: -90, position: "insideLeft", offset: 12, fill: CHART_COLORS.axis, fontSize: 12 } as const;
+const REJECTED_LABEL = { value: "429s", angle: 90, position: "insideRight", offset: 12, fill: CHART_COLORS.rejected, fontSize: 12 } as const;
+const PROVISIONAL_LABEL = { value: "provisional", position: "insideTopRight", fill: CHART_COLORS.axis, fontSize: 11 } as const;
+
+/** The recharts SVG; memoised (with stable props) so only new data or a new selection redraws it. */
+const ChartSvg = memo(function ChartSvg({ model, selected, onDown, onMove, onUp, onLeave }: SvgProps) {
+  const { rows, bucketMs } = model;
+  // Buckets are epoch-aligned, so the first may start before the range: show it whole.
+  const x0 = rows.length > 0 ? Math.min(model.fromMs, rows[0].t) : model.fromMs;
+  const xDomain = useMemo(() => [x0, model.toMs], [x0, model.toMs]);
+  const { ticks, stepMs } = useMemo(() => timeTicks(x0, model.toMs), [x0, model.toMs]);
+  const tickFormatter = useCallback((t: number) => formatTick(t, stepMs), [stepMs]);
+  const yDomain = useMemo(() => [0, model.yMax], [model.yMax]);
+  // Twice the highest count keeps the bars in the lower half, under the in-flight lines.
+  const rejectedDomain = useMemo(() => [0, Math.max(4, 2 * rows.reduce((m, r) => Math.max(m, r.rejected), 0))], [rows]);
+  const labelAt = useMemo(() => new Set(model.limitChanges.filter((c) => c.limit !== null).map((c) => c.t)), [model.limitChanges]);
+
+  const limitLabel = useCallback(
+    (p: LabelProps) => {
+      const row = p.index === undefined ? undefined : rows[p.index];
+      if (!row || row.limit === null || !labelAt.has(row.t)) return null;
+      return (
+        <text x={Number(p.x) + 6} y={Number(p.y) - 6} fill={CHART_COLORS.limit} fontSize={12} fontWeight={600} data-testid="limit-label">
+          limit {row.limit}
+        </text>
+      );
+    },
+    [rows, labelAt],
+  );
+  const tooltip = useCallback(
+    (p: { active?: boolean; payload?: ReadonlyArray<{ payload?: unknown }> }) => <ChartTooltip active={p.active} payload={p.payload} bucketMs={bucketMs} />,
+    [bucketMs],
+  );
+
+  return (
+    <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
+      <ComposedChart data={rows} margin={MARGIN} onMouseDown={onDown} onMouseMove={onMove} onMouseUp={onUp} onMouseLeave={onLeave}>
+        <defs>
+          <pattern id="provisional-hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+            <line x1="0" y1="0" x2="0" y2="8" stroke={CHART_COLORS.provisional} strokeWidth="1.5" />
+          </pattern>
+        </defs>
+        <CartesianGrid vertical={false} stroke={CHART_COLORS.grid} />
+        <XAxis
+          dataKey="t"
+          type="number"
+          domain={xDomain}
+          allowDataOverflow
+          ticks={ticks}
+          tickFormatter={tickFormatter}
+          tick={AXIS_TICK}
+          stroke={CHART_COLORS.grid}
+          height={X_AXIS_HEIGHT}
+        />
+        <YAxis yAxisId="n" domain={yDomain} allowDecimals={false} width={44} tick={AXIS_TICK} stroke={CHART_COLORS.grid} label={Y_LABEL} />
+        <YAxis
+          yAxisId="r"
+          orientation="right"
+          domain={rejectedDomain}
+          allowDecimals={false}
+          width={44}
+          tick={REJECTED_TICK}
+          stroke={CHART_COLORS.grid}
+          label={REJECTED_LABEL}
+        />
+        {model.provisionalFromMs !== null ? (
+          <ReferenceArea
+            yAxisId="n"
+            x1={model.provisionalFromMs}
+            x2={model.toMs}
+            fill="url(#provisional-hatch)"
+            fillOpacity={1}
+            stroke="none"
+            className="provisional-area"
+            label={PROVISIONAL_LABEL}
+          />
+        ) : null}
+        {model.episodes.map((e) => (
+          <ReferenceArea key={e.fromMs} yAxisId="n" x1={e.fromMs} x2={e.toMs} fill={CHART_COLORS.limit} fillOpacity={0.1} stroke="none" className="violation-band" />
+        ))}
+        {selected ? (
+          <ReferenceArea
+            yAxisId="n"
+            x1={selected.fromMs}
+            x2={selected.toMs}
+            fill={CHART_COLORS.selected}
+            fillOpacity={0.25}
+            stroke={CHART_COLORS.selected}
+            className="selected-bucket"
+          />
+        ) : null}
+        <Bar yAxisId="r" dataKey="rejected" name="429s" fill={CHART_COLORS.rejected} fillOpacity={0.45} isAnimationActive={false} />
+        <Area
+          yAxisId="n"
+          dataKey="inFlight"
+          name="In flight (truth)"
+          type="stepAfter"
+          stroke={CHART_COLORS.truth}
+          strokeWidth={1.5}
+          fill={CHART_COLORS.truth}
+          fillOpacity={0.15}
+          isAnimationActive={false}
+        />
+        <Area
+          yAxisId="n"
+          dataKey="excess"
+          name="Above the limit"
+          type="stepAfter"
+          stroke="none"
+          fill={CHART_COLORS.limit}
+          fillOpacity={0.5}
+          className="violation-area"
+          isAnimationActive={false}
+          activeDot={false}
+        />
+        <Line
+          yAxisId="n"
+          dataKey="believed"
+          name="LiteLLM's belief"
+          type="stepAfter"
+          stroke={CHART_COLORS.belief}
+          strokeWidth={1.5}
+          strokeDasharray="5 4"
+          dot={false}
+          isAnimationActive={false}
+        />
+        <Line
+          yAxisId="n"
+          dataKey="limit"
+          name="Limit"
+          className="limit-line"
+          type="stepAfter"
+          stroke={CHART_COLORS.limit}
+          strokeWidth={2}
+          dot={false}
+          activeDot={false}
+          isAnimationActive={false}
+        >
+          <LabelList dataKey="limit" content={limitLabel} />
+        </Line>
+        {model.peak ? (
+          <ReferenceDot
+            yAxisId="n"
+            x={model.peak.t}
+            y={model.peak.inFlight}
+            r={4}
+            fill={CHART_COLORS.truth}
+            stroke="white"
+            className="peak-marker"
+            label={{ value: `peak ${model.peak.inFlight}`, position: "top", fill: CHART_COLORS.truth, fontSize: 12, fontWeight: 600 }}
+          />
+        ) : null}
+        <Tooltip content={tooltip} isAnimationActive={false} />
+      </ComposedChart>
+    </ResponsiveContainer>
+  );
+});

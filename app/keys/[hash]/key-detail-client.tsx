@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useMemo, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { ChartLegend } from "@/components/charts/chart-legend";
 import { ChartSkeleton } from "@/components/charts/chart-skeleton";
 import { ConcurrencyChart } from "@/components/charts/concurrency-chart";
@@ -41,6 +41,7 @@ export function KeyDetailClient({ hash }: { hash: string }) {
   const [picked, setPicked] = useState<EvidenceWindow | null>(null);
   const evidence = useEvidence(hash, picked);
   const model = useMemo(() => (series.data ? concurrencyModel(series.data) : null), [series.data]);
+  const zoomTo = useCallback((fromMs: number, toMs: number) => setRange({ kind: "custom", fromMs, toMs }), [setRange]);
 
   const failure = series.error;
   if (failure instanceof ApiClientError && (failure.status === 404 || failure.status === 422)) {
@@ -128,7 +129,7 @@ export function KeyDetailClient({ hash }: { hash: string }) {
               model={model}
               selected={picked}
               onSelect={setPicked}
-              onZoom={(fromMs, toMs) => setRange({ kind: "custom", fromMs, toMs })}
+              onZoom={zoomTo}
             />
             <ChartLegend hasLimit={model.limitChanges.some((c) => c.limit !== null)} hasProvisional={model.provisionalFromMs !== null} />
             <BeliefNote unavailable={beliefUnavailable} hasBelief={model.hasBelief} />
