@@ -8,6 +8,7 @@ import type { Simulator } from "./simulator";
 interface Profile {
   alias: string;
   limits: { max_parallel_requests?: number; rpm_limit?: number };
+  team: string;
   clients: number;
   /** request duration range in seconds, as a function of the rate-limit window */
   durationS: (window: number) => [number, number];
@@ -20,6 +21,7 @@ interface Profile {
 const PROFILES: Profile[] = [
   {
     alias: "demo-leaky",
+    team: "research",
     limits: { max_parallel_requests: 5 },
     clients: 12,
     // Longer than the window, so in-flight requests survive each window roll (the #16011 overshoot).
@@ -30,6 +32,7 @@ const PROFILES: Profile[] = [
   },
   {
     alias: "demo-healthy",
+    team: "web",
     limits: { max_parallel_requests: 8 },
     clients: 3,
     durationS: () => [1, 5],
@@ -39,6 +42,7 @@ const PROFILES: Profile[] = [
   },
   {
     alias: "demo-unlimited",
+    team: "web",
     limits: {},
     clients: 2,
     durationS: () => [0.5, 3],
@@ -48,6 +52,7 @@ const PROFILES: Profile[] = [
   },
   {
     alias: "demo-throttled",
+    team: "batch",
     limits: { max_parallel_requests: 2, rpm_limit: 40 },
     clients: 6,
     durationS: () => [2, 6],
@@ -68,7 +73,7 @@ export class Demo {
 
   constructor(private sim: Simulator) {
     for (const p of PROFILES) {
-      const g = sim.keys.generate({ key_alias: p.alias, ...p.limits, metadata: { allow_client_mock_response: true, demo: true } }, null);
+      const g = sim.keys.generate({ key_alias: p.alias, team_id: p.team, ...p.limits, metadata: { allow_client_mock_response: true, demo: true } }, null);
       this.keys.push({ alias: p.alias, key: g.key as string, hash: g.token_id as string, note: p.note });
     }
   }
