@@ -42,6 +42,11 @@ test.describe("keys overview", () => {
     const sorted = await values();
     expect([...sorted].sort((a, b) => b - a)).toEqual(sorted);
 
+    await page.getByLabel("Team").selectOption("web");
+    await expect(page).toHaveURL(/team=web/);
+    await expect(page.getByTestId("overview-row")).toHaveCount(2);
+    await expect(page.getByTestId("overview-row").filter({ hasText: "demo-leaky" })).toHaveCount(0);
+
     await page.getByLabel("Filter keys").fill("healthy");
     await expect(page).toHaveURL(/q=healthy/);
     await expect(page.getByTestId("overview-row")).toHaveCount(1);
