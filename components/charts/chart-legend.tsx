@@ -1,16 +1,18 @@
 import type { ReactNode } from "react";
 import { CHART_COLORS, CHART_THEME } from "./chart-theme";
 
-/** What each mark on the concurrency chart means; a swatch per series, in the chart's own colours. */
-export function ChartLegend({ hasLimit, hasProvisional }: { hasLimit: boolean; hasProvisional: boolean }) {
+/** What each mark on the concurrency chart means; a swatch per series drawn, in the chart's own colours. */
+export function ChartLegend({ hasLimit, hasBelief, hasProvisional }: { hasLimit: boolean; hasBelief: boolean; hasProvisional: boolean }) {
   return (
     <ul className={`${CHART_THEME} flex flex-wrap gap-x-5 gap-y-1.5 text-xs text-zinc-600 dark:text-zinc-300`} aria-label="Chart legend">
       <Item swatch={<span className="block h-3 w-5 border-t-2" style={{ borderColor: CHART_COLORS.truth, background: `color-mix(in srgb, ${CHART_COLORS.truth} 15%, transparent)` }} />}>
         In flight — Inflight&apos;s truth (from spend logs)
       </Item>
-      <Item swatch={<span className="block w-5 border-t-2 border-dashed" style={{ borderColor: CHART_COLORS.belief }} />}>
-        LiteLLM&apos;s belief (its limiter in Redis)
-      </Item>
+      {hasBelief ? (
+        <Item swatch={<span className="block w-5 border-t-2 border-dashed" style={{ borderColor: CHART_COLORS.belief }} />}>
+          LiteLLM&apos;s belief (its limiter in Redis)
+        </Item>
+      ) : null}
       {hasLimit ? (
         <>
           <Item swatch={<span className="block w-5 border-t-2" style={{ borderColor: CHART_COLORS.limit }} />}>Limit (max_parallel_requests)</Item>

@@ -10,6 +10,7 @@ export const CHART_THEME = [
   "[--chart-provisional:#e4e4e7] dark:[--chart-provisional:#3f3f46]",
   "[--chart-grid:#e4e4e7] dark:[--chart-grid:#27272a]",
   "[--chart-axis:#71717a] dark:[--chart-axis:#a1a1aa]",
+  "[--chart-bg:#ffffff] dark:[--chart-bg:#18181b]",
 ].join(" ");
 
 export const CHART_COLORS = {
@@ -21,6 +22,8 @@ export const CHART_COLORS = {
   provisional: "var(--chart-provisional)",
   grid: "var(--chart-grid)",
   axis: "var(--chart-axis)",
+  /** The card behind the chart: a halo of it keeps labels legible over series. */
+  background: "var(--chart-bg)",
 } as const;
 
 export const CHART_HEIGHT = 360;

@@ -118,7 +118,8 @@ const AXIS_TICK = { fill: CHART_COLORS.axis, fontSize: 12 };
 const REJECTED_TICK = { fill: CHART_COLORS.rejected, fontSize: 12 };
 const Y_LABEL = { value: "in flight", angle: -90, position: "insideLeft", offset: 12, fill: CHART_COLORS.axis, fontSize: 12 } as const;
 const REJECTED_LABEL = { value: "429s", angle: 90, position: "insideRight", offset: 12, fill: CHART_COLORS.rejected, fontSize: 12 } as const;
-const PROVISIONAL_LABEL = { value: "provisional", position: "insideTopRight", fill: CHART_COLORS.axis, fontSize: 11 } as const;
+const HALO = { stroke: CHART_COLORS.background, strokeWidth: 3, paintOrder: "stroke" } as const;
+const PROVISIONAL_LABEL = { value: "provisional", position: "insideTopRight", fill: CHART_COLORS.axis, fontSize: 11, ...HALO } as const;
 
 /** The recharts SVG; memoised (with stable props) so only new data or a new selection redraws it. */
 const ChartSvg = memo(function ChartSvg({ model, selected, onDown, onMove, onUp, onLeave }: SvgProps) {
@@ -138,7 +139,7 @@ const ChartSvg = memo(function ChartSvg({ model, selected, onDown, onMove, onUp,
       const row = p.index === undefined ? undefined : rows[p.index];
       if (!row || row.limit === null || !labelAt.has(row.t)) return null;
       return (
-        <text x={Number(p.x) + 6} y={Number(p.y) - 6} fill={CHART_COLORS.limit} fontSize={12} fontWeight={600} data-testid="limit-label">
+        <text x={Number(p.x) + 6} y={Number(p.y) - 6} fill={CHART_COLORS.limit} fontSize={12} fontWeight={600} {...HALO} data-testid="limit-label">
           limit {row.limit}
         </text>
       );
@@ -265,7 +266,7 @@ const ChartSvg = memo(function ChartSvg({ model, selected, onDown, onMove, onUp,
             fill={CHART_COLORS.truth}
             stroke="white"
             className="peak-marker"
-            label={{ value: `peak ${model.peak.inFlight}`, position: "top", fill: CHART_COLORS.truth, fontSize: 12, fontWeight: 600 }}
+            label={{ value: `peak ${model.peak.inFlight}`, position: "top", fill: CHART_COLORS.truth, fontSize: 12, fontWeight: 600, ...HALO }}
           />
         ) : null}
         <Tooltip content={tooltip} isAnimationActive={false} />

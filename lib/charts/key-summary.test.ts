@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { keyStatus } from "../overview/status";
 import type { KeySeries } from "../series/key-series";
-import { latestBelief, statusInput, truthAsOf } from "./key-summary";
+import { completeToMs, latestBelief, statusInput, truthAsOf } from "./key-summary";
 
 const T0 = 1_795_000_000_000;
 const pts = (inFlight: number[], rejected: number[] = []) =>
@@ -58,5 +58,13 @@ describe("statusInput", () => {
 
   it("works before the recent window has loaded", () => {
     expect(statusInput(series(pts([1])), null)).toMatchObject({ recentPeak: 0, recentRejected: 0, believed: null });
+  });
+});
+
+describe("completeToMs", () => {
+  it("is the last poll minus the ingest lag, when both are known", () => {
+    expect(completeToMs("2026-11-25T14:00:00.000Z", 35_000)).toBe(Date.parse("2026-11-25T13:59:25Z"));
+    expect(completeToMs(null, 35_000)).toBeNull();
+    expect(completeToMs("2026-11-25T14:00:00.000Z", null)).toBeNull();
   });
 });

@@ -57,3 +57,11 @@ export function statusInput(range: KeySeries, recent: KeySeries | null): StatusI
     believed: recent ? (latestBelief(recent.belief)?.believed ?? null) : null,
   };
 }
+
+/**
+ * Where stored truth is complete: the last spend-log poll minus the ingest lag (later seconds
+ * still miss requests that are running). Null when the pipeline has not said. Pure.
+ */
+export function completeToMs(lastPollAt: string | null, lagMs: number | null): number | null {
+  return lastPollAt === null || lagMs === null ? null : Date.parse(lastPollAt) - lagMs;
+}

@@ -17,9 +17,10 @@ import { useHealth } from "@/components/shell/use-health";
 import { useNow } from "@/components/shell/use-now";
 import { Banner } from "@/components/ui/banner";
 import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { concurrencyModel } from "@/lib/charts/concurrency-model";
-import { latestBelief, statusInput, truthAsOf } from "@/lib/charts/key-summary";
+import { completeToMs, latestBelief, statusInput, truthAsOf } from "@/lib/charts/key-summary";
 import { bucketLabel } from "@/lib/charts/time-axis";
 import { PRESET_LABELS } from "@/lib/dashboard/range";
 import { evidenceCsv, evidenceJson, exportFileName, seriesCsv, seriesJson } from "@/lib/export/key-export";
@@ -46,14 +47,17 @@ export function KeyDetailClient({ hash }: { hash: string }) {
   const failure = series.error;
   if (failure instanceof ApiClientError && (failure.status === 404 || failure.status === 422)) {
     return (
-      <EmptyState title="Inflight does not know this key">
-        <p>{failure.message}.</p>
-        <p className="mt-2">
-          <Link href="/keys" className="font-medium text-sky-700 underline focus-visible:outline-2 focus-visible:outline-sky-500 dark:text-sky-300">
-            Back to all keys
-          </Link>
-        </p>
-      </EmptyState>
+      <>
+        <PageHeader title="Unknown key" />
+        <EmptyState title="Inflight does not know this key">
+          <p>{failure.message}.</p>
+          <p className="mt-2">
+            <Link href="/keys" className="font-medium text-sky-700 underline focus-visible:outline-2 focus-visible:outline-sky-500 dark:text-sky-300">
+              Back to all keys
+            </Link>
+          </p>
+        </EmptyState>
+      </>
     );
   }
 
@@ -61,9 +65,8 @@ export function KeyDetailClient({ hash }: { hash: string }) {
   const keyRef = data?.key ?? recent.data?.key;
   const pipeline = health.data?.pipeline;
   const beliefUnavailable = pipeline?.limiter?.state === "invisible" ? pipeline.limiter.message : null;
-  // Stored truth is complete up to the last poll minus the ingest lag; later seconds still miss running requests.
-  const completeToMs = pipeline?.lastPollAt && pipeline.lagMs !== null ? Date.parse(pipeline.lastPollAt) - pipeline.lagMs : null;
-  const truth = recent.data ? truthAsOf(recent.data.points, recent.data.bucketMs, completeToMs) : null;
+  const asOf = pipeline ? completeToMs(pipeline.lastPollAt, pipeline.lagMs) : null;
+  const truth = recent.data ? truthAsOf(recent.data.points, recent.data.bucketMs, asOf) : null;
   const belief = recent.data ? latestBelief(recent.data.belief) : null;
   const status = data ? keyStatus(statusInput(data, recent.data ?? null)) : null;
 
@@ -131,7 +134,11 @@ export function KeyDetailClient({ hash }: { hash: string }) {
               onSelect={setPicked}
               onZoom={zoomTo}
             />
-            <ChartLegend hasLimit={model.limitChanges.some((c) => c.limit !== null)} hasProvisional={model.provisionalFromMs !== null} />
+            <ChartLegend
+              hasLimit={model.limitChanges.some((c) => c.limit !== null)}
+              hasBelief={model.hasBelief}
+              hasProvisional={model.provisionalFromMs !== null}
+            />
             <BeliefNote unavailable={beliefUnavailable} hasBelief={model.hasBelief} />
             <PeakSummary model={model} onShowPeak={setPicked} />
           </>
