@@ -5,7 +5,8 @@ import type { KeyEvidence } from "@/lib/export/key-export";
 import { formatDuration } from "@/lib/format/duration";
 import { Banner } from "@/components/ui/banner";
 import { SkeletonRows } from "@/components/ui/skeleton";
-import { ExportButtons, SmallButton } from "./export-buttons";
+import { ExportButtons } from "./export-buttons";
+import { SmallButton } from "./small-button";
 
 interface Props {
   window: { fromMs: number; toMs: number };

@@ -1,7 +1,7 @@
 import type { ConcurrencyModel } from "@/lib/charts/concurrency-model";
 import { utcStamp } from "@/lib/format/time";
 import { formatDuration } from "@/lib/format/duration";
-import { SmallButton } from "./export-buttons";
+import { SmallButton } from "./small-button";
 
 /** The range in one line (its peak, time above the limit) and a keyboard way to the peak's evidence. */
 export function PeakSummary({ model, onShowPeak }: { model: ConcurrencyModel; onShowPeak: (w: { fromMs: number; toMs: number }) => void }) {

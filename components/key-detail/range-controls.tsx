@@ -6,7 +6,7 @@ import { customRange, zoomOut } from "@/lib/charts/range-edit";
 import { toUtcInput } from "@/lib/charts/utc-input";
 import type { RangeState } from "@/lib/dashboard/range";
 import { utcStamp } from "@/lib/format/time";
-import { SmallButton } from "./export-buttons";
+import { SmallButton } from "./small-button";
 
 interface Props {
   range: RangeState;
