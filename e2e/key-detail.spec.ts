@@ -180,7 +180,13 @@ test.describe("key detail page", () => {
     await expect(page.getByTestId("concurrency-chart")).toHaveCount(0);
   });
 
-  test("screenshots of the detail page in light and dark", async ({ page }) => {
+  test("screenshots of the detail page in light and dark", async ({ page, request }) => {
+    // The demo has run for a minute or two: frame the chart from its first traffic to now.
+    const to = Date.now();
+    const res = await request.get(`/api/keys/${hash}/series?from=${to - 15 * 60_000}&to=${to}`);
+    const { points } = (await res.json()) as { points: { t: number; inFlight: number; rejected: number }[] };
+    const first = points.find((p) => p.inFlight > 0 || p.rejected > 0)!.t;
+    const range = `range=custom&from=${first - 20_000}&to=${to}`;
     const sizes = [
       { suffix: "", width: 1440, height: 900 },
       { suffix: "-1280", width: 1280, height: 800 },
@@ -189,9 +195,7 @@ test.describe("key detail page", () => {
       await page.addInitScript((t) => localStorage.setItem("inflight-theme", t), theme);
       for (const { suffix, width, height } of sizes) {
         await page.setViewportSize({ width, height });
-        // The demo has run for minutes only: its last four fill the chart.
-        const to = Date.now();
-        await openWithViolation(page, hash, `range=custom&from=${to - 4 * 60_000}&to=${to}`);
+        await openWithViolation(page, hash, range);
         await page.getByRole("button", { name: "Show requests at the peak" }).click();
         await expect(page.getByTestId("evidence-row").first()).toBeVisible();
         await expect(page.getByTestId("health-redis")).toHaveAttribute("data-ok", "true");
