@@ -95,8 +95,10 @@ async function ingestThroughput(quick: boolean, stores: StoreFactory): Promise<B
     const runs: PipelineRun[] = [];
     for (let i = 0; i < (quick ? 1 : 2); i++) runs.push(await runPipeline(stores.create(), client));
     const run = runs.reduce((a, b) => (b.ingestMs < a.ingestMs ? b : a));
-    const served = await countServed(client, run.windows[0].fromMs, run.windows[run.windows.length - 1].toMs);
-    for (const r of runs) if (r.stored !== served) throw new Error(`ingest stored ${r.stored} rows, the simulator serves ${served} for the window`);
+    for (const r of runs) {
+      const served = await countServed(client, r.windows[0].fromMs, r.windows[r.windows.length - 1].toMs);
+      if (r.stored !== served) throw new Error(`ingest stored ${r.stored} rows, the simulator serves ${served} for the window`);
+    }
     const value = run.stored / (run.ingestMs / 1000);
 
     // The baseline reads the same windows (the whole run, or its first part in quick mode: Prisma
@@ -111,7 +113,7 @@ async function ingestThroughput(quick: boolean, stores: StoreFactory): Promise<B
         `${runs.length > 1 ? " (best taken)" : ""}; series maintenance afterwards, not in it: ${ms(run.seriesMs)}`,
     );
     console.log(
-      `   ingest time: ${ms(run.storeMs)} storing (${run.pages} transactions of a page each), the rest waiting for and parsing pages ` +
+      `   ingest time: ${ms(run.storeMs)} storing (${run.pages} pages, a transaction each), the rest waiting for, reading and parsing pages ` +
         `while the simulator builds them; this process used ${ms(run.cpuMs)} of CPU`,
     );
     console.log(
