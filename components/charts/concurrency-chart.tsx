@@ -203,8 +203,9 @@ const ChartSvg = memo(function ChartSvg({ model, selected, onDown, onMove, onUp,
             x1={selected.fromMs}
             x2={selected.toMs}
             fill={CHART_COLORS.selected}
-            fillOpacity={0.25}
+            fillOpacity={0.12}
             stroke={CHART_COLORS.selected}
+            strokeDasharray="3 3"
             className="selected-bucket"
           />
         ) : null}
