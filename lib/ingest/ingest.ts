@@ -1,6 +1,6 @@
 import { initialCursor, lagMs, nextChunkMs, planStep, type CursorState, type IngestTiming, type Step } from "./cursor";
 import { normalizeRow, type IngestRow, type RowProblem } from "./normalize";
-import type { SpendLogSource } from "./source";
+import type { NextWindow, SpendLogSource, SpendLogWindow } from "./source";
 import type { IngestStore } from "./store";
 import { parseTimestampMs } from "./timestamps";
 
@@ -59,7 +59,9 @@ export class SpendLogIngest {
       lagMs: lagMs(cursor, now),
       behind: false,
     };
-    const pages = this.source.pages({ ...plan.window, order: plan.kind === "live" ? "endDesc" : "startAsc" });
+    // While catching up, the source may fetch the next window's first page before this one is stored.
+    const next: NextWindow | undefined = plan.kind === "catch-up" ? (pages) => this.nextCatchUpWindow(plan.after, pages) : undefined;
+    const pages = this.source.pages({ ...plan.window, order: plan.kind === "live" ? "endDesc" : "startAsc" }, next);
     // Each page is stored as it arrives (the source is already fetching the next one); the cursor
     // moves only once the whole window is in.
     for await (const page of pages) {
@@ -76,6 +78,12 @@ export class SpendLogIngest {
       report.behind = planStep(plan.after, this.now(), this.timing, this.chunkMs).kind === "catch-up";
     }
     return report;
+  }
+
+  /** The window the next step will read if this one has `pages` pages (and it is still catch-up by then). */
+  private nextCatchUpWindow(after: CursorState, pages: number): SpendLogWindow | null {
+    const plan = planStep(after, this.now(), this.timing, nextChunkMs(this.chunkMs, pages));
+    return plan.kind === "catch-up" ? { ...plan.window, order: "startAsc" } : null;
   }
 
   private commit(rows: IngestRow[], cursor: CursorState | null, report: StepReport) {

@@ -22,14 +22,27 @@ export interface SpendLogPageOut {
   endDesc: boolean | null;
 }
 
+/**
+ * Given how many pages the window being read has, the window the caller will read next, or null
+ * when it cannot tell. A source may fetch that window's first page early; it is used only if the
+ * next read asks for exactly that window.
+ */
+export type NextWindow = (pagesInWindow: number) => SpendLogWindow | null;
+
 export interface SpendLogSource {
-  pages(w: SpendLogWindow): AsyncGenerator<SpendLogPageOut>;
+  pages(w: SpendLogWindow, next?: NextWindow): AsyncGenerator<SpendLogPageOut>;
   /** What the source learned about the proxy, for status. */
   describe(): { route: SpendLogRoute; pageSize: number; endTimeSort: boolean | null };
 }
 
 const FULL_PAGE = 1000;
 const OLD_PAGE = 100; // the cap before PR #33994 (reference §9.2): larger pages get a 422
+
+/** A prefetch the caller may never await (it stopped early, or read another window) must not become an unhandled rejection. */
+function quietly<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
 
 /** Pages in the window by the proxy's own count; null when it sent none or capped it (reference §9.2). */
 function knownPageCount(first: SpendLogPage, pageSize: number): number | null {
@@ -57,6 +70,8 @@ export class ProxySpendLogSource implements SpendLogSource {
   private route: SpendLogRoute = "/spend/logs/ui";
   private pageSize = FULL_PAGE;
   private endTimeSort: boolean | null = null;
+  /** The next window's first page, asked for while the previous window was still being read. */
+  private early: { query: string; page: Promise<SpendLogPage> } | null = null;
 
   constructor(private readonly client: LiteLLMClient) {}
 
@@ -64,40 +79,46 @@ export class ProxySpendLogSource implements SpendLogSource {
     return { route: this.route, pageSize: this.pageSize, endTimeSort: this.endTimeSort };
   }
 
-  async *pages(w: SpendLogWindow): AsyncGenerator<SpendLogPageOut> {
+  async *pages(w: SpendLogWindow, next?: NextWindow): AsyncGenerator<SpendLogPageOut> {
     if (this.route === "/spend/logs") {
       yield* this.dayPages(w);
       return;
     }
-    let first: Awaited<ReturnType<typeof this.fetchPage>>;
+    let first: SpendLogPage;
     try {
-      first = await this.fetchPage(w, 1);
+      first = await this.firstPage(w);
     } catch (e) {
       if (!(e instanceof LiteLLMError)) throw e;
       if (e.kind === "not_found") {
         // An older proxy: step down one route and try again.
         this.route = this.route === "/spend/logs/ui" ? "/spend/logs/v2" : "/spend/logs";
-        yield* this.pages(w);
+        yield* this.pages(w, next);
         return;
       }
       if (e.kind === "bad_request" && e.status === 422 && this.pageSize > OLD_PAGE) {
         this.pageSize = OLD_PAGE;
-        yield* this.pages(w);
+        yield* this.pages(w, next);
         return;
       }
       throw e;
     }
     // A settled window is read whole, so when the first page's total says how many pages there are,
     // two stay in flight: the proxy builds page k + 2 while this process reads and parses page k + 1
-    // and the caller stores page k. A live poll may stop early: it only prefetches the next page.
+    // and the caller stores page k; once the last page is asked for, the next window's first page
+    // follows, so the proxy is not left idle between windows. A live poll may stop early: it only
+    // prefetches the next page.
     const lastPage = w.order === "startAsc" ? knownPageCount(first, this.pageSize) : null;
-    const inFlight = new Map<number, ReturnType<typeof this.fetchPage>>();
+    const inFlight = new Map<number, Promise<SpendLogPage>>();
     const request = (p: number) => {
       if (inFlight.has(p)) return;
-      const next = this.fetchPage(w, p);
-      // A rejected prefetch the caller never awaits (it stopped early) must not become unhandled.
-      next.catch(() => undefined);
-      inFlight.set(p, next);
+      inFlight.set(p, quietly(this.fetchPage(w, p)));
+    };
+    let nextAsked = false;
+    const askNextWindow = (highestAsked: number) => {
+      if (nextAsked || lastPage === null || !next || highestAsked < lastPage) return;
+      nextAsked = true;
+      const after = next(Math.max(1, lastPage)); // an empty window still yields one (empty) page
+      if (after) this.early = { query: this.queryKey(after), page: quietly(this.fetchPage(after, 1)) };
     };
     let page = 1;
     let current = first;
@@ -105,6 +126,7 @@ export class ProxySpendLogSource implements SpendLogSource {
       const full = current.data.length >= this.pageSize;
       if (full) request(page + 1);
       if (full && lastPage !== null && page + 2 <= lastPage) request(page + 2);
+      askNextWindow(full ? Math.min(page + 2, lastPage ?? page + 1) : page);
       yield { rows: current.data, endDesc: w.order === "endDesc" ? this.noteOrder(current.data) : null };
       if (!full) return;
       current = await inFlight.get(page + 1)!;
@@ -120,15 +142,30 @@ export class ProxySpendLogSource implements SpendLogSource {
     return sorted && this.endTimeSort !== false;
   }
 
-  private fetchPage(w: SpendLogWindow, page: number) {
-    return this.client.spendLogsPage(this.route as "/spend/logs/ui" | "/spend/logs/v2", {
+  /** Page 1 of the window: the one fetched early if it was asked for with exactly this query. */
+  private firstPage(w: SpendLogWindow): Promise<SpendLogPage> {
+    const early = this.early;
+    this.early = null;
+    return early && early.query === this.queryKey(w) ? early.page : this.fetchPage(w, 1);
+  }
+
+  private queryKey(w: SpendLogWindow): string {
+    return JSON.stringify([this.route, this.query(w, 1)]);
+  }
+
+  private query(w: SpendLogWindow, page: number) {
+    return {
       startDate: formatProxyDate(w.fromMs),
       endDate: formatProxyDate(w.toMs),
       page,
       pageSize: this.pageSize,
       sortBy: w.order === "endDesc" ? "endTime" : "startTime",
-      sortOrder: w.order === "endDesc" ? "desc" : "asc",
-    });
+      sortOrder: w.order === "endDesc" ? ("desc" as const) : ("asc" as const),
+    };
+  }
+
+  private fetchPage(w: SpendLogWindow, page: number): Promise<SpendLogPage> {
+    return this.client.spendLogsPage(this.route as "/spend/logs/ui" | "/spend/logs/v2", this.query(w, page));
   }
 
   /** `/spend/logs` takes whole days and returns them unpaged: filter to the window here. */
