@@ -18,6 +18,7 @@ import { SeriesMaintainer } from "@/lib/series/maintain";
 import { SeriesReader } from "@/lib/series/read";
 import { openSqlite, type Sqlite } from "@/lib/store/sqlite";
 import { runPrisma } from "../scripts/lib/prisma.mjs";
+import { mulberry32 } from "../tests/support/prng";
 import { startSimulator } from "../tests/support/simulator";
 import type { BenchResult, BenchSuite } from "./types";
 
@@ -550,15 +551,4 @@ function ms(t: number): string {
 
 function mb(bytes: number): string {
   return `${(bytes / 1048576).toFixed(0)} MB`;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
