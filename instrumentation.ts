@@ -2,6 +2,6 @@
 // ingest, sampling and retention happen with no browser open.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { startAppRunner } = await import("./lib/runner/app-runner");
-  startAppRunner();
+  const { startAppRunner } = await import("./lib/server/app");
+  await startAppRunner();
 }

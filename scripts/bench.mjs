@@ -3,13 +3,14 @@
 // writes bench-results.json.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { ensureNodeModules, ensurePrismaClient, ensureRedisServer, nodeVersionOk } from "./lib/bootstrap.mjs";
+import { ensureNodeModules, ensurePostgres, ensurePrismaClient, ensureRedisServer, nodeVersionOk } from "./lib/bootstrap.mjs";
 import { repoRoot } from "./lib/paths.mjs";
 
 try {
   nodeVersionOk();
   ensureNodeModules();
   ensureRedisServer();
+  ensurePostgres();
   await ensurePrismaClient();
 } catch (e) {
   console.error(`[setup] ${e.message}`);

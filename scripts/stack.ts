@@ -1,11 +1,13 @@
-// The running stack behind `npm start`: a private Redis and the simulator when the operator gave
-// none, migrations applied, then the dashboard. Everything it started stops when it stops.
+// The running stack behind `npm start`: every setting checked first, then what is missing built,
+// the store migrated, a private Redis and the simulator when the operator gave none, and the
+// dashboard. Everything it started stops when it stops.
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { ConfigError, loadLauncherConfig, type LauncherConfig } from "../lib/config/env";
+import { ensureBuild, ensurePrismaClient, ensureRedisServer } from "./lib/bootstrap.mjs";
+import { migrateOrExit } from "./lib/migrate-store";
 import { repoRoot } from "./lib/paths.mjs";
-import { runPrisma } from "./lib/prisma.mjs";
 import { freePort, portIsFree, redisAnswers, startService, type Service } from "./lib/services";
 
 const started: Service[] = [];
@@ -47,7 +49,12 @@ async function startSimulator(cfg: LauncherConfig, redisUrl: string) {
   const sim = await startService({
     name: "simulator",
     command: path.join(repoRoot, "node_modules", ".bin", "tsx"),
-    args: [path.join(repoRoot, "simulator", "src", "main.ts"), "--port", String(cfg.SIMULATOR_PORT), "--redis-url", redisUrl, "--master-key", masterKey, "--window", String(DEMO_WINDOW_S), "--demo"],
+    args: [
+      path.join(repoRoot, "simulator", "src", "main.ts"),
+      ...["--port", String(cfg.SIMULATOR_PORT), "--redis-url", redisUrl, "--master-key", masterKey, "--window", String(DEMO_WINDOW_S), "--demo"],
+      // The demo proxy keeps its keys across restarts, as a real proxy does in its database.
+      ...["--data-dir", path.join(cfg.DATA_DIR, "simulator")],
+    ],
     ready: /simulator listening on http:\/\/127\.0\.0\.1:\d+/,
     timeoutMs: 30_000,
   });
@@ -66,11 +73,21 @@ async function main() {
     }
     throw e;
   }
+  if (process.env.DATABASE_URL && !process.env.INFLIGHT_DATABASE_URL) {
+    console.log("[setup] DATABASE_URL is LiteLLM's setting and Inflight ignores it; Inflight's store is INFLIGHT_DATABASE_URL (default: SQLite in DATA_DIR)");
+  }
+  try {
+    if (!cfg.REDIS_URL) ensureRedisServer();
+    await ensurePrismaClient();
+    if (!process.argv.includes("--no-build")) ensureBuild();
+  } catch (e) {
+    console.error(`[setup] ${(e as Error).message}`);
+    process.exit(1);
+  }
   if (!(await portIsFree(cfg.PORT, cfg.HOST))) throw new Error(`PORT ${cfg.PORT} is already in use on ${cfg.HOST}: set PORT to a free port`);
 
   fs.mkdirSync(cfg.DATA_DIR, { recursive: true });
-  console.log(`[setup] store: ${cfg.DATABASE_URL}`);
-  runPrisma(["migrate", "deploy"], { databaseUrl: cfg.DATABASE_URL, quiet: true });
+  await migrateOrExit(cfg.INFLIGHT_DATABASE_URL);
 
   let redisUrl = cfg.REDIS_URL;
   if (!redisUrl) {
@@ -100,7 +117,7 @@ async function main() {
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
       DATA_DIR: cfg.DATA_DIR,
-      DATABASE_URL: cfg.DATABASE_URL,
+      INFLIGHT_DATABASE_URL: cfg.INFLIGHT_DATABASE_URL,
       REDIS_URL: redisUrl,
       LITELLM_URL: litellmUrl,
       LITELLM_MASTER_KEY: masterKey,

@@ -10,6 +10,7 @@ import {
   ensureBuild,
   ensureChromium,
   ensureNodeModules,
+  ensurePostgres,
   ensurePrismaClient,
   ensureRedisServer,
   nodeVersionOk,
@@ -42,6 +43,7 @@ try {
   nodeVersionOk();
   ensureNodeModules();
   ensureRedisServer();
+  ensurePostgres();
   if (only !== "unit") ensureChromium();
   await ensurePrismaClient();
 } catch (e) {

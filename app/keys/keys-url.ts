@@ -2,8 +2,8 @@
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useMemo } from "react";
-import { parseRange, rangeParams, type RangePreset, type RangeState } from "@/lib/dashboard/range";
-import { parseTableState, tableParams, type TableState } from "@/lib/overview/table-state";
+import { parseRange, rangeParams, type RangePreset, type RangeState } from "@/lib/view/range";
+import { parseTableState, tableParams, type TableState } from "@/lib/view/table-state";
 
 /** The overview's range, sort and filter, kept in the URL so a link reproduces the view. */
 export function useOverviewUrl() {

@@ -8,9 +8,9 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { RangePicker } from "@/components/ui/range-picker";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { useHealth } from "@/components/shell/use-health";
-import { formatDuration } from "@/lib/format/duration";
-import { utcStamp } from "@/lib/format/time";
-import { filterRows, sortRows, type SortColumn } from "@/lib/overview/table-state";
+import { formatDuration } from "@/lib/view/format/duration";
+import { utcStamp } from "@/lib/view/format/time";
+import { filterRows, sortRows, type SortColumn } from "@/lib/view/table-state";
 import { useOverviewUrl } from "./keys-url";
 import { useOverview } from "./use-overview";
 

@@ -1,6 +1,6 @@
-import type { ChartRow } from "@/lib/charts/concurrency-model";
-import { bucketLabel } from "@/lib/charts/time-axis";
-import { formatLimit } from "@/lib/format/keys";
+import type { ChartRow } from "@/lib/view/charts/concurrency-model";
+import { bucketLabel } from "@/lib/view/charts/time-axis";
+import { formatLimit } from "@/lib/view/format/keys";
 
 /** Exact values of the bucket under the cursor, its UTC time, and what a click does. */
 export function ChartTooltip({ active, payload, bucketMs }: { active?: boolean; payload?: ReadonlyArray<{ payload?: unknown }>; bucketMs: number }) {

@@ -17,8 +17,8 @@ import {
   type LabelProps,
   type MouseHandlerDataParam,
 } from "recharts";
-import type { ConcurrencyModel } from "@/lib/charts/concurrency-model";
-import { formatTick, timeTicks } from "@/lib/charts/time-axis";
+import type { ConcurrencyModel } from "@/lib/view/charts/concurrency-model";
+import { formatTick, timeTicks } from "@/lib/view/charts/time-axis";
 import { ChartTooltip } from "./chart-tooltip";
 import { CHART_COLORS, CHART_HEIGHT, CHART_THEME } from "./chart-theme";
 

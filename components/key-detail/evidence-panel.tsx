@@ -1,8 +1,8 @@
 "use client";
 
-import { bucketLabel, utcClock, utcStampMs } from "@/lib/charts/time-axis";
-import type { KeyEvidence } from "@/lib/export/key-export";
-import { formatDuration } from "@/lib/format/duration";
+import { bucketLabel, utcClock, utcStampMs } from "@/lib/view/charts/time-axis";
+import type { KeyEvidence } from "@/lib/api/keys";
+import { formatDuration } from "@/lib/view/format/duration";
 import { Banner } from "@/components/ui/banner";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { ExportButtons } from "./export-buttons";

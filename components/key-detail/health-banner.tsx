@@ -1,6 +1,6 @@
-import type { HealthJson } from "@/components/shell/use-health";
+import type { HealthView } from "@/lib/api/health";
 import { Banner } from "@/components/ui/banner";
-import { utcStamp } from "@/lib/format/time";
+import { utcStamp } from "@/lib/view/format/time";
 
 const NAMES: Record<string, string> = { litellm: "LiteLLM", redis: "Redis" };
 
@@ -8,7 +8,7 @@ const NAMES: Record<string, string> = { litellm: "LiteLLM", redis: "Redis" };
  * LiteLLM or Redis unreachable: what stops updating on this page, and the time of the last good
  * data (the last spend-log poll for truth, the newest limiter sample for belief).
  */
-export function HealthBanner({ health, lastBeliefAt }: { health: HealthJson | undefined; lastBeliefAt: number | null }) {
+export function HealthBanner({ health, lastBeliefAt }: { health: HealthView | undefined; lastBeliefAt: number | null }) {
   const down = health?.services.filter((s) => !s.ok) ?? [];
   if (!health || down.length === 0) return null;
   const lastPoll = health.pipeline.lastPollAt;

@@ -1,16 +1,16 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { StatusBadge } from "@/components/ui/status-badge";
-import type { BeliefNow, TruthNow } from "@/lib/charts/key-summary";
-import { utcClock } from "@/lib/charts/time-axis";
-import { formatLimit } from "@/lib/format/keys";
-import { ago } from "@/lib/format/time";
-import type { KeyStatus } from "@/lib/overview/status";
-import type { KeyRef } from "@/lib/series/key-queries";
+import type { BeliefNow, TruthNow } from "@/lib/view/charts/key-summary";
+import { utcClock } from "@/lib/view/charts/time-axis";
+import { formatLimit } from "@/lib/view/format/keys";
+import { ago } from "@/lib/view/format/time";
+import type { KeyRefView } from "@/lib/api/keys";
+import type { KeyStatus } from "@/lib/key-state/status";
 import { CopyButton } from "./copy-button";
 
 interface Props {
-  keyRef: KeyRef;
+  keyRef: KeyRefView;
   status: KeyStatus | null;
   truth: TruthNow | null;
   belief: BeliefNow | null;

@@ -1,6 +1,6 @@
-import type { ConcurrencyModel } from "@/lib/charts/concurrency-model";
-import { utcStamp } from "@/lib/format/time";
-import { formatDuration } from "@/lib/format/duration";
+import type { ConcurrencyModel } from "@/lib/view/charts/concurrency-model";
+import { utcStamp } from "@/lib/view/format/time";
+import { formatDuration } from "@/lib/view/format/duration";
 import { SmallButton } from "./small-button";
 
 /** The range in one line (its peak, time above the limit) and a keyboard way to the peak's evidence. */

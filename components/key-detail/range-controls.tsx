@@ -2,10 +2,10 @@
 
 import { useState, type FormEvent } from "react";
 import { RangePicker } from "@/components/ui/range-picker";
-import { customRange, zoomOut } from "@/lib/charts/range-edit";
-import { toUtcInput } from "@/lib/charts/utc-input";
-import type { RangeState } from "@/lib/dashboard/range";
-import { utcStamp } from "@/lib/format/time";
+import { customRange, zoomOut } from "@/lib/view/charts/range-edit";
+import { toUtcInput } from "@/lib/view/charts/utc-input";
+import type { RangeState } from "@/lib/view/range";
+import { utcStamp } from "@/lib/view/format/time";
 import { SmallButton } from "./small-button";
 
 interface Props {

@@ -1,6 +1,6 @@
 "use client";
 
-import type { TableState } from "@/lib/overview/table-state";
+import type { TableState } from "@/lib/view/table-state";
 
 export function OverviewFilters({ table, teams, onChange }: { table: TableState; teams: string[]; onChange: (t: Partial<TableState>) => void }) {
   return (

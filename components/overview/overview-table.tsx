@@ -3,9 +3,9 @@
 import Link from "next/link";
 import { useRef, useState } from "react";
 import { StatusBadge } from "@/components/ui/status-badge";
-import { formatLimit, shortHash } from "@/lib/format/keys";
-import type { OverviewRow } from "@/lib/overview/overview";
-import { displayOrder, type SortColumn, type TableState } from "@/lib/overview/table-state";
+import { formatLimit, shortHash } from "@/lib/view/format/keys";
+import type { OverviewRow } from "@/lib/api/keys";
+import { displayOrder, type SortColumn, type TableState } from "@/lib/view/table-state";
 import { Sparkline } from "./sparkline";
 
 const COLUMNS: { id: SortColumn | null; label: string; title?: string; align?: "right" }[] = [
@@ -77,12 +77,14 @@ export function OverviewTable({ rows, table, onSort }: { rows: OverviewRow[]; ta
 }
 
 function Row({ r }: { r: OverviewRow }) {
-  const over = r.maxParallelRequests !== null && r.peak > r.maxParallelRequests;
-  const nowOver = r.maxParallelRequests !== null && r.inFlightNow > r.maxParallelRequests;
+  const s = r.state;
+  // Against the limit in force at the time (the server's key state), not today's limit.
+  const over = s.violations > 0;
+  const nowOver = s.limitNow !== null && s.inFlightNow > s.limitNow;
   return (
     <tr data-testid="overview-row" data-hash={r.hash} className="hover:bg-zinc-50 dark:hover:bg-zinc-800/50">
       <td className="px-3 py-2.5">
-        <StatusBadge status={r.status} />
+        <StatusBadge status={s.status} />
       </td>
       <td className="px-3 py-2.5">
         <Link href={`/keys/${r.hash}`} className="group block rounded focus-visible:outline-2 focus-visible:outline-sky-500">
@@ -100,16 +102,16 @@ function Row({ r }: { r: OverviewRow }) {
         <span className={r.maxParallelRequests === null ? "text-zinc-400" : "font-medium"}>{formatLimit(r.maxParallelRequests)}</span>
         <span className="text-xs text-zinc-400"> · {formatLimit(r.rpmLimit)} · {formatLimit(r.tpmLimit)}</span>
       </td>
-      <td className={`px-3 py-2.5 text-right tabular-nums ${nowOver ? "font-semibold text-rose-600 dark:text-rose-400" : ""}`}>{r.inFlightNow}</td>
-      <td className="px-3 py-2.5 text-right tabular-nums text-zinc-500 dark:text-zinc-400">{r.believedNow ?? <span title="LiteLLM's view is not visible in Redis">–</span>}</td>
+      <td className={`px-3 py-2.5 text-right tabular-nums ${nowOver ? "font-semibold text-rose-600 dark:text-rose-400" : ""}`}>{s.inFlightNow}</td>
+      <td className="px-3 py-2.5 text-right tabular-nums text-zinc-500 dark:text-zinc-400">{s.believedNow ?? <span title="LiteLLM's view is not visible in Redis">–</span>}</td>
       <td className="whitespace-nowrap px-3 py-2.5 text-right tabular-nums">
-        <span className={over ? "font-semibold text-rose-600 dark:text-rose-400" : ""}>{r.peak}</span>
+        <span className={over ? "font-semibold text-rose-600 dark:text-rose-400" : ""}>{s.peak}</span>
         <span className="text-zinc-400"> / {formatLimit(r.maxParallelRequests)}</span>
       </td>
-      <td className={`px-3 py-2.5 text-right tabular-nums ${r.violations ? "font-medium text-rose-600 dark:text-rose-400" : "text-zinc-400"}`} title={r.violations ? `${r.secondsOver.toLocaleString("en-US")} s above the limit` : undefined}>
-        {r.violations}
+      <td className={`px-3 py-2.5 text-right tabular-nums ${s.violations ? "font-medium text-rose-600 dark:text-rose-400" : "text-zinc-400"}`} title={s.violations ? `${s.secondsOver.toLocaleString("en-US")} s above the limit in force` : undefined}>
+        {s.violations}
       </td>
-      <td className={`px-3 py-2.5 text-right tabular-nums ${r.rejected ? "" : "text-zinc-400"}`}>{r.rejected.toLocaleString("en-US")}</td>
+      <td className={`px-3 py-2.5 text-right tabular-nums ${s.rejected ? "" : "text-zinc-400"}`}>{s.rejected.toLocaleString("en-US")}</td>
       <td className="px-3 py-1.5">
         <Sparkline values={r.sparkline} limit={r.maxParallelRequests} />
       </td>

@@ -1,8 +1,9 @@
 "use client";
 
-import { formatDuration } from "@/lib/format/duration";
-import { ago, utcStamp } from "@/lib/format/time";
-import { useHealth, type PipelineStatusJson, type ServiceStateJson } from "./use-health";
+import { formatDuration } from "@/lib/view/format/duration";
+import { ago, utcStamp } from "@/lib/view/format/time";
+import type { PipelineStatusView, ServiceStateView } from "@/lib/api/health";
+import { useHealth } from "./use-health";
 import { useNow } from "./use-now";
 
 const LABELS: Record<string, string> = { litellm: "LiteLLM", redis: "Redis" };
@@ -33,7 +34,7 @@ export function HealthIndicator() {
   );
 }
 
-function ServicePill({ state, now }: { state: ServiceStateJson; now: number }) {
+function ServicePill({ state, now }: { state: ServiceStateView; now: number }) {
   const label = LABELS[state.service] ?? state.service;
   const detail = state.ok
     ? `${state.latencyMs ?? "?"} ms · ${ago(state.checkedAt, now)}`
@@ -48,7 +49,7 @@ function ServicePill({ state, now }: { state: ServiceStateJson; now: number }) {
   return <Pill ok={state.ok} label={label} detail={detail} title={title} testId={`health-${state.service}`} />;
 }
 
-function PipelinePill({ p, now }: { p: PipelineStatusJson; now: number }) {
+function PipelinePill({ p, now }: { p: PipelineStatusView; now: number }) {
   const skipped = Object.values(p.skippedRows).reduce((a, b) => a + b, 0);
   const detail = {
     ok: `lag ${p.lagMs === null ? "?" : formatDuration(p.lagMs)}${p.rowsPerS ? ` · ${p.rowsPerS.toLocaleString("en-US")} rows/s` : ""}`,

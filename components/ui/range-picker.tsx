@@ -1,6 +1,6 @@
 "use client";
 
-import { PRESET_LABELS, RANGE_PRESETS, type RangePreset, type RangeState } from "@/lib/dashboard/range";
+import { PRESET_LABELS, RANGE_PRESETS, type RangePreset, type RangeState } from "@/lib/view/range";
 
 /** Preset range buttons (a radio group); the active one is pressed. */
 export function RangePicker({ value, onChange }: { value: RangeState; onChange: (preset: RangePreset) => void }) {

@@ -1,4 +1,4 @@
-import { STATUS_HELP, STATUS_LABELS, type KeyStatus } from "@/lib/overview/status";
+import { STATUS_HELP, STATUS_LABELS, type KeyStatus } from "@/lib/key-state/status";
 
 const TONES: Record<KeyStatus, string> = {
   stuck: "bg-fuchsia-100 text-fuchsia-800 ring-fuchsia-300 dark:bg-fuchsia-950 dark:text-fuchsia-200 dark:ring-fuchsia-800",

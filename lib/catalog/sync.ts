@@ -1,6 +1,6 @@
 import type { LiteLLMClient } from "../litellm/client";
 import { diffCatalog } from "./diff";
-import type { SqliteCatalogStore } from "./sqlite-store";
+import type { CatalogRepository } from "./repository";
 
 export interface SyncReport {
   keys: number;
@@ -9,9 +9,9 @@ export interface SyncReport {
 }
 
 /** Reads every key from the proxy and records what changed, limits with the time they were seen. */
-export async function syncCatalog(client: LiteLLMClient, store: SqliteCatalogStore, now = Date.now): Promise<SyncReport> {
+export async function syncCatalog(client: LiteLLMClient, store: CatalogRepository, now = Date.now): Promise<SyncReport> {
   const listed = await client.listAllKeys();
-  const diff = diffCatalog(store.storedKeys(), listed);
-  store.apply(diff, now());
+  const diff = diffCatalog(await store.storedKeys(), listed);
+  await store.apply(diff, now());
   return { keys: listed.length, limitChanges: diff.limitChanges.length, removed: diff.removed.length };
 }

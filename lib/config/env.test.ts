@@ -9,7 +9,7 @@ describe("configuration", () => {
     expect(c.SIMULATOR_PORT).toBe(4000);
     expect(c.HOST).toBe("127.0.0.1");
     expect(c.DATA_DIR).toBe(path.resolve("data"));
-    expect(c.DATABASE_URL).toBe(`file:${path.resolve("data", "inflight.db")}`);
+    expect(c.INFLIGHT_DATABASE_URL).toBe(`file:${path.resolve("data", "inflight.db")}`);
     expect(c.REDIS_URL).toBeUndefined();
     expect(c.LITELLM_URL).toBeUndefined();
   });
@@ -41,5 +41,21 @@ describe("configuration", () => {
 
   it("rejects out-of-range ports", () => {
     expect(() => loadLauncherConfig({ SIMULATOR_PORT: "70000" })).toThrow(/SIMULATOR_PORT must be between 1 and 65535/);
+  });
+
+  it("keeps Inflight's store apart from LiteLLM's: INFLIGHT_DATABASE_URL, never DATABASE_URL", () => {
+    expect(loadServerConfig({ DATABASE_URL: "postgresql://litellm@db/litellm" }).INFLIGHT_DATABASE_URL).toBe(`file:${path.resolve("data", "inflight.db")}`);
+    expect(loadServerConfig({ INFLIGHT_DATABASE_URL: "postgresql://inflight:pw@db:5432/inflight" }).INFLIGHT_DATABASE_URL).toBe("postgresql://inflight:pw@db:5432/inflight");
+    expect(loadServerConfig({ INFLIGHT_DATABASE_URL: "postgres://db/inflight" }).INFLIGHT_DATABASE_URL).toBe("postgres://db/inflight");
+    expect(() => loadServerConfig({ INFLIGHT_DATABASE_URL: "mysql://db/inflight" })).toThrow(/INFLIGHT_DATABASE_URL must be a SQLite URL/);
+  });
+
+  it("validates Inflight's own Redis apart from the proxy's", () => {
+    expect(loadServerConfig({ INFLIGHT_REDIS_URL: "redis://own:6379" }).INFLIGHT_REDIS_URL).toBe("redis://own:6379");
+    expect(() => loadServerConfig({ INFLIGHT_REDIS_URL: "own:6379" })).toThrow(/INFLIGHT_REDIS_URL must look like redis:/);
+  });
+
+  it("the launcher checks the runner's settings too, before anything starts", () => {
+    expect(() => loadLauncherConfig({ CATALOG_SYNC_INTERVAL_S: "2" })).toThrow(/CATALOG_SYNC_INTERVAL_S: CATALOG_SYNC_INTERVAL_S must be at least 5/);
   });
 });

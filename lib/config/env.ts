@@ -31,13 +31,14 @@ const httpUrl = (name: string) =>
       .optional(),
   );
 
-const redisUrl = z.preprocess(
-  emptyAsUnset,
-  z
-    .string()
-    .refine((u) => /^rediss?:\/\/.+/.test(u), "REDIS_URL must look like redis://host:6379 or rediss://host:6380")
-    .optional(),
-);
+const redisUrl = (name: string) =>
+  z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .refine((u) => /^rediss?:\/\/.+/.test(u), `${name} must look like redis://host:6379 or rediss://host:6380`)
+      .optional(),
+  );
 
 const masterKey = z.preprocess(
   emptyAsUnset,
@@ -52,20 +53,25 @@ const sharedShape = {
   HOST: z.preprocess(emptyAsUnset, z.string().default("127.0.0.1")),
   PORT: port("PORT", 3000),
   DATA_DIR: z.preprocess(emptyAsUnset, z.string().default("data")),
-  DATABASE_URL: z.preprocess(
+  // Not DATABASE_URL: that is LiteLLM's own setting, and Inflight must never migrate into the proxy's database.
+  INFLIGHT_DATABASE_URL: z.preprocess(
     emptyAsUnset,
     z
       .string()
-      .refine((u) => u.startsWith("file:"), "DATABASE_URL must be a SQLite URL such as file:./data/inflight.db")
+      .refine(
+        (u) => /^file:.+/.test(u) || /^postgres(ql)?:\/\/.+/.test(u),
+        "INFLIGHT_DATABASE_URL must be a SQLite URL such as file:./data/inflight.db or a Postgres URL such as postgresql://user:pass@host:5432/inflight",
+      )
       .optional(),
   ),
-  REDIS_URL: redisUrl,
+  /** The Redis the proxy uses: LiteLLM's limiter state is read there, never written. */
+  REDIS_URL: redisUrl("REDIS_URL"),
+  /** Inflight's own state (the runner lease); the proxy's Redis when unset. */
+  INFLIGHT_REDIS_URL: redisUrl("INFLIGHT_REDIS_URL"),
   LITELLM_URL: httpUrl("LITELLM_URL"),
   LITELLM_MASTER_KEY: masterKey,
   LITELLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 };
-
-const launcherSchema = z.object({ ...sharedShape, SIMULATOR_PORT: port("SIMULATOR_PORT", 4000) });
 
 const count = (name: string, fallback: number, min: number, max: number) =>
   z.preprocess(
@@ -99,6 +105,9 @@ const runnerShape = {
   LITELLM_RATE_LIMIT_WINDOW_SIZE: count("LITELLM_RATE_LIMIT_WINDOW_SIZE", 60, 1, 3600),
 };
 
+// `npm start` validates everything the server will read before it starts anything.
+const launcherSchema = z.object({ ...sharedShape, ...runnerShape, SIMULATOR_PORT: port("SIMULATOR_PORT", 4000) });
+
 const serverSchema = z
   .object({ ...sharedShape, ...runnerShape })
   .refine((c) => !c.LITELLM_URL || c.LITELLM_MASTER_KEY, {
@@ -114,10 +123,10 @@ function parse<S extends z.ZodType>(schema: S, env: Env): z.output<S> {
   return result.data;
 }
 
-function withDatabase<T extends { DATA_DIR: string; DATABASE_URL?: string }>(c: T) {
+function withDatabase<T extends { DATA_DIR: string; INFLIGHT_DATABASE_URL?: string }>(c: T) {
   const dataDir = path.resolve(c.DATA_DIR);
-  const databaseUrl = c.DATABASE_URL ?? `file:${path.join(dataDir, "inflight.db")}`;
-  return { ...c, DATA_DIR: dataDir, DATABASE_URL: databaseUrl };
+  const databaseUrl = c.INFLIGHT_DATABASE_URL ?? `file:${path.join(dataDir, "inflight.db")}`;
+  return { ...c, DATA_DIR: dataDir, INFLIGHT_DATABASE_URL: databaseUrl };
 }
 
 export type LauncherConfig = ReturnType<typeof loadLauncherConfig>;

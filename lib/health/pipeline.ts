@@ -1,14 +1,4 @@
-import type { Db } from "../db";
-
-export interface JobView {
-  name: string;
-  holder: string | null;
-  lastRunAt: Date | null;
-  lastOkAt: Date | null;
-  lastError: string | null;
-  failingSince: Date | null;
-  stats: Record<string, unknown>;
-}
+import type { JobStatus } from "../runner/repository";
 
 /** The runner's work as the header and /api/health summarise it. */
 export interface PipelineStatus {
@@ -24,19 +14,14 @@ export interface PipelineStatus {
   skippedRows: Record<string, number>;
   limiter: { state: string; message: string } | null;
   limiterSampleError: string | null;
-  jobs: JobView[];
+  jobs: JobStatus[];
 }
 
 /** A job not run for this long means no runner is alive. */
 const STALE_MS = 120_000;
 
-export async function readJobs(db: Db): Promise<JobView[]> {
-  const rows = await db.runnerJob.findMany({ orderBy: { name: "asc" } });
-  return rows.map((r) => ({ ...r, stats: safeJson(r.stats) }));
-}
-
 /** Pure summary of the runner's jobs at `now`. */
-export function summarisePipeline(jobs: JobView[], now = new Date()): PipelineStatus {
+export function summarisePipeline(jobs: JobStatus[], now = new Date()): PipelineStatus {
   const ingest = jobs.find((j) => j.name === "ingest");
   const lease = jobs.find((j) => j.name === "lease");
   const discovery = jobs.find((j) => j.name === "limiter-discovery");
@@ -62,12 +47,4 @@ export function summarisePipeline(jobs: JobView[], now = new Date()): PipelineSt
     limiterSampleError: sampler?.failingSince ? sampler.lastError : null,
     jobs,
   };
-}
-
-function safeJson(s: string): Record<string, unknown> {
-  try {
-    return JSON.parse(s) as Record<string, unknown>;
-  } catch {
-    return {};
-  }
 }

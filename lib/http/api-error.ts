@@ -23,9 +23,6 @@ export class ApiError extends Error {
   }
 }
 
-export const ApiErrorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
-export type ApiErrorBody = z.infer<typeof ApiErrorBodySchema>;
-
 /** Maps any thrown error to a status and a readable body. Unknown errors say little on purpose. */
 export function toApiError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;

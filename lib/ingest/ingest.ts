@@ -1,7 +1,7 @@
 import { initialCursor, lagMs, nextChunkMs, planStep, type CursorState, type IngestTiming, type Step } from "./cursor";
 import { normalizeRow, type IngestRow, type RowProblem } from "./normalize";
 import type { NextWindow, SpendLogSource, SpendLogWindow } from "./source";
-import type { IngestStore } from "./store";
+import type { IngestRepository } from "./repository";
 import { parseTimestampMs } from "./timestamps";
 
 export const SPEND_LOG_SOURCE = "spend-logs";
@@ -36,7 +36,7 @@ export class SpendLogIngest {
 
   constructor(
     private readonly source: SpendLogSource,
-    private readonly store: IngestStore,
+    private readonly store: IngestRepository,
     private readonly timing: IngestTiming,
     private readonly log: IngestLogger = console,
     private readonly now: () => number = Date.now,
@@ -44,7 +44,7 @@ export class SpendLogIngest {
 
   async step(): Promise<StepReport> {
     const now = this.now();
-    const cursor = this.store.readCursor(SPEND_LOG_SOURCE) ?? initialCursor(now, this.timing);
+    const cursor = (await this.store.readCursor(SPEND_LOG_SOURCE)) ?? initialCursor(now, this.timing);
     const plan = planStep(cursor, now, this.timing, this.chunkMs);
     const report: StepReport = {
       kind: plan.kind,
@@ -67,10 +67,10 @@ export class SpendLogIngest {
     for await (const page of pages) {
       report.pages++;
       report.rowsRead += page.rows.length;
-      this.commit(this.normalize(page.rows, report), null, report);
+      await this.commit(this.normalize(page.rows, report), null, report);
       if (plan.kind === "live" && page.endDesc && this.endsBefore(page.rows, plan.stopBeforeEndMs)) break;
     }
-    this.commit([], plan.after, report);
+    await this.commit([], plan.after, report);
     report.cursor = plan.after;
     report.lagMs = lagMs(plan.after, this.now());
     if (plan.kind === "catch-up") {
@@ -86,8 +86,8 @@ export class SpendLogIngest {
     return plan.kind === "catch-up" ? { ...plan.window, order: "startAsc" } : null;
   }
 
-  private commit(rows: IngestRow[], cursor: CursorState | null, report: StepReport) {
-    const res = this.store.commit(SPEND_LOG_SOURCE, rows, cursor);
+  private async commit(rows: IngestRow[], cursor: CursorState | null, report: StepReport) {
+    const res = await this.store.commit(SPEND_LOG_SOURCE, rows, cursor);
     report.inserted += res.inserted;
     if (res.newUnknownKeys.length) {
       report.newUnknownKeys.push(...res.newUnknownKeys);

@@ -14,22 +14,6 @@ export function connectRedis(url: string): Redis {
   });
 }
 
-const globalForRedis = globalThis as unknown as { inflightRedis?: Map<string, Redis> };
-
-/** One shared connection per URL in this process. */
-export function sharedRedis(url: string): Redis {
-  globalForRedis.inflightRedis ??= new Map();
-  let conn = globalForRedis.inflightRedis.get(url);
-  if (!conn) {
-    conn = connectRedis(url);
-    conn.on("error", () => {
-      // Reported through health checks; ioredis keeps reconnecting.
-    });
-    globalForRedis.inflightRedis.set(url, conn);
-  }
-  return conn;
-}
-
 /** Waits (briefly) for a connection that is still being established, so a first command does not fail for nothing. */
 export async function whenReady(redis: Redis, timeoutMs = 2_000): Promise<void> {
   if (redis.status === "ready") return;

@@ -1,7 +1,5 @@
-import type { SpendLogIngest } from "../ingest/ingest";
 import type { RowProblem } from "../ingest/normalize";
-import type { SpendLogSource } from "../ingest/source";
-import type { SeriesMaintainer } from "../series/maintain";
+import type { ObservePipeline } from "../server/pipeline";
 import type { JobOutcome } from "./job";
 
 /** Counts since this runner started, so no skipped row goes uncounted. */
@@ -15,17 +13,12 @@ interface Totals {
 }
 
 /** One ingest step, then the series recomputed for what it stored; figures for the status line. */
-export function ingestJob(ingest: SpendLogIngest, source: SpendLogSource, series: SeriesMaintainer) {
+export function ingestJob(pipeline: ObservePipeline) {
   const totals: Totals = { rowsRead: 0, inserted: 0, problems: {}, unknownKeys: 0, longerThanMax: 0, since: new Date().toISOString() };
   return async (): Promise<JobOutcome> => {
     const started = performance.now();
-    const r = await ingest.step();
-    let secondsWritten = 0;
-    for (let i = 0; i < 100; i++) {
-      const m = series.run();
-      secondsWritten += m.secondsWritten;
-      if (m.changes.length === 0) break;
-    }
+    const r = await pipeline.ingest.step();
+    const { secondsWritten } = await pipeline.series.drain();
     const elapsedS = (performance.now() - started) / 1000;
     totals.rowsRead += r.rowsRead;
     totals.inserted += r.inserted;
@@ -43,7 +36,7 @@ export function ingestJob(ingest: SpendLogIngest, source: SpendLogSource, series
         inserted: r.inserted,
         rowsPerS: elapsedS > 0 ? Math.round(r.rowsRead / elapsedS) : 0,
         secondsWritten,
-        source: source.describe(),
+        source: pipeline.source.describe(),
         totals,
       },
     };

@@ -1,4 +1,4 @@
-import type { JobStatusStore } from "./job-status";
+import type { JobStatusRepository } from "./repository";
 
 export interface JobOutcome {
   stats: Record<string, unknown>;
@@ -26,7 +26,7 @@ export class PeriodicJob {
 
   constructor(
     private readonly spec: JobSpec,
-    private readonly status: JobStatusStore,
+    private readonly status: JobStatusRepository,
     private readonly holder: string,
     private readonly log: { warn(msg: string): void } = console,
   ) {}
@@ -57,14 +57,14 @@ export class PeriodicJob {
       const outcome = await this.spec.run();
       if (this.failures > 0) this.log.warn(`[runner] ${this.spec.name} recovered after ${this.failures} failure(s)`);
       this.failures = 0;
-      this.status.recordOk(this.spec.name, this.holder, outcome.stats);
+      await this.status.recordOk(this.spec.name, this.holder, outcome.stats);
       if (outcome.again) next = 0;
     } catch (e) {
       this.failures++;
       const message = e instanceof Error ? e.message : String(e);
       if (this.failures === 1 || this.failures % 20 === 0) this.log.warn(`[runner] ${this.spec.name} failed: ${message}`);
       try {
-        this.status.recordFailure(this.spec.name, this.holder, message);
+        await this.status.recordFailure(this.spec.name, this.holder, message);
       } catch {
         // The store itself failing must not kill the loop.
       }

@@ -1,49 +1,42 @@
 import { bucketize, chooseBucketSeconds, type Bucket } from "../concurrency/downsample";
-import type { Sqlite } from "../store/sqlite";
+import type { Resolution, SeriesRepository } from "./repository";
 
 export interface SeriesWindow {
   bucketSec: number;
   buckets: Bucket[];
   /** Where the buckets came from: per-second rows, or the minute roll-up for long ranges. */
-  resolution: "1s" | "1m";
+  resolution: Resolution;
+}
+
+/** The bucket size for a range cut to at most ~maxPoints, and the table that serves it. */
+export function seriesPlan(fromSec: number, toSec: number, maxPoints: number): { bucketSec: number; resolution: Resolution; readFromSec: number } {
+  const bucketSec = chooseBucketSeconds(toSec - fromSec, maxPoints);
+  const resolution: Resolution = bucketSec >= 60 && bucketSec % 60 === 0 ? "1m" : "1s";
+  // A minute row covers its whole minute, and every minute lies inside one aligned bucket.
+  return { bucketSec, resolution, readFromSec: resolution === "1m" ? Math.floor(fromSec / 60) * 60 : fromSec };
 }
 
 /**
- * Reads one key's series over [fromSec, toSec) cut to at most ~maxPoints buckets, keeping each
- * bucket's peak (max of maxima; sums of counts). The grouping runs in SQL over the clustered
- * (key, second) table; buckets of a minute or more read the minute roll-up instead.
+ * Several keys' series over [fromSec, toSec), each cut to at most ~maxPoints epoch-aligned buckets
+ * keeping each bucket's peak (max of maxima; sums of counts). The grouping runs in the store;
+ * buckets of a minute or more read the minute roll-up.
  */
-export class SeriesReader {
-  private readonly stmt;
+export async function readSeriesWindows(
+  repo: SeriesRepository,
+  keyIds: number[],
+  fromSec: number,
+  toSec: number,
+  maxPoints: number,
+): Promise<Map<number, SeriesWindow>> {
+  const { bucketSec, resolution, readFromSec } = seriesPlan(fromSec, toSec, maxPoints);
+  const rows = await repo.buckets({ keyIds, resolution, fromSec: readFromSec, toSec, bucketSec });
+  const perKey = new Map<number, { sec: number; maxInFlight: number; admitted: number; rejected: number }[]>(keyIds.map((id) => [id, []]));
+  // A bucket that starts before the range (epoch alignment) is counted at the range start.
+  for (const r of rows) perKey.get(r.keyId)?.push({ sec: Math.max(fromSec, r.t), maxInFlight: r.maxInFlight, admitted: r.admitted, rejected: r.rejected });
+  return new Map(keyIds.map((id) => [id, { bucketSec, resolution, buckets: bucketize(perKey.get(id)!, fromSec, toSec, bucketSec) }]));
+}
 
-  constructor(db: Sqlite) {
-    const grouped = (table: string, col: string) =>
-      db.prepare(
-        `SELECT (${col} - ?) / ? AS b, MAX(max_in_flight) AS m, SUM(admitted) AS a, SUM(rejected) AS r
-         FROM ${table} WHERE key_id = ? AND ${col} >= ? AND ${col} < ? GROUP BY b`,
-      );
-    this.stmt = { seconds: grouped("series_1s", "sec"), minutes: grouped("series_1m", "minute") };
-  }
-
-  read(keyId: number, fromSec: number, toSec: number, maxPoints: number): SeriesWindow {
-    const bucketSec = chooseBucketSeconds(toSec - fromSec, maxPoints);
-    const resolution = bucketSec >= 60 && bucketSec % 60 === 0 ? "1m" : "1s";
-    // Buckets are epoch-aligned so the same instant always lands in the same bucket.
-    const base = Math.floor(fromSec / bucketSec) * bucketSec;
-    const rows = (resolution === "1m" ? this.stmt.minutes : this.stmt.seconds).all(
-      BigInt(base),
-      BigInt(bucketSec),
-      keyId,
-      // A minute row covers its whole minute, and every minute lies inside one aligned bucket.
-      resolution === "1m" ? Math.floor(fromSec / 60) * 60 : fromSec,
-      toSec,
-    ) as { b: number | bigint; m: number; a: number; r: number }[];
-    const buckets = bucketize(
-      rows.map((row) => ({ sec: Math.max(fromSec, base + Number(row.b) * bucketSec), maxInFlight: row.m, admitted: row.a, rejected: row.r })),
-      fromSec,
-      toSec,
-      bucketSec,
-    );
-    return { bucketSec, buckets, resolution };
-  }
+/** One key's series over [fromSec, toSec), cut to at most ~maxPoints buckets. */
+export async function readSeriesWindow(repo: SeriesRepository, keyId: number, fromSec: number, toSec: number, maxPoints: number): Promise<SeriesWindow> {
+  return (await readSeriesWindows(repo, [keyId], fromSec, toSec, maxPoints)).get(keyId)!;
 }

@@ -1,4 +1,4 @@
-import type { LimitStep } from "../series/key-queries";
+import type { LimitStep } from "../catalog/limit-steps";
 
 /** A stretch of time in which a key ran more requests at once than its limit. */
 export interface Episode {

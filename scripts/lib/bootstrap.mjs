@@ -85,6 +85,16 @@ export function ensureRedisServer() {
   if (!has("redis-server")) aptInstall(["redis-server"], "redis-server is not installed (needed when REDIS_URL is unset)");
 }
 
+/** A PostgreSQL server for the tests and benches to run privately (Debian keeps it off PATH). */
+export function ensurePostgres() {
+  const root = "/usr/lib/postgresql";
+  const debian = fs.existsSync(root) && fs.readdirSync(root).some((v) => fs.existsSync(path.join(root, v, "bin", "postgres")));
+  const bindir = debian ? "" : spawnSync("pg_config", ["--bindir"], { encoding: "utf8" }).stdout?.trim();
+  if (!debian && !(bindir && fs.existsSync(path.join(bindir, "postgres")))) {
+    aptInstall(["postgresql"], "postgresql is not installed (the tests run a private one)");
+  }
+}
+
 export function chromiumPath() {
   return process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 }

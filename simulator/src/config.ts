@@ -18,6 +18,8 @@ export interface SimConfig {
   upstreamErrorRate: number;
   demo: boolean;
   seedSpendLogs: number;
+  /** Where the key table is kept across restarts; null keeps it in memory only. */
+  dataDir: string | null;
 }
 
 export class UsageError extends Error {}
@@ -35,6 +37,7 @@ export const HELP = `usage: npm run simulator -- [flags]
   --upstream-error-rate P     probability 0..1 of a random upstream 502/504 (default 0)
   --demo                      run the built-in traffic generator over demo keys
   --seed-spend-logs N         preload N spend-log rows spread over the last 24 h
+  --data-dir DIR              keep keys across restarts in DIR/keys.json (default: memory only)
   --help                      print this help`;
 
 const VALUE_FLAGS = new Set([
@@ -48,6 +51,7 @@ const VALUE_FLAGS = new Set([
   "latency",
   "upstream-error-rate",
   "seed-spend-logs",
+  "data-dir",
 ]);
 const BOOL_FLAGS = new Set(["stuck-on-timeout", "demo", "help"]);
 
@@ -111,6 +115,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     upstreamErrorRate: 0,
     demo: given.has("demo"),
     seedSpendLogs: 0,
+    dataDir: str("data-dir") ?? null,
   };
   if (str("port") !== undefined) cfg.port = intIn("port", str("port")!, 1, 65535);
   if (str("master-key") !== undefined) cfg.masterKey = str("master-key")!;

@@ -73,8 +73,9 @@ export class Demo {
 
   constructor(private sim: Simulator) {
     for (const p of PROFILES) {
-      const g = sim.keys.generate({ key_alias: p.alias, team_id: p.team, ...p.limits, metadata: { allow_client_mock_response: true, demo: true } }, null);
-      this.keys.push({ alias: p.alias, key: g.key as string, hash: g.token_id as string, note: p.note });
+      // With --data-dir a key stored by an earlier run is reused as stored (same hash, edits kept), not duplicated.
+      const k = sim.keys.ensure({ key_alias: p.alias, team_id: p.team, ...p.limits, metadata: { allow_client_mock_response: true, demo: true } });
+      this.keys.push({ alias: p.alias, ...k, note: p.note });
     }
   }
 

@@ -1,5 +1,6 @@
 /**
- * In-memory LiteLLM_VerificationToken table (§3, §4.1, §9.4, §9.6). A restart loses every key.
+ * LiteLLM_VerificationToken table (§3, §4.1, §9.4, §9.6), in memory; with --data-dir the simulator also writes it to
+ * disk after every change (persist.ts), so keys survive a restart as they do in the proxy's database.
  * Keys are identified by sha256 hex of the raw `sk-…` key everywhere.
  */
 import { ProxyError, ValidationError } from "./http";
@@ -51,6 +52,8 @@ export interface KeyRow {
   budget_limits: unknown;
   /** Not a LiteLLM column: used only by the simulator to keep /key/list order stable. */
   seq: number;
+  /** Not a LiteLLM column (the proxy stores only the hash): kept so --demo can drive its stored keys after a restart. */
+  raw: string;
 }
 
 type Kind = "int" | "float" | "str" | "bool" | "strlist" | "obj" | "list" | "any";
@@ -183,8 +186,8 @@ export class KeyStore {
   private byHash = new Map<string, KeyRow>();
   private rawToHash = new Map<string, string>();
   private seq = 0;
-  /** Called whenever a key's limits may have changed (limiters may hold per-key state). */
-  onChange: (row: KeyRow) => void = () => {};
+  /** Called after every change to the table (--data-dir writes it out). */
+  onChange: () => void = () => {};
 
   get size(): number {
     return this.byHash.size;
@@ -208,6 +211,24 @@ export class KeyStore {
 
   all(): KeyRow[] {
     return [...this.byHash.values()];
+  }
+
+  /** Adds rows read back from --data-dir. */
+  load(rows: KeyRow[]): void {
+    for (const r of rows) {
+      this.byHash.set(r.token, r);
+      this.seq = Math.max(this.seq, r.seq);
+    }
+  }
+
+  /**
+   * The key with this alias, else a new one from `body`: what a script that "ensures" its keys does. A stored key is
+   * reused as stored, so edits made through /key/update survive.
+   */
+  ensure(body: Record<string, unknown> & { key_alias: string }): { key: string; hash: string } {
+    for (const r of this.byHash.values()) if (r.key_alias === body.key_alias) return { key: r.raw, hash: r.token };
+    const g = this.generate(body, null);
+    return { key: g.key as string, hash: g.token_id as string };
   }
 
   aliasTaken(alias: string, exceptHash?: string): boolean {
@@ -273,10 +294,11 @@ export class KeyStore {
       key_rotation_at: null,
       budget_limits: null,
       seq: ++this.seq,
+      raw,
     };
     this.byHash.set(hash, row);
     this.rawToHash.set(raw, hash);
-    this.onChange(row);
+    this.onChange();
     return {
       key_alias: row.key_alias,
       duration: (req.duration as string) ?? null,
@@ -362,7 +384,7 @@ export class KeyStore {
     row.metadata = metadata;
     row.updated_at = Date.now();
     row.updated_by = updatedBy;
-    this.onChange(row);
+    this.onChange();
     return { key: req.key, ...this.rowJson(row, true) };
   }
 
@@ -371,7 +393,7 @@ export class KeyStore {
     row.blocked = blocked;
     row.updated_at = Date.now();
     row.updated_by = by;
-    this.onChange(row);
+    this.onChange();
     return this.rowJson(row, true);
   }
 
@@ -402,18 +424,15 @@ export class KeyStore {
         "bad_request",
       );
     }
-    for (const h of hashes) {
-      const row = this.byHash.get(h)!;
-      this.byHash.delete(h);
-      this.onChange(row);
-    }
+    for (const h of hashes) this.byHash.delete(h);
     for (const [raw, h] of this.rawToHash) if (hashes.includes(h)) this.rawToHash.delete(raw);
+    this.onChange();
     return { deleted_keys: passed };
   }
 
-  /** The DB row as JSON (Prisma model_dump through FastAPI: `+00:00` datetimes), without the internal seq. */
+  /** The DB row as JSON (Prisma model_dump through FastAPI: `+00:00` datetimes), without the simulator's seq and raw. */
   rowJson(row: KeyRow, withToken: boolean): Record<string, unknown> {
-    const { seq: _seq, ...rest } = row;
+    const { seq: _seq, raw: _raw, ...rest } = row;
     const out: Record<string, unknown> = {
       ...rest,
       expires: pyIso(row.expires),
@@ -535,14 +554,16 @@ export class KeyStore {
     return { rows: rows.slice(start, start + o.size), total };
   }
 
-  /** Adds flushed spend to keys (the update_spend job). */
-  addSpend(hash: string, spend: number): void {
-    const row = this.byHash.get(hash);
-    if (row && spend) row.spend += spend;
-  }
-
-  touch(hash: string, at: number): void {
-    const row = this.byHash.get(hash);
-    if (row) row.last_active = at;
+  /** update_spend: key spend and last_active move with each flushed batch of spend-log rows. */
+  applySpend(rows: { api_key: string; spend: number; endMs: number }[]): void {
+    let changed = false;
+    for (const r of rows) {
+      const row = this.byHash.get(r.api_key);
+      if (!row) continue; // e.g. the master key, which has no row
+      row.spend += r.spend;
+      row.last_active = r.endMs;
+      changed = true;
+    }
+    if (changed) this.onChange();
   }
 }

@@ -13,7 +13,7 @@ import {
   PARALLEL_REQUEST_SLOT_TTL_SECONDS,
   TOKEN_INCREMENT_SCRIPT,
 } from "./scripts";
-import { uuidHex, ymdHms } from "./util";
+import { pyFloat, uuidHex, ymdHms } from "./util";
 
 export interface KeyLimits {
   hash: string;
@@ -444,11 +444,12 @@ export class LegacyLimiter implements Limiter {
     return `${hash}::${s.slice(0, 10)}-${s.slice(11, 13)}-${s.slice(14, 16)}::request_count`;
   }
 
+  /**
+   * v1 sends `str(self.time_to_next_minute())`, the float `(next_minute - datetime.now()).total_seconds()`: not a whole
+   * number ("59.792631"; "60.0" on the boundary). Date.now() gives milliseconds where Python has microseconds.
+   */
   private static retryAfter(): string {
-    const now = Date.now();
-    const next = Math.floor(now / 60000) * 60000 + 60000;
-    const secs = (next - now) / 1000;
-    return Number.isInteger(secs) ? secs.toFixed(1) : String(secs);
+    return pyFloat((60000 - (Date.now() % 60000)) / 1000);
   }
 
   async admit(w: number, k: KeyLimits): Promise<Admitted | Rejected> {

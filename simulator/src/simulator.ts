@@ -10,6 +10,7 @@ import { ProxyError, Query, ValidationError, parseJsonObject, readBody, sendErro
 import { KEY_LIST_SORT_FIELDS, KeyStore } from "./keys";
 import { GaugeLimiter, LegacyLimiter, type Limiter, RedisScripts, WindowedLimiter, createLimiter } from "./limiter";
 import { MODELS } from "./models";
+import { keysFile, loadKeys, saveKeys } from "./persist";
 import { SORT_FIELDS, SeedSource, type Filter, type SortField, SpendLogWriter, SpendStore } from "./spendlogs";
 import { UpstreamTracker } from "./upstream";
 import { parseYmd, parseYmdHms } from "./util";
@@ -39,13 +40,7 @@ export class Simulator {
   constructor(readonly cfg: SimConfig) {
     this.auth = new Auth(this.keys, cfg.masterKey);
     this.version = VERSION[cfg.limiter];
-    this.writer = new SpendLogWriter(this.store, cfg.flushInterval, (rows) => {
-      // update_spend: key spend and last_active move with the flushed batch
-      for (const r of rows) {
-        this.keys.addSpend(r.api_key, r.spend);
-        this.keys.touch(r.api_key, r.endMs);
-      }
-    });
+    this.writer = new SpendLogWriter(this.store, cfg.flushInterval, (rows) => this.keys.applySpend(rows));
     this.registerRoutes();
   }
 
@@ -81,6 +76,7 @@ export class Simulator {
     }
     // Legacy v1 keeps its counters in process (local_only=True) even when Redis is configured.
     this.limiter = createLimiter(this.cfg.limiter, this.cfg.limiter === "legacy" ? null : this.redis, this.cfg.window, this.cfg.workers);
+    if (this.cfg.dataDir !== null) this.useDataDir(this.cfg.dataDir);
     if (this.cfg.seedSpendLogs > 0) this.seed(this.cfg.seedSpendLogs);
     if (this.cfg.demo) this.demo = new Demo(this);
 
@@ -99,21 +95,38 @@ export class Simulator {
     if (this.demo) this.demo.start(this.port);
   }
 
-  /** --seed-spend-logs: N rows over the last 24 h across seed keys (created in the key store too). */
+  /** --data-dir: loads the stored keys, then writes the table after every change. */
+  private useDataDir(dir: string): void {
+    const file = keysFile(dir);
+    try {
+      this.keys.load(loadKeys(dir));
+      saveKeys(dir, this.keys.all()); // an unwritable DIR fails the start, not a later request
+    } catch (e) {
+      throw new Error(`cannot use ${file}: ${(e as Error).message}`);
+    }
+    console.log(`simulator keeps keys in ${file} (${this.keys.size} loaded)`);
+    this.keys.onChange = () => {
+      try {
+        saveKeys(dir, this.keys.all());
+      } catch (e) {
+        // The table in memory stays authoritative; a failed write must not fail the request or the spend flush.
+        console.error(`simulator: cannot write ${file}: ${(e as Error).message}`);
+      }
+    };
+  }
+
+  /** --seed-spend-logs: N rows over the last 24 h across seed keys (created in the key store too, or reused by alias). */
   seed(n: number): { ms: number } {
     const t0 = Date.now();
     const limits = [null, 40, 25, 60, 10, 30, 80, 15];
     const seedKeys = limits.map((mpr, i) => {
-      const g = this.keys.generate(
-        {
-          key_alias: `seed-key-${i + 1}`,
-          team_id: i % 2 === 0 ? "team-seed-a" : "team-seed-b",
-          max_parallel_requests: mpr,
-          metadata: { allow_client_mock_response: true, seeded: true },
-        },
-        null,
-      );
-      return { hash: g.token_id as string, alias: `seed-key-${i + 1}`, teamId: i % 2 === 0 ? "team-seed-a" : "team-seed-b", userId: null };
+      const { hash } = this.keys.ensure({
+        key_alias: `seed-key-${i + 1}`,
+        team_id: i % 2 === 0 ? "team-seed-a" : "team-seed-b",
+        max_parallel_requests: mpr,
+        metadata: { allow_client_mock_response: true, seeded: true },
+      });
+      return { hash, alias: `seed-key-${i + 1}`, teamId: i % 2 === 0 ? "team-seed-a" : "team-seed-b", userId: null };
     });
     const now = Date.now();
     const runId = crypto.randomBytes(4).toString("hex");

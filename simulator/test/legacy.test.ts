@@ -33,7 +33,9 @@ describe("legacy limiter (era A, v1 per-minute in-process dict)", () => {
 
     const hold = [1, 2, 3].map(() => chat(sim, key, { mock_response: "ok", mock_delay: 1 }));
     await waitFor("3 in flight", async () => ((await upstream(sim, hash)).current === 3 ? true : undefined));
+    const t0 = Date.now();
     const r = await chat(sim, key, { mock_response: "ok" });
+    const t1 = Date.now();
     expect(r.status).toBe(429);
     expect(r.json.error.type).toBe("None");
     expect(r.json.error.param).toBe("None");
@@ -41,9 +43,14 @@ describe("legacy limiter (era A, v1 per-minute in-process dict)", () => {
     expect(r.json.error.message).toMatch(
       /^LiteLLM Rate Limit Handler for rate limit type = key\. Crossed TPM \/ RPM \/ Max Parallel Request Limit\. current rpm: \d+, rpm limit: 1000, current tpm: \d+, tpm limit: 9223372036854775807, current max_parallel_requests: 3, max_parallel_requests: 3$/,
     );
-    const retry = Number(r.headers["retry-after"]);
-    expect(retry).toBeGreaterThan(0);
-    expect(retry).toBeLessThanOrEqual(60);
+    // str(time_to_next_minute()): seconds to the next minute as a Python float ("59.793"; "60.0" on the boundary), not whole seconds
+    const retryAfter = r.headers["retry-after"] as string;
+    expect(retryAfter).toMatch(/^\d{1,2}\.\d{1,6}$/);
+    const retryMs = Math.round(Number(retryAfter) * 1000);
+    expect(retryMs).toBeGreaterThan(0);
+    expect(retryMs).toBeLessThanOrEqual(60000);
+    // it counts down to the minute boundary that follows the moment the request was rejected
+    expect((t1 + retryMs) % 60000).toBeLessThanOrEqual(t1 - t0);
     expect(r.headers["rate_limit_type"]).toBeUndefined();
     const ok = await Promise.all(hold);
     expect(ok.map((x) => x.status)).toEqual([200, 200, 200]);

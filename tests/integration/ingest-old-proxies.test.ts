@@ -3,13 +3,13 @@
 // LiteLLM, the one thing that cannot run on this machine.
 import http from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { SpendLogIngest } from "../../lib/ingest/ingest";
-import { SqliteIngestStore } from "../../lib/ingest/sqlite-store";
 import { ProxySpendLogSource } from "../../lib/ingest/source";
 import { LiteLLMClient } from "../../lib/litellm/client";
-import { openSqlite } from "../../lib/store/sqlite";
-import { createTestDb } from "../support/db";
+import type { VirtualKey } from "../../lib/litellm/schemas";
+import { observePipeline } from "../../lib/server/pipeline";
+import { storedRequests } from "../support/inflight";
 import { freePort } from "../support/ports";
+import { createTestStore } from "../support/store";
 
 type Row = Record<string, unknown>;
 const KEY = "b".repeat(64);
@@ -65,27 +65,27 @@ function rowsEndedMinutesAgo(n: number, now: number): Row[] {
 }
 
 async function ingestAll(proxyUrl: string) {
-  const store = await createTestDb();
-  cleanups.push(() => store.close());
-  const sqlite = openSqlite(store.url);
-  cleanups.push(() => sqlite.close());
+  const { store, close } = await createTestStore("sqlite");
+  cleanups.push(close);
   // The catalog knows KEY, as a sync of /key/list would have recorded it.
-  sqlite.prepare("INSERT INTO key (hash, in_catalog, first_seen_at) VALUES (?, 1, ?)").run(KEY, new Date().toISOString());
-  const source = new ProxySpendLogSource(new LiteLLMClient({ baseUrl: proxyUrl, masterKey: "sk-test" }));
+  const listed = { token: KEY, key_alias: null, team_id: null, max_parallel_requests: null, rpm_limit: null, tpm_limit: null, blocked: false } as VirtualKey;
+  await store.catalog.apply({ upserts: [listed], limitChanges: [], removed: [] }, Date.now());
+  const client = new LiteLLMClient({ baseUrl: proxyUrl, masterKey: "sk-test" });
+  const source = new ProxySpendLogSource(client);
   const warnings: string[] = [];
-  const ingest = new SpendLogIngest(
+  const pipeline = observePipeline({
+    store,
+    client,
     source,
-    new SqliteIngestStore(sqlite),
-    { maxRequestMs: 60_000, flushLagMs: 5_000, clockSkewMs: 1_000, backfillMs: 3_600_000 },
-    { warn: (m) => warnings.push(m) },
-  );
+    timing: { maxRequestMs: 60_000, flushLagMs: 5_000, clockSkewMs: 1_000, backfillMs: 3_600_000 },
+    log: { warn: (m) => warnings.push(m) },
+  });
   const reports = [];
   let r;
-  do reports.push((r = await ingest.step()));
+  do reports.push((r = await pipeline.step()));
   while (r.behind);
-  reports.push(await ingest.step()); // one live poll
-  const count = sqlite.prepare("SELECT COUNT(*) FROM request").pluck().get() as number;
-  return { reports, count, source, sqlite, warnings };
+  reports.push(await pipeline.step()); // one live poll
+  return { reports, count: await storedRequests(store), source, store, warnings };
 }
 
 describe("ingest from older or misbehaving proxies", () => {
@@ -102,13 +102,13 @@ describe("ingest from older or misbehaving proxies", () => {
       { ...good[2], request_id: "stranger", api_key: unknownKey },
     ];
     const proxy = await fakeProxy([...good, ...bad], { routes: ["/spend/logs/ui"], maxPage: 1000, sorts: true });
-    const { reports, count, sqlite, warnings } = await ingestAll(proxy.url);
+    const { reports, count, store, warnings } = await ingestAll(proxy.url);
     const problems: Record<string, number> = {};
     for (const r of reports) for (const [k, v] of Object.entries(r.problems)) problems[k] = (problems[k] ?? 0) + (v ?? 0);
     expect(problems).toMatchObject({ bad_end_time: 1, end_before_start: 1, missing_request_id: 1, missing_key: 1 });
     expect(count).toBe(51); // the good rows and the stranger's
     expect(reports.flatMap((r) => r.newUnknownKeys)).toEqual([unknownKey]);
-    expect(sqlite.prepare("SELECT in_catalog FROM key WHERE hash = ?").pluck().get(unknownKey)).toBe(0);
+    expect((await store.catalog.keyByHash(unknownKey))?.inCatalog).toBe(false);
     expect(warnings.some((w) => w.includes("end_before_start") && w.includes("backwards"))).toBe(true);
   });
 

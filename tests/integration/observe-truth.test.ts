@@ -1,10 +1,10 @@
 // Inflight's stored truth against the simulator's ground truth (/sim/upstream), per limiter mode,
 // with ingest polling live while traffic runs, requests longer than the poll interval, and a restart.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDb, type TestDb } from "../support/db";
-import { openPipeline } from "../support/inflight";
+import { keyTruth, openPipeline } from "../support/inflight";
 import { startRedis, type TestRedis } from "../support/redis";
 import { startSimulator, type TestSimulator } from "../support/simulator";
+import { createTestDatabase, DIALECTS } from "../support/store";
 import { runTraffic } from "../support/traffic";
 
 const timing = { maxRequestMs: 30_000, flushLagMs: 3_000, clockSkewMs: 500, backfillMs: 120_000 };
@@ -19,9 +19,9 @@ async function admin(sim: TestSimulator, method: string, path: string, body?: un
   return res.json();
 }
 
-async function scenario(limiter: "windowed" | "gauge", redis: TestRedis) {
+async function scenario(dialect: (typeof DIALECTS)[number], limiter: "windowed" | "gauge", redis: TestRedis) {
   const sim = await startSimulator(["--limiter", limiter, "--redis-url", redis.url, "--window", "2", "--flush-interval", "1"]);
-  const store = await createTestDb();
+  const db = await createTestDatabase(dialect);
   try {
     const limit = 4;
     const key = await admin(sim, "POST", "/key/generate", {
@@ -30,7 +30,7 @@ async function scenario(limiter: "windowed" | "gauge", redis: TestRedis) {
       metadata: { allow_client_mock_response: true },
     });
     await admin(sim, "POST", "/sim/upstream/reset");
-    let pipeline = openPipeline(store.url, sim.url, sim.masterKey, timing);
+    let pipeline = await openPipeline(db.url, sim.url, sim.masterKey, timing);
 
     // Traffic: 16 clients, requests longer than the 2 s window (and some far longer than a poll).
     const traffic = runTraffic({
@@ -48,8 +48,8 @@ async function scenario(limiter: "windowed" | "gauge", redis: TestRedis) {
       await pipeline.step();
       if (!restarted && Date.now() - startedAt > 4_000) {
         // A restart mid-traffic: a new connection and pipeline resuming from the stored cursor.
-        pipeline.close();
-        pipeline = openPipeline(store.url, sim.url, sim.masterKey, timing);
+        await pipeline.close();
+        pipeline = await openPipeline(db.url, sim.url, sim.masterKey, timing);
         restarted = true;
       }
       await new Promise((r) => setTimeout(r, 700));
@@ -65,16 +65,12 @@ async function scenario(limiter: "windowed" | "gauge", redis: TestRedis) {
 
     const truth = (await admin(sim, "GET", "/sim/upstream")) as { keys: Record<string, { peak: number; current: number }> };
     const upstreamPeak = truth.keys[key.token_id].peak;
-    const keyId = pipeline.keyId(key.token_id)!;
-    expect(keyId).toBeDefined();
-    const stored = pipeline.sqlite
-      .prepare("SELECT COUNT(*) AS n, SUM(rejected) AS rej FROM request WHERE key_id = ?")
-      .get(keyId) as { n: number; rej: number };
-    const result = { limiter, limit, upstreamPeak, inflightPeak: pipeline.peak(keyId), sent, stored };
-    pipeline.close();
-    return result;
+    const stored = (await keyTruth(pipeline.store, key.token_id))!;
+    expect(stored).not.toBeNull();
+    await pipeline.close();
+    return { limiter, limit, upstreamPeak, inflightPeak: stored.peak, sent, stored: { n: stored.admitted + stored.rejected, rej: stored.rejected } };
   } finally {
-    await store.close();
+    await db.remove();
     await sim.stop();
   }
 }
@@ -87,9 +83,9 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-describe("stored concurrency equals the simulator's ground truth", () => {
+describe.each(DIALECTS)("stored concurrency equals the simulator's ground truth (%s store)", (dialect) => {
   it("windowed limiter (#16011): the overshoot above the limit is seen exactly, nothing lost or doubled across a restart", async () => {
-    const r = await scenario("windowed", redis);
+    const r = await scenario(dialect, "windowed", redis);
     expect(r.sent.other).toBe(0);
     expect(r.sent.rejected).toBeGreaterThan(0); // 429s happen as well as the overshoot
     expect(r.upstreamPeak).toBeGreaterThan(r.limit);
@@ -100,7 +96,7 @@ describe("stored concurrency equals the simulator's ground truth", () => {
   });
 
   it("gauge limiter: the stored peak never exceeds the limit and matches the ground truth", async () => {
-    const r = await scenario("gauge", redis);
+    const r = await scenario(dialect, "gauge", redis);
     expect(r.sent.other).toBe(0);
     expect(r.upstreamPeak).toBeLessThanOrEqual(r.limit);
     expect(r.inflightPeak).toBeLessThanOrEqual(r.limit);

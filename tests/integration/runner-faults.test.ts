@@ -1,17 +1,16 @@
 // The runner under faults, with real processes: the proxy answering 5xx or refusing connections,
 // and Inflight's Redis going away. Nothing is lost once the proxy is back; history keeps flowing
-// without Redis.
+// without Redis. On each store.
 import { afterEach, describe, expect, it } from "vitest";
-import { LiteLLMClient } from "../../lib/litellm/client";
-import { connectRedis } from "../../lib/redis/connection";
-import { JobStatusStore, type JobStatus } from "../../lib/runner/job-status";
-import { Runner } from "../../lib/runner/runner";
-import { openSqlite } from "../../lib/store/sqlite";
-import { createTestDb } from "../support/db";
+import type { JobStatus } from "../../lib/runner/repository";
+import { buildApp, closeApp, createRunner, type App } from "../../lib/server/app";
+import type { Store } from "../../lib/store/store";
 import { startGateway } from "../support/gateway";
+import { keyTruth } from "../support/inflight";
 import { startRedis } from "../support/redis";
 import { testRunnerConfig } from "../support/runner-config";
 import { startSimulator, type TestSimulator } from "../support/simulator";
+import { createTestDatabase, DIALECTS } from "../support/store";
 import { runTraffic } from "../support/traffic";
 
 const quiet = { warn: () => undefined, info: () => undefined };
@@ -31,69 +30,70 @@ async function newKey(sim: TestSimulator, limit: number) {
   return (await res.json()) as { key: string; token_id: string };
 }
 
-async function waitFor<T>(what: string, fn: () => T | undefined | null | false | "", timeoutMs = 30_000): Promise<T> {
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false | "">, timeoutMs = 30_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const v = fn();
+    const v = await fn();
     if (v) return v as T;
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await sleep(250);
   }
 }
 
-function job(status: JobStatusStore, name: string): JobStatus | undefined {
-  return status.all().find((j) => j.name === name);
+async function job(store: Store, name: string): Promise<JobStatus | undefined> {
+  return (await store.jobs.all()).find((j) => j.name === name);
 }
 
-describe("runner faults", () => {
+/** The app as the server builds it, over a fresh database of the dialect, and its runner started. */
+async function startApp(dialect: (typeof DIALECTS)[number], env: { LITELLM_URL: string; LITELLM_MASTER_KEY: string; REDIS_URL: string }) {
+  const db = await createTestDatabase(dialect);
+  cleanups.push(() => db.remove());
+  const app: App = await buildApp(testRunnerConfig({ ...env, INFLIGHT_DATABASE_URL: db.url }));
+  cleanups.push(() => closeApp(app));
+  const runner = createRunner(app, quiet)!;
+  runner.start();
+  cleanups.push(() => runner.stop());
+  return { app, runner, store: app.store };
+}
+
+describe.each(DIALECTS)("runner faults (%s store)", (dialect) => {
   it("backs off while the proxy answers 503 or refuses connections, says since when, and loses nothing once it is back", async () => {
     const redis = await startRedis();
     cleanups.push(() => redis.stop());
     const sim = await startSimulator(["--limiter", "windowed", "--redis-url", redis.url, "--window", "2", "--flush-interval", "1"]);
     cleanups.push(() => sim.stop());
-    const store = await createTestDb();
-    cleanups.push(() => store.close());
     const gateway = await startGateway(sim.url);
     cleanups.push(() => gateway.stop());
     const key = await newKey(sim, 4);
-
-    const sqlite = openSqlite(store.url);
-    cleanups.push(() => sqlite.close());
-    const conn = connectRedis(redis.url);
-    conn.on("error", () => undefined);
-    cleanups.push(() => conn.disconnect());
-    const config = testRunnerConfig({ DATABASE_URL: store.url, LITELLM_URL: gateway.url, LITELLM_MASTER_KEY: sim.masterKey, REDIS_URL: redis.url });
-    const runner = new Runner({ config, sqlite, client: new LiteLLMClient({ baseUrl: gateway.url, masterKey: sim.masterKey, timeoutMs: 2_000 }), redis: conn, holderId: "test-runner", log: quiet });
-    runner.start();
-    cleanups.push(() => runner.stop());
-    const status = new JobStatusStore(sqlite);
+    const { store } = await startApp(dialect, { LITELLM_URL: gateway.url, LITELLM_MASTER_KEY: sim.masterKey, REDIS_URL: redis.url });
 
     const traffic = runTraffic({ baseUrl: sim.url, key: key.key, clients: 6, durationMs: 14_000, delayS: (i) => (i % 5 === 0 ? 4 : 1.5) });
     await sleep(2_000);
     await gateway.set("error");
-    const failing503 = await waitFor("ingest failing on 503", () => (job(status, "ingest")?.failingSince ? job(status, "ingest") : undefined));
+    const failing503 = await waitFor("ingest failing on 503", async () => {
+      const j = await job(store, "ingest");
+      return j?.failingSince ? j : undefined;
+    });
     expect(failing503.lastError).toMatch(/503/);
     await sleep(1_500);
     await gateway.set("down");
-    const refused = await waitFor("ingest failing on refused connections", () => {
-      const j = job(status, "ingest");
+    const refused = await waitFor("ingest failing on refused connections", async () => {
+      const j = await job(store, "ingest");
       return j?.lastError?.includes("unreachable") ? j : undefined;
     });
     // The outage keeps its start time across both kinds of failure.
-    expect(refused.failingSince).toBe(failing503.failingSince);
+    expect(refused.failingSince).toEqual(failing503.failingSince);
     await sleep(2_000);
     await gateway.set("up");
     const sent = await traffic;
 
-    const keyId = await waitFor("the key to be known", () => sqlite.prepare("SELECT id FROM key WHERE hash = ?").pluck().get(key.token_id) as number | undefined);
-    const stored = await waitFor("every request to be stored", () => {
-      const n = sqlite.prepare("SELECT COUNT(*) FROM request WHERE key_id = ?").pluck().get(keyId) as number;
-      return n >= sent.sent && n;
+    const stored = await waitFor("every request to be stored", async () => {
+      const t = await keyTruth(store, key.token_id);
+      return t && t.admitted + t.rejected >= sent.sent && t;
     });
-    expect(stored).toBe(sent.sent);
-    expect(job(status, "ingest")?.failingSince).toBeNull();
-    const rejected = sqlite.prepare("SELECT COUNT(*) FROM request WHERE key_id = ? AND rejected = 1").pluck().get(keyId);
-    expect(rejected).toBe(sent.rejected);
+    expect(stored.admitted + stored.rejected).toBe(sent.sent);
+    expect(stored.rejected).toBe(sent.rejected);
+    expect((await job(store, "ingest"))?.failingSince).toBeNull();
   });
 
   it("keeps ingesting from spend logs while its Redis is down, and reports the sampler as failing", async () => {
@@ -103,38 +103,28 @@ describe("runner faults", () => {
     // The simulator keeps its limiter in memory here: only Inflight's Redis goes away.
     const sim = await startSimulator(["--limiter", "gauge", "--flush-interval", "1"]);
     cleanups.push(() => sim.stop());
-    const store = await createTestDb();
-    cleanups.push(() => store.close());
     const key = await newKey(sim, 3);
-    const sqlite = openSqlite(store.url);
-    cleanups.push(() => sqlite.close());
-    const conn = connectRedis(redis.url);
-    conn.on("error", () => undefined);
-    cleanups.push(() => conn.disconnect());
-    const config = testRunnerConfig({ DATABASE_URL: store.url, LITELLM_URL: sim.url, LITELLM_MASTER_KEY: sim.masterKey, REDIS_URL: redis.url });
-    const runner = new Runner({ config, sqlite, client: new LiteLLMClient({ baseUrl: sim.url, masterKey: sim.masterKey }), redis: conn, holderId: "test-runner", log: quiet });
-    runner.start();
-    cleanups.push(() => runner.stop());
-    const status = new JobStatusStore(sqlite);
-    await waitFor("the sampler to run", () => job(status, "limiter-sampler")?.lastOkAt);
+    const { store, runner } = await startApp(dialect, { LITELLM_URL: sim.url, LITELLM_MASTER_KEY: sim.masterKey, REDIS_URL: redis.url });
+    await waitFor("the sampler to run", async () => (await job(store, "limiter-sampler"))?.lastOkAt);
 
     const traffic = runTraffic({ baseUrl: sim.url, key: key.key, clients: 4, durationMs: 8_000, delayS: () => 1 });
     await sleep(1_000);
     await redis.stop();
     redisUp = false;
-    const sampler = await waitFor("the sampler to report Redis down", () => (job(status, "limiter-sampler")?.failingSince ? job(status, "limiter-sampler") : undefined));
+    const sampler = await waitFor("the sampler to report Redis down", async () => {
+      const j = await job(store, "limiter-sampler");
+      return j?.failingSince ? j : undefined;
+    });
     expect(sampler.lastError).toMatch(/Redis/);
     const sent = await traffic;
-    const keyId = await waitFor("the key", () => sqlite.prepare("SELECT id FROM key WHERE hash = ?").pluck().get(key.token_id) as number | undefined);
-    const stored = await waitFor("history to keep flowing without Redis", () => {
-      const n = sqlite.prepare("SELECT COUNT(*) FROM request WHERE key_id = ?").pluck().get(keyId) as number;
-      return n >= sent.sent && n;
+    const stored = await waitFor("history to keep flowing without Redis", async () => {
+      const t = await keyTruth(store, key.token_id);
+      return t && t.admitted + t.rejected >= sent.sent && t;
     });
-    expect(stored).toBe(sent.sent);
-    expect(job(status, "ingest")?.failingSince).toBeNull();
+    expect(stored.admitted + stored.rejected).toBe(sent.sent);
+    expect((await job(store, "ingest"))?.failingSince).toBeNull();
     expect(runner.isLeading()).toBe(true);
-    const peak = sqlite.prepare("SELECT MAX(max_in_flight) FROM series_1s WHERE key_id = ?").pluck().get(keyId) as number;
-    expect(peak).toBeGreaterThan(0);
-    expect(peak).toBeLessThanOrEqual(3);
+    expect(stored.peak).toBeGreaterThan(0);
+    expect(stored.peak).toBeLessThanOrEqual(3);
   });
 });

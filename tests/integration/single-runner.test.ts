@@ -1,25 +1,21 @@
-// Two runner processes share one store and one Redis: exactly one runs the jobs; when it dies
-// (SIGKILL: no goodbye), the other takes the lease over and ingest goes on with nothing lost.
+// Two runner processes share one store and Inflight's own Redis: exactly one runs the jobs; when
+// it dies (SIGKILL: no goodbye), the other takes the lease over and ingest goes on with nothing
+// lost. The lease lives in INFLIGHT_REDIS_URL, never in the proxy's Redis (REDIS_URL), which
+// Inflight only reads. On each store.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
 import Redis from "ioredis";
-import { openSqlite } from "../../lib/store/sqlite";
-import { createTestDb, type TestDb } from "../support/db";
-import { startRedis, type TestRedis } from "../support/redis";
-import { startSimulator, type TestSimulator } from "../support/simulator";
+import { afterAll, describe, expect, it } from "vitest";
+import { openStore } from "../../lib/store/open";
+import { keyTruth } from "../support/inflight";
+import { startRedis } from "../support/redis";
+import { startSimulator } from "../support/simulator";
+import { createTestDatabase, DIALECTS } from "../support/store";
 import { runTraffic } from "../support/traffic";
 
 const ROOT = path.resolve(__dirname, "..", "..");
-let redis: TestRedis;
-let sim: TestSimulator;
-let store: TestDb;
 const children: ChildProcess[] = [];
-
-beforeAll(async () => {
-  [redis, store] = await Promise.all([startRedis(), createTestDb()]);
-  sim = await startSimulator(["--limiter", "gauge", "--redis-url", redis.url, "--flush-interval", "1"]);
-});
+const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
   for (const c of children) {
     try {
@@ -28,18 +24,17 @@ afterAll(async () => {
       // already gone
     }
   }
-  await Promise.all([sim?.stop(), redis?.stop(), store?.close()]);
+  while (cleanups.length) await cleanups.pop()!();
 });
 
-function spawnRunner(name: string) {
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function spawnRunner(env: Record<string, string>) {
   const child = spawn(path.join(ROOT, "node_modules", ".bin", "tsx"), ["scripts/runner.ts"], {
     cwd: ROOT,
     env: {
       ...process.env,
-      DATABASE_URL: store.url,
-      REDIS_URL: redis.url,
-      LITELLM_URL: sim.url,
-      LITELLM_MASTER_KEY: sim.masterKey,
+      ...env,
       RUNNER_LEASE_TTL_S: "2",
       INGEST_POLL_INTERVAL_S: "1",
       INGEST_FLUSH_LAG_S: "3",
@@ -56,8 +51,6 @@ function spawnRunner(name: string) {
   child.stderr!.on("data", (d) => (out += d));
   children.push(child);
   return {
-    name,
-    child,
     output: () => out,
     leads: () => /runs the background jobs/.test(out),
     holderId: () => /\[runner\] (\S+) runs the background jobs/.exec(out)?.[1],
@@ -65,56 +58,64 @@ function spawnRunner(name: string) {
   };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-it("one runner leads at a time and the other takes over when it dies", async () => {
-  const res = await fetch(`${sim.url}/key/generate`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${sim.masterKey}`, "content-type": "application/json" },
-    body: JSON.stringify({ max_parallel_requests: 3, metadata: { allow_client_mock_response: true } }),
-  });
-  const key = (await res.json()) as { key: string; token_id: string };
-  const a = spawnRunner("a");
-  const b = spawnRunner("b");
-  const leaseReader = new Redis(redis.url);
-  try {
-    const traffic = runTraffic({ baseUrl: sim.url, key: key.key, clients: 3, durationMs: 14_000, delayS: () => 1 });
-    const until = Date.now() + 20_000;
-    while (!a.leads() && !b.leads()) {
-      if (Date.now() > until) throw new Error(`no runner took the lease:\n${a.output()}\n${b.output()}`);
-      await sleep(200);
-    }
-    await sleep(3_000);
-    // Exactly one leads, and the Redis lease names it.
-    expect([a.leads(), b.leads()].filter(Boolean)).toHaveLength(1);
-    const [leader, follower] = a.leads() ? [a, b] : [b, a];
-    const holder = await leaseReader.get("inflight:runner:lease");
-    expect(holder).toBe(leader.holderId());
-
-    leader.crash();
-    const deadline = Date.now() + 15_000;
-    while (!follower.leads()) {
-      if (Date.now() > deadline) throw new Error(`the follower did not take over:\n${follower.output()}`);
-      await sleep(200);
-    }
-    expect(await leaseReader.get("inflight:runner:lease")).toBe(follower.holderId());
-
-    const sent = await traffic;
-    const sqlite = openSqlite(store.url);
+describe.each(DIALECTS)("single runner (%s store)", (dialect) => {
+  it("one runner leads at a time, the other takes over when it dies, and the proxy's Redis is only read", async () => {
+    const [proxyRedis, ownRedis, db] = await Promise.all([startRedis(), startRedis(), createTestDatabase(dialect)]);
+    cleanups.push(() => proxyRedis.stop(), () => ownRedis.stop(), () => db.remove());
+    const sim = await startSimulator(["--limiter", "gauge", "--redis-url", proxyRedis.url, "--flush-interval", "1"]);
+    cleanups.push(() => sim.stop());
+    const res = await fetch(`${sim.url}/key/generate`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${sim.masterKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ max_parallel_requests: 3, metadata: { allow_client_mock_response: true } }),
+    });
+    const key = (await res.json()) as { key: string; token_id: string };
+    const env = { INFLIGHT_DATABASE_URL: db.url, REDIS_URL: proxyRedis.url, INFLIGHT_REDIS_URL: ownRedis.url, LITELLM_URL: sim.url, LITELLM_MASTER_KEY: sim.masterKey };
+    const a = spawnRunner(env);
+    const b = spawnRunner(env);
+    const leaseReader = new Redis(ownRedis.url);
+    const proxyReader = new Redis(proxyRedis.url);
     try {
-      const keyId = sqlite.prepare("SELECT id FROM key WHERE hash = ?").pluck().get(key.token_id) as number;
-      const stopAt = Date.now() + 20_000;
-      let n = 0;
-      while (Date.now() < stopAt) {
-        n = sqlite.prepare("SELECT COUNT(*) FROM request WHERE key_id = ?").pluck().get(keyId) as number;
-        if (n >= sent.sent) break;
-        await sleep(300);
+      const traffic = runTraffic({ baseUrl: sim.url, key: key.key, clients: 3, durationMs: 14_000, delayS: () => 1 });
+      const until = Date.now() + 20_000;
+      while (!a.leads() && !b.leads()) {
+        if (Date.now() > until) throw new Error(`no runner took the lease:\n${a.output()}\n${b.output()}`);
+        await sleep(200);
       }
-      expect(n).toBe(sent.sent);
+      await sleep(3_000);
+      // Exactly one leads, and Inflight's Redis names it.
+      expect([a.leads(), b.leads()].filter(Boolean)).toHaveLength(1);
+      const [leader, follower] = a.leads() ? [a, b] : [b, a];
+      expect(await leaseReader.get("inflight:runner:lease")).toBe(leader.holderId());
+
+      leader.crash();
+      const deadline = Date.now() + 15_000;
+      while (!follower.leads()) {
+        if (Date.now() > deadline) throw new Error(`the follower did not take over:\n${follower.output()}`);
+        await sleep(200);
+      }
+      expect(await leaseReader.get("inflight:runner:lease")).toBe(follower.holderId());
+
+      const sent = await traffic;
+      const store = await openStore(db.url);
+      try {
+        const stopAt = Date.now() + 20_000;
+        let n = 0;
+        while (Date.now() < stopAt) {
+          const t = await keyTruth(store, key.token_id);
+          n = t ? t.admitted + t.rejected : 0;
+          if (n >= sent.sent) break;
+          await sleep(300);
+        }
+        expect(n).toBe(sent.sent);
+      } finally {
+        await store.close();
+      }
+      // Inflight wrote nothing to the proxy's Redis: it holds LiteLLM's keys only.
+      expect(await proxyReader.keys("inflight*")).toEqual([]);
     } finally {
-      sqlite.close();
+      leaseReader.disconnect();
+      proxyReader.disconnect();
     }
-  } finally {
-    leaseReader.disconnect();
-  }
+  });
 });

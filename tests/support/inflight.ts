@@ -1,43 +1,31 @@
-import { SpendLogIngest, type StepReport } from "../../lib/ingest/ingest";
-import { SqliteIngestStore } from "../../lib/ingest/sqlite-store";
-import { ProxySpendLogSource } from "../../lib/ingest/source";
 import type { IngestTiming } from "../../lib/ingest/cursor";
 import { LiteLLMClient } from "../../lib/litellm/client";
-import { SeriesMaintainer } from "../../lib/series/maintain";
-import { openSqlite, type Sqlite } from "../../lib/store/sqlite";
+import { observePipeline } from "../../lib/server/pipeline";
+import { openStore } from "../../lib/store/open";
+import type { Store } from "../../lib/store/store";
 
 const quiet = { warn: () => undefined };
+const END = Number.MAX_SAFE_INTEGER;
 
-/** Inflight's ingest pipeline over a test store, as the runner wires it, with a fresh connection. */
-export function openPipeline(databaseUrl: string, proxyUrl: string, masterKey: string, timing: IngestTiming) {
-  const sqlite: Sqlite = openSqlite(databaseUrl);
+/** What a test reads back of a key: through the store's repositories, as the app does. */
+export async function keyTruth(store: Store, hash: string, fromMs = 0) {
+  const key = await store.catalog.keyByHash(hash);
+  if (!key) return null;
+  const [t] = await store.series.totals([key.id], "1s", Math.floor(fromMs / 1000), END);
+  // admitted counts the requests starting in each second, rejected each 429: together, every stored request once.
+  return { keyId: key.id, peak: t?.maxInFlight ?? 0, admitted: t?.admitted ?? 0, rejected: t?.rejected ?? 0 };
+}
+
+/** Inflight's ingest pipeline over a test store, from the factory the runner uses, on its own connection. */
+export async function openPipeline(databaseUrl: string, proxyUrl: string, masterKey: string, timing: IngestTiming) {
+  const store = await openStore(databaseUrl);
   const client = new LiteLLMClient({ baseUrl: proxyUrl, masterKey, timeoutMs: 5_000 });
-  const ingest = new SpendLogIngest(new ProxySpendLogSource(client), new SqliteIngestStore(sqlite), timing, quiet);
-  const series = new SeriesMaintainer(sqlite, timing.maxRequestMs);
-  return {
-    sqlite,
-    client,
-    /** One ingest step then the series brought up to date, as the runner's ingest job does. */
-    async step(): Promise<StepReport> {
-      const r = await ingest.step();
-      while (series.run().changes.length > 0);
-      return r;
-    },
-    /** Steps until caught up with settled history. */
-    async catchUp(): Promise<StepReport> {
-      let r: StepReport;
-      do r = await this.step();
-      while (r.behind);
-      return r;
-    },
-    keyId(hash: string): number | undefined {
-      return sqlite.prepare("SELECT id FROM key WHERE hash = ?").pluck().get(hash) as number | undefined;
-    },
-    peak(keyId: number, fromMs = 0): number {
-      return (sqlite.prepare("SELECT COALESCE(MAX(max_in_flight), 0) FROM series_1s WHERE key_id = ? AND sec >= ?").pluck().get(keyId, Math.floor(fromMs / 1000)) as number) ?? 0;
-    },
-    close() {
-      sqlite.close();
-    },
-  };
+  return { store, client, ...observePipeline({ store, client, timing, log: quiet }), close: () => store.close() };
+}
+
+/** Every stored request, all keys together (from the series: each request counted in the second it started). */
+export async function storedRequests(store: Store): Promise<number> {
+  const keys = await store.catalog.listedKeys();
+  const totals = await store.series.totals(keys.map((k) => k.id), "1s", 0, END);
+  return totals.reduce((n, t) => n + t.admitted + t.rejected, 0);
 }

@@ -1,7 +1,7 @@
 import { loadServerConfig } from "../../lib/config/env";
 
 /** A server config for tests: the given store, proxy and Redis, with time compressed. */
-export function testRunnerConfig(env: { DATABASE_URL: string; LITELLM_URL: string; LITELLM_MASTER_KEY: string; REDIS_URL?: string }) {
+export function testRunnerConfig(env: { INFLIGHT_DATABASE_URL: string; LITELLM_URL: string; LITELLM_MASTER_KEY: string; REDIS_URL?: string }) {
   return loadServerConfig({
     ...env,
     RUNNER_LEASE_TTL_S: "2",

@@ -1,11 +1,10 @@
-import { db } from "@/lib/db";
-import { serviceProbes } from "@/lib/deps";
 import { checkServices } from "@/lib/health/check";
-import { readJobs, summarisePipeline } from "@/lib/health/pipeline";
+import { summarisePipeline } from "@/lib/health/pipeline";
+import { app } from "@/lib/server/app";
 import { handle } from "../_lib/handle";
 
 export const GET = handle(async () => {
-  const store = await db();
-  const [services, jobs] = await Promise.all([checkServices(store, serviceProbes()), readJobs(store)]);
+  const a = await app();
+  const [services, jobs] = await Promise.all([checkServices(a.store.services, a.probes), a.store.jobs.all()]);
   return { services, pipeline: summarisePipeline(jobs) };
 });

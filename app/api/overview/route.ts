@@ -1,10 +1,10 @@
-import { serverConfig } from "@/lib/config/env";
-import { overview, OverviewQuerySchema } from "@/lib/overview/overview";
-import { appSqlite } from "@/lib/store/app-sqlite";
+import { OverviewQuerySchema } from "@/lib/api/keys";
+import { overview } from "@/lib/overview/overview";
+import { app } from "@/lib/server/app";
 import { handle } from "../_lib/handle";
 import { queryObject } from "../_lib/query";
 
 export const GET = handle(async (req: Request) => {
   const q = OverviewQuerySchema.parse(queryObject(req));
-  return overview(appSqlite(), serverConfig().INGEST_MAX_REQUEST_S * 1000, q.from, q.to);
+  return overview((await app()).store, q.from, q.to);
 });

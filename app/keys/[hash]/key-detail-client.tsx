@@ -19,14 +19,13 @@ import { Banner } from "@/components/ui/banner";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { SkeletonRows } from "@/components/ui/skeleton";
-import { concurrencyModel } from "@/lib/charts/concurrency-model";
-import { completeToMs, latestBelief, statusInput, truthAsOf } from "@/lib/charts/key-summary";
-import { bucketLabel } from "@/lib/charts/time-axis";
-import { PRESET_LABELS } from "@/lib/dashboard/range";
-import { evidenceCsv, evidenceJson, exportFileName, seriesCsv, seriesJson } from "@/lib/export/key-export";
-import { formatDuration } from "@/lib/format/duration";
-import { ApiClientError } from "@/lib/http/fetch-json";
-import { keyStatus } from "@/lib/overview/status";
+import { concurrencyModel } from "@/lib/view/charts/concurrency-model";
+import { completeToMs, latestBelief, truthAsOf } from "@/lib/view/charts/key-summary";
+import { bucketLabel } from "@/lib/view/charts/time-axis";
+import { PRESET_LABELS } from "@/lib/view/range";
+import { evidenceCsv, evidenceJson, exportFileName, seriesCsv, seriesJson } from "@/lib/view/export/key-export";
+import { formatDuration } from "@/lib/view/format/duration";
+import { ApiClientError } from "@/lib/view/fetch-json";
 import { useEvidence, type EvidenceWindow } from "./use-evidence";
 import { useKeySeries, useRecentSeries } from "./use-key-series";
 import { useRangeUrl } from "./use-range-url";
@@ -68,7 +67,7 @@ export function KeyDetailClient({ hash }: { hash: string }) {
   const asOf = pipeline ? completeToMs(pipeline.lastPollAt, pipeline.lagMs) : null;
   const truth = recent.data ? truthAsOf(recent.data.points, recent.data.bucketMs, asOf) : null;
   const belief = recent.data ? latestBelief(recent.data.belief) : null;
-  const status = data ? keyStatus(statusInput(data, recent.data ?? null)) : null;
+  const status = data?.state.status ?? null;
 
   function exportSeries(format: "csv" | "json") {
     if (!data || !model) return;

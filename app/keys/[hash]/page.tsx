@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 import { ChartSkeleton } from "@/components/charts/chart-skeleton";
-import { shortHash } from "@/lib/format/keys";
+import { shortHash } from "@/lib/view/format/keys";
 import { KeyDetailClient } from "./key-detail-client";
 
 type Params = { params: Promise<{ hash: string }> };

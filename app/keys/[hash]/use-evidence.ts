@@ -1,8 +1,8 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { KeyEvidence } from "@/lib/export/key-export";
-import { fetchJson } from "@/lib/http/fetch-json";
+import { KeyEvidenceSchema } from "@/lib/api/keys";
+import { fetchJson } from "@/lib/view/fetch-json";
 
 /** A time window to find the peak in: one chart bucket, or the range's highest bucket. */
 export interface EvidenceWindow {
@@ -14,7 +14,7 @@ export interface EvidenceWindow {
 export function useEvidence(hash: string, span: EvidenceWindow | null) {
   return useQuery({
     queryKey: ["key-evidence", hash, span?.fromMs, span?.toMs],
-    queryFn: ({ signal }) => fetchJson<KeyEvidence>(`/api/keys/${hash}/evidence?from=${span!.fromMs}&to=${span!.toMs}`, { signal }),
+    queryFn: ({ signal }) => fetchJson(`/api/keys/${hash}/evidence?from=${span!.fromMs}&to=${span!.toMs}`, KeyEvidenceSchema, { signal }),
     enabled: span !== null,
   });
 }

@@ -1,9 +1,9 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { rangeParams, resolveRange, type RangeState } from "@/lib/dashboard/range";
-import { ApiClientError, fetchJson } from "@/lib/http/fetch-json";
-import type { KeySeries } from "@/lib/series/key-series";
+import { rangeParams, resolveRange, type RangeState } from "@/lib/view/range";
+import { KeySeriesSchema } from "@/lib/api/keys";
+import { ApiClientError, fetchJson } from "@/lib/view/fetch-json";
 
 /** A live range refetches this often; a frozen one never does (its data only changes with late rows). */
 const LIVE_REFRESH_MS = 5_000;
@@ -23,7 +23,7 @@ export function useKeySeries(hash: string, range: RangeState) {
     queryKey: ["key-series", hash, rangeParams(range)],
     queryFn: ({ signal }) => {
       const { fromMs, toMs } = resolveRange(range, Date.now());
-      return fetchJson<KeySeries>(seriesUrl(hash, fromMs, toMs, 1500), { signal });
+      return fetchJson(seriesUrl(hash, fromMs, toMs, 1500), KeySeriesSchema, { signal });
     },
     placeholderData: keepPreviousData,
     refetchInterval: live ? LIVE_REFRESH_MS : false,
@@ -37,7 +37,7 @@ export function useRecentSeries(hash: string) {
     queryKey: ["key-recent", hash],
     queryFn: ({ signal }) => {
       const now = Date.now();
-      return fetchJson<KeySeries>(seriesUrl(hash, now - RECENT_MS, now, 300), { signal });
+      return fetchJson(seriesUrl(hash, now - RECENT_MS, now, 300), KeySeriesSchema, { signal });
     },
     refetchInterval: LIVE_REFRESH_MS,
     retry: retryUnlessNotFound,

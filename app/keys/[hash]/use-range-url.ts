@@ -2,7 +2,7 @@
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useMemo } from "react";
-import { parseRange, rangeParams, type RangePreset, type RangeState } from "@/lib/dashboard/range";
+import { parseRange, rangeParams, type RangePreset, type RangeState } from "@/lib/view/range";
 
 /** The page's range, kept in the URL (replace, not push) so a link reproduces the view. */
 export function useRangeUrl(fallback: RangePreset): [RangeState, (r: RangeState) => void] {

@@ -1,0 +1,32 @@
+import type { CursorState } from "./cursor";
+import type { IngestRow } from "./normalize";
+
+export interface CommitResult {
+  /** Rows not stored before (the rest were already there: ingest is idempotent by request). */
+  inserted: number;
+  /** Hashes met in spend logs that the key catalog does not know; stored under a placeholder key. */
+  newUnknownKeys: string[];
+}
+
+/** A stored request, as the evidence behind a peak shows it. */
+export interface StoredRequest {
+  requestId: string;
+  startMs: number;
+  endMs: number;
+  status: string | null;
+  model: string;
+}
+
+/** The spend-log requests Inflight stores, and where ingest stands. */
+export interface IngestRepository {
+  readCursor(source: string): Promise<CursorState | null>;
+  /**
+   * One transaction: the rows (each request once), the series ranges they touch marked for
+   * recompute, and the cursor when given. A crash leaves all of it or none.
+   */
+  commit(source: string, rows: IngestRow[], cursor: CursorState | null): Promise<CommitResult>;
+  /** Admitted requests of a key that started in [fromMs - lookbackMs, toMs) and were still running at fromMs, oldest first. */
+  admittedOverlapping(keyId: number, fromMs: number, toMs: number, lookbackMs: number): Promise<StoredRequest[]>;
+  /** Whether any request started at or after `sinceMs`. */
+  anyStartedSince(sinceMs: number): Promise<boolean>;
+}

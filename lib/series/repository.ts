@@ -1,0 +1,66 @@
+import type { SeriesRow } from "../concurrency/downsample";
+import type { KeyRange } from "./ranges";
+
+/** A stored series table: per second, or the per-minute roll-up. */
+export type Resolution = "1s" | "1m";
+
+/** A key's time range to recompute, as ingest marked it. */
+export interface DirtyMark extends KeyRange {
+  id: number;
+}
+
+/** What the sweep of one key's range needs from the stored requests. */
+export interface SweepRequests {
+  /** Admitted requests overlapping the range, as parallel arrays of start and end (ms). */
+  starts: Float64Array;
+  ends: Float64Array;
+  /** Start (ms) of each rejection (limiter 429) in the range. */
+  rejectedAt: number[];
+}
+
+/** A key's aggregate over one bucket (or a whole window): most in flight, sums of the counts. */
+export interface KeyBucket {
+  keyId: number;
+  /** Bucket start, epoch s (aligned to a multiple of the bucket size); 0 for a whole-window total. */
+  t: number;
+  maxInFlight: number;
+  admitted: number;
+  rejected: number;
+}
+
+/** One stored row (a second, or a minute of the roll-up) of a key. */
+export interface KeySeriesRow {
+  keyId: number;
+  sec: number;
+  maxInFlight: number;
+}
+
+export interface BucketQuery {
+  keyIds: number[];
+  resolution: Resolution;
+  /** Rows with `sec` in [fromSec, toSec) are read. */
+  fromSec: number;
+  toSec: number;
+  bucketSec: number;
+}
+
+/** The truth series (per second and per minute) and the marks of what must be recomputed. */
+export interface SeriesRepository {
+  /** The oldest `limit` marks, by id. */
+  dirtyMarks(limit: number): Promise<DirtyMark[]>;
+  /** Removes every mark up to and including `throughId`. */
+  clearDirty(throughId: number): Promise<void>;
+  /**
+   * Admitted requests of a key that started in [fromMs - lookbackMs, toMs) and were still running at
+   * fromMs, and the rejections that happened in [fromMs, toMs).
+   */
+  sweepInput(keyId: number, fromMs: number, toMs: number, lookbackMs: number): Promise<SweepRequests>;
+  /** Replaces a key's seconds and minutes in [fromSec, toSec) with these rows, in one transaction. */
+  replace(keyId: number, fromSec: number, toSec: number, seconds: SeriesRow[], minutes: SeriesRow[]): Promise<void>;
+  /** Per key and epoch-aligned bucket, grouped in the store; buckets without rows are absent. */
+  buckets(q: BucketQuery): Promise<KeyBucket[]>;
+  /** Per key, one aggregate over [fromSec, toSec) (`t` = 0); keys without rows are absent. */
+  totals(keyIds: number[], resolution: Resolution, fromSec: number, toSec: number): Promise<KeyBucket[]>;
+  /** Rows in [fromSec, toSec) whose most in flight is above the key's threshold, per key in time order. */
+  above(thresholds: Map<number, number>, resolution: Resolution, fromSec: number, toSec: number): Promise<KeySeriesRow[]>;
+}

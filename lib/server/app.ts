@@ -1,0 +1,106 @@
+import crypto from "node:crypto";
+import os from "node:os";
+import type Redis from "ioredis";
+import { serverConfig, type ServerConfig } from "../config/env";
+import type { Probes } from "../health/check";
+import { notConfigured, probeLiteLLM, probeRedis } from "../health/probes";
+import { LiteLLMClient } from "../litellm/client";
+import { connectRedis } from "../redis/connection";
+import { RedisLease } from "../runner/lease";
+import { Runner } from "../runner/runner";
+import { openStore } from "../store/open";
+import type { Store } from "../store/store";
+import { runnerJobs } from "./jobs";
+
+/** The server's shared objects, built once per process. */
+export interface App {
+  config: ServerConfig;
+  store: Store;
+  /** The proxy's admin API; null when no proxy is configured. */
+  litellm: LiteLLMClient | null;
+  /** The Redis the proxy uses (REDIS_URL), read only: LiteLLM's limiter state. */
+  proxyRedis: Redis | null;
+  /** Inflight's own Redis (INFLIGHT_REDIS_URL, else the proxy's): the runner lease. */
+  inflightRedis: Redis | null;
+  probes: Probes;
+}
+
+/** The composition root: builds config, store, LiteLLM client and Redis connections from the settings. */
+export async function buildApp(config: ServerConfig): Promise<App> {
+  const store = await openStore(config.INFLIGHT_DATABASE_URL);
+  const litellm =
+    config.LITELLM_URL && config.LITELLM_MASTER_KEY
+      ? new LiteLLMClient({ baseUrl: config.LITELLM_URL, masterKey: config.LITELLM_MASTER_KEY, timeoutMs: config.LITELLM_TIMEOUT_MS })
+      : null;
+  const proxyRedis = config.REDIS_URL ? quietRedis(config.REDIS_URL) : null;
+  const ownUrl = config.INFLIGHT_REDIS_URL ?? config.REDIS_URL;
+  const inflightRedis = !ownUrl ? null : ownUrl === config.REDIS_URL ? proxyRedis : quietRedis(ownUrl);
+  return {
+    config,
+    store,
+    litellm,
+    proxyRedis,
+    inflightRedis,
+    probes: {
+      litellm: () => (litellm ? probeLiteLLM(litellm) : Promise.resolve(notConfigured("LITELLM_URL"))),
+      redis: () => (proxyRedis ? probeRedis(proxyRedis) : Promise.resolve(notConfigured("REDIS_URL"))),
+    },
+  };
+}
+
+/** Closes what buildApp opened. */
+export async function closeApp(app: App): Promise<void> {
+  app.proxyRedis?.disconnect();
+  if (app.inflightRedis !== app.proxyRedis) app.inflightRedis?.disconnect();
+  await app.store.close();
+}
+
+function quietRedis(url: string): Redis {
+  const r = connectRedis(url);
+  r.on("error", () => undefined); // reported through the health probes and job status; ioredis reconnects
+  return r;
+}
+
+const globalForApp = globalThis as unknown as { inflightApp?: Promise<App>; inflightRunner?: Runner | null };
+
+/** This server process's App (kept on globalThis so dev reloads reuse it). */
+export function app(): Promise<App> {
+  globalForApp.inflightApp ??= buildApp(serverConfig());
+  return globalForApp.inflightApp;
+}
+
+/** A runner over an App: the background jobs, run by whichever instance holds the lease. */
+export function createRunner(a: App, log: { warn(msg: string): void; info(msg: string): void } = console): Runner | null {
+  if (!a.litellm) return null;
+  const leaseTtlMs = a.config.RUNNER_LEASE_TTL_S * 1000;
+  const holderId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString("hex")}`;
+  return new Runner({
+    jobs: runnerJobs({ config: a.config, store: a.store, client: a.litellm, proxyRedis: a.proxyRedis, log }),
+    status: a.store.jobs,
+    lease: a.inflightRedis ? new RedisLease(a.inflightRedis, holderId, leaseTtlMs) : null,
+    leaseTtlMs,
+    holderId,
+    log,
+  });
+}
+
+/** Starts this process's runner once (it then competes for the lease); stops it when the process ends. */
+export async function startAppRunner(): Promise<Runner | null> {
+  if (globalForApp.inflightRunner !== undefined) return globalForApp.inflightRunner;
+  const a = await app();
+  if (!a.config.RUNNER_ENABLED) {
+    console.info("[runner] RUNNER_ENABLED=false: this instance only serves pages");
+    return (globalForApp.inflightRunner = null);
+  }
+  const runner = createRunner(a);
+  globalForApp.inflightRunner = runner;
+  if (!runner) {
+    console.warn("[runner] no LiteLLM proxy configured (LITELLM_URL): nothing to observe");
+    return null;
+  }
+  runner.start();
+  const stop = () => void runner.stop().finally(() => closeApp(a));
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+  return runner;
+}

@@ -1,0 +1,61 @@
+import type Redis from "ioredis";
+import { syncCatalog } from "../catalog/sync";
+import type { ServerConfig } from "../config/env";
+import type { LiteLLMClient } from "../litellm/client";
+import { findLimiterKeys } from "../limiter/discovery";
+import { LimiterSampler } from "../limiter/sampler";
+import { limiterStatus } from "../limiter/status";
+import { ingestJob } from "../runner/ingest-job";
+import type { JobSpec } from "../runner/job";
+import type { Store } from "../store/store";
+import { ingestTiming, observePipeline } from "./pipeline";
+
+export interface JobDeps {
+  config: ServerConfig;
+  store: Store;
+  client: LiteLLMClient;
+  /** The proxy's Redis, read only: LiteLLM's limiter state. Null: no sampling. */
+  proxyRedis: Redis | null;
+  log: { warn(msg: string): void };
+}
+
+/** Every background job of the runner; a new job is one more entry. */
+export function runnerJobs({ config: c, store, client, proxyRedis, log }: JobDeps): JobSpec[] {
+  const pipeline = observePipeline({ store, client, timing: ingestTiming(c), log });
+  const jobs: JobSpec[] = [
+    { name: "catalog", intervalMs: c.CATALOG_SYNC_INTERVAL_S * 1000, run: async () => ({ stats: { ...(await syncCatalog(client, store.catalog)) } }) },
+    { name: "ingest", intervalMs: c.INGEST_POLL_INTERVAL_S * 1000, run: ingestJob(pipeline) },
+    {
+      name: "retention",
+      intervalMs: 10 * 60_000,
+      run: async () => ({
+        stats: await store.retention.apply(
+          {
+            requestsMs: c.REQUEST_RETENTION_DAYS * 86_400_000,
+            secondsMs: c.SERIES_RETENTION_DAYS * 86_400_000,
+            minutesMs: c.ROLLUP_RETENTION_DAYS * 86_400_000,
+            samplesMs: c.SAMPLE_RETENTION_HOURS * 3_600_000,
+          },
+          Date.now(),
+        ),
+      }),
+    },
+  ];
+  if (proxyRedis) {
+    const sampler = new LimiterSampler(store.catalog, store.samples, proxyRedis, c.LITELLM_RATE_LIMIT_WINDOW_SIZE);
+    jobs.push(
+      { name: "limiter-sampler", intervalMs: c.SAMPLE_INTERVAL_MS, maxBackoffMs: 10_000, run: async () => ({ stats: await sampler.sample() }) },
+      {
+        name: "limiter-discovery",
+        intervalMs: 60_000,
+        maxBackoffMs: 60_000,
+        run: async () => {
+          const d = await findLimiterKeys(proxyRedis);
+          const traffic = await store.ingest.anyStartedSince(Date.now() - (c.INGEST_MAX_REQUEST_S + c.INGEST_FLUSH_LAG_S) * 1000);
+          return { stats: { ...d, ...limiterStatus(d, traffic) } };
+        },
+      },
+    );
+  }
+  return jobs;
+}

@@ -1,0 +1,31 @@
+import type { Store } from "../store";
+import { SqliteCatalogRepository } from "./catalog";
+import { openSqlite, sqliteFile } from "./connection";
+import { SqliteIngestRepository } from "./ingest";
+import { SqliteJobStatusRepository } from "./jobs";
+import { SqliteRetentionRepository } from "./retention";
+import { SqliteSampleRepository } from "./samples";
+import { SqliteSeriesRepository } from "./series";
+import { SqliteServiceHealthRepository } from "./services";
+
+/**
+ * The SQLite store on one better-sqlite3 connection per process. Every adapter method runs its
+ * statements synchronously (one transaction never spans an await), so sharing it is safe.
+ */
+export function openSqliteStore(databaseUrl: string): Store {
+  const db = openSqlite(databaseUrl);
+  return {
+    dialect: "sqlite",
+    description: `SQLite ${sqliteFile(databaseUrl)}`,
+    catalog: new SqliteCatalogRepository(db),
+    ingest: new SqliteIngestRepository(db),
+    series: new SqliteSeriesRepository(db),
+    samples: new SqliteSampleRepository(db),
+    jobs: new SqliteJobStatusRepository(db),
+    services: new SqliteServiceHealthRepository(db),
+    retention: new SqliteRetentionRepository(db),
+    async close() {
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import type { SeriesRow } from "../../concurrency/downsample";
+import type { BucketQuery, DirtyMark, KeyBucket, KeySeriesRow, Resolution, SeriesRepository, SweepRequests } from "../../series/repository";
+import { writeTx, type Sqlite } from "./connection";
+
+const TABLE: Record<Resolution, { table: string; col: string }> = {
+  "1s": { table: "series_1s", col: "sec" },
+  "1m": { table: "series_1m", col: "minute" },
+};
+
+/**
+ * The truth series in SQLite. Both tables are clustered by (key, time) (WITHOUT ROWID), so every
+ * read is one contiguous range per key: the queries run per key with prepared statements.
+ */
+export class SqliteSeriesRepository implements SeriesRepository {
+  private readonly stmt;
+  private readonly perResolution;
+
+  constructor(private readonly db: Sqlite) {
+    this.stmt = {
+      dirty: db.prepare("SELECT id, key_id AS keyId, from_ms AS fromMs, to_ms AS toMs FROM series_dirty ORDER BY id LIMIT ?"),
+      clearDirty: db.prepare("DELETE FROM series_dirty WHERE id <= ?"),
+      admitted: db
+        .prepare("SELECT start_ms, end_ms FROM request WHERE key_id = ? AND start_ms >= ? AND start_ms < ? AND rejected = 0 AND end_ms > ?")
+        .raw(),
+      rejected: db.prepare("SELECT start_ms FROM request WHERE key_id = ? AND start_ms >= ? AND start_ms < ? AND rejected = 1").pluck(),
+      deleteSeconds: db.prepare("DELETE FROM series_1s WHERE key_id = ? AND sec >= ? AND sec < ?"),
+      insertSecond: db.prepare("INSERT INTO series_1s (key_id, sec, max_in_flight, admitted, rejected) VALUES (?, ?, ?, ?, ?)"),
+      deleteMinutes: db.prepare("DELETE FROM series_1m WHERE key_id = ? AND minute >= ? AND minute < ?"),
+      insertMinute: db.prepare("INSERT INTO series_1m (key_id, minute, max_in_flight, admitted, rejected) VALUES (?, ?, ?, ?, ?)"),
+    };
+    const build = ({ table, col }: { table: string; col: string }) => ({
+      grouped: db
+        .prepare(
+          `SELECT (${col} - ?) / ? AS b, MAX(max_in_flight), SUM(admitted), SUM(rejected)
+           FROM ${table} WHERE key_id = ? AND ${col} >= ? AND ${col} < ? GROUP BY b`,
+        )
+        .raw(),
+      total: db
+        .prepare(`SELECT COUNT(*), MAX(max_in_flight), SUM(admitted), SUM(rejected) FROM ${table} WHERE key_id = ? AND ${col} >= ? AND ${col} < ?`)
+        .raw(),
+      above: db
+        .prepare(`SELECT ${col}, max_in_flight FROM ${table} WHERE key_id = ? AND ${col} >= ? AND ${col} < ? AND max_in_flight > ? ORDER BY ${col}`)
+        .raw(),
+    });
+    this.perResolution = { "1s": build(TABLE["1s"]), "1m": build(TABLE["1m"]) };
+  }
+
+  async dirtyMarks(limit: number): Promise<DirtyMark[]> {
+    return (this.stmt.dirty.all(limit) as Record<string, number>[]).map((m) => ({
+      id: Number(m.id),
+      keyId: Number(m.keyId),
+      fromMs: Number(m.fromMs),
+      toMs: Number(m.toMs),
+    }));
+  }
+
+  async clearDirty(throughId: number): Promise<void> {
+    this.stmt.clearDirty.run(throughId);
+  }
+
+  async sweepInput(keyId: number, fromMs: number, toMs: number, lookbackMs: number): Promise<SweepRequests> {
+    const rows = this.stmt.admitted.all(keyId, fromMs - lookbackMs, toMs, fromMs) as [number, number][];
+    const starts = new Float64Array(rows.length);
+    const ends = new Float64Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      starts[i] = rows[i][0];
+      ends[i] = rows[i][1];
+    }
+    return { starts, ends, rejectedAt: (this.stmt.rejected.all(keyId, fromMs, toMs) as number[]).map(Number) };
+  }
+
+  async replace(keyId: number, fromSec: number, toSec: number, seconds: SeriesRow[], minutes: SeriesRow[]): Promise<void> {
+    writeTx(this.db, () => {
+      this.stmt.deleteSeconds.run(keyId, fromSec, toSec);
+      for (const s of seconds) this.stmt.insertSecond.run(keyId, s.sec, s.maxInFlight, s.admitted, s.rejected);
+      this.stmt.deleteMinutes.run(keyId, fromSec, toSec);
+      for (const m of minutes) this.stmt.insertMinute.run(keyId, m.sec, m.maxInFlight, m.admitted, m.rejected);
+    });
+  }
+
+  async buckets(q: BucketQuery): Promise<KeyBucket[]> {
+    const base = Math.floor(q.fromSec / q.bucketSec) * q.bucketSec;
+    const stmt = this.perResolution[q.resolution].grouped;
+    const out: KeyBucket[] = [];
+    for (const keyId of q.keyIds) {
+      for (const [b, m, a, r] of stmt.all(BigInt(base), BigInt(q.bucketSec), keyId, q.fromSec, q.toSec) as number[][]) {
+        out.push({ keyId, t: base + Number(b) * q.bucketSec, maxInFlight: Number(m), admitted: Number(a), rejected: Number(r) });
+      }
+    }
+    return out;
+  }
+
+  async totals(keyIds: number[], resolution: Resolution, fromSec: number, toSec: number): Promise<KeyBucket[]> {
+    const stmt = this.perResolution[resolution].total;
+    const out: KeyBucket[] = [];
+    for (const keyId of keyIds) {
+      const [n, m, a, r] = stmt.get(keyId, fromSec, toSec) as number[];
+      if (Number(n) > 0) out.push({ keyId, t: 0, maxInFlight: Number(m), admitted: Number(a), rejected: Number(r) });
+    }
+    return out;
+  }
+
+  async above(thresholds: Map<number, number>, resolution: Resolution, fromSec: number, toSec: number): Promise<KeySeriesRow[]> {
+    const stmt = this.perResolution[resolution].above;
+    const out: KeySeriesRow[] = [];
+    for (const [keyId, threshold] of thresholds) {
+      for (const [sec, m] of stmt.all(keyId, fromSec, toSec, threshold) as number[][]) out.push({ keyId, sec: Number(sec), maxInFlight: Number(m) });
+    }
+    return out;
+  }
+}

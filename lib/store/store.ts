@@ -1,0 +1,27 @@
+import type { CatalogRepository } from "../catalog/repository";
+import type { ServiceHealthRepository } from "../health/repository";
+import type { IngestRepository } from "../ingest/repository";
+import type { LimiterSampleRepository } from "../limiter/repository";
+import type { RetentionRepository } from "../retention/repository";
+import type { JobStatusRepository } from "../runner/repository";
+import type { SeriesRepository } from "../series/repository";
+
+export type Dialect = "sqlite" | "postgres";
+
+/**
+ * Inflight's store: one repository per area, each an async interface with a SQLite and a
+ * Postgres adapter (lib/store/sqlite, lib/store/postgres), the only places SQL is written.
+ */
+export interface Store {
+  readonly dialect: Dialect;
+  /** Where it is, for logs and the health panel: never a password. */
+  readonly description: string;
+  readonly catalog: CatalogRepository;
+  readonly ingest: IngestRepository;
+  readonly series: SeriesRepository;
+  readonly samples: LimiterSampleRepository;
+  readonly jobs: JobStatusRepository;
+  readonly services: ServiceHealthRepository;
+  readonly retention: RetentionRepository;
+  close(): Promise<void>;
+}

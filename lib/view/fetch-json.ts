@@ -1,0 +1,40 @@
+import type { z } from "zod";
+import { ApiErrorBodySchema } from "../api/common";
+
+/** An error answered by Inflight's own API (or an answer that breaks its contract), with a readable message. */
+export class ApiClientError extends Error {
+  constructor(
+    public readonly status: number,
+    public readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ApiClientError";
+  }
+}
+
+/**
+ * GET JSON from Inflight's API and check it against the route's contract: non-2xx answers become
+ * ApiClientError with the server's message, and so does an answer the contract does not describe.
+ */
+export async function fetchJson<S extends z.ZodType>(input: string, schema: S, init?: RequestInit): Promise<z.output<S>> {
+  let res: Response;
+  try {
+    res = await fetch(input, { ...init, headers: { accept: "application/json", ...init?.headers } });
+  } catch (e) {
+    if ((e as Error).name === "AbortError") throw e;
+    throw new ApiClientError(0, "network", "Inflight's server did not answer (is it running?)");
+  }
+  const body: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const parsed = ApiErrorBodySchema.safeParse(body);
+    if (parsed.success) throw new ApiClientError(res.status, parsed.data.error.code, parsed.data.error.message);
+    throw new ApiClientError(res.status, "http", `Request failed with status ${res.status}`);
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const where = parsed.error.issues[0]?.path.join(".") || "answer";
+    throw new ApiClientError(res.status, "contract", `Inflight's server answered ${input.split("?")[0]} in an unexpected shape (${where}: ${parsed.error.issues[0]?.message})`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,262 @@
+// The store contract: every repository behaves the same on every adapter. Each block runs once
+// per dialect against a real database (a SQLite file, a database on the run's private Postgres).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Limits } from "../../lib/catalog/diff";
+import type { IngestRow } from "../../lib/ingest/normalize";
+import type { VirtualKey } from "../../lib/litellm/schemas";
+import type { Store } from "../../lib/store/store";
+import { createTestStore, DIALECTS, type TestStore } from "../support/store";
+
+const T0 = Date.UTC(2026, 10, 25, 10, 0, 0);
+const H = (c: string) => c.repeat(64);
+const limits = (mpr: number | null, rpm: number | null = null): Limits => ({ maxParallelRequests: mpr, rpmLimit: rpm, tpmLimit: null });
+
+function listed(hash: string, patch: Partial<VirtualKey> = {}): VirtualKey {
+  return {
+    token: hash,
+    key_alias: `alias-${hash.slice(0, 4)}`,
+    team_id: "team-a",
+    max_parallel_requests: 5,
+    rpm_limit: 100,
+    tpm_limit: null,
+    blocked: false,
+    ...patch,
+  } as VirtualKey;
+}
+
+const row = (hash: string, id: string, startOff: number, dur: number, rejected = false): IngestRow => ({
+  requestId: id,
+  keyHash: hash,
+  startMs: T0 + startOff,
+  endMs: T0 + startOff + dur,
+  status: rejected ? "failure" : "success",
+  rejected,
+  model: "gpt-4o",
+});
+
+describe.each(DIALECTS)("store contract on %s", (dialect) => {
+  let t: TestStore;
+  let s: Store;
+  beforeAll(async () => {
+    t = await createTestStore(dialect);
+    s = t.store;
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  describe("catalog", () => {
+    it("records keys and a limit change only when limits change, keeping the history", async () => {
+      const a = listed(H("a"));
+      const b = listed(H("b"), { max_parallel_requests: null, team_id: null, key_alias: null });
+      await s.catalog.apply({ upserts: [a, b], limitChanges: [{ hash: a.token, limits: limits(5, 100) }, { hash: b.token, limits: limits(null) }], removed: [] }, T0);
+      await s.catalog.apply({ upserts: [{ ...a, max_parallel_requests: 8 }], limitChanges: [{ hash: a.token, limits: limits(8, 100) }], removed: [] }, T0 + 60_000);
+
+      const stored = await s.catalog.storedKeys();
+      const sa = stored.find((k) => k.hash === a.token)!;
+      expect(sa).toMatchObject({ inCatalog: true, maxParallelRequests: 8, rpmLimit: 100, tpmLimit: null, lastRecorded: limits(8, 100) });
+      expect(stored.find((k) => k.hash === b.token)!.lastRecorded).toEqual(limits(null));
+
+      const ka = (await s.catalog.keyByHash(a.token))!;
+      expect(ka).toMatchObject({ hash: a.token, alias: a.key_alias, teamId: "team-a", maxParallelRequests: 8, rpmLimit: 100, inCatalog: true });
+      expect(await s.catalog.keyByHash(H("f"))).toBeNull();
+
+      const changes = await s.catalog.limitChanges([ka.id], T0 + 3_600_000);
+      expect(changes.map((c) => [c.keyId, c.fromMs, c.maxParallelRequests, c.source])).toEqual([
+        [ka.id, T0, 5, "proxy"],
+        [ka.id, T0 + 60_000, 8, "proxy"],
+      ]);
+      // Only changes that took effect before the end asked for.
+      expect(await s.catalog.limitChanges([ka.id], T0 + 60_000)).toHaveLength(1);
+    });
+
+    it("marks keys the proxy no longer lists, and lists keys known from requests", async () => {
+      await s.catalog.apply({ upserts: [], limitChanges: [], removed: [H("b")] }, T0 + 120_000);
+      expect((await s.catalog.keyByHash(H("b")))!.inCatalog).toBe(false);
+      expect((await s.catalog.catalogKeys()).map((k) => k.hash)).toEqual([H("a")]);
+      // b has no request: not listed; a request from an unknown key adds a placeholder that is.
+      const res = await s.ingest.commit("t", [row(H("c"), "c-1", 0, 1_000)], null);
+      expect(res.newUnknownKeys).toEqual([H("c")]);
+      const shown = (await s.catalog.listedKeys()).map((k) => [k.hash, k.inCatalog, k.maxParallelRequests]);
+      expect(shown).toEqual([
+        [H("a"), true, 8],
+        [H("c"), false, null],
+      ]);
+    });
+  });
+
+  describe("ingest", () => {
+    it("stores each request once, marks what it touched, and moves the cursor in the same commit", async () => {
+      expect(await s.ingest.readCursor("spend-logs")).toBeNull();
+      const rows = [row(H("a"), "r1", 0, 5_000), row(H("a"), "r2", 1_000, 1_000), row(H("a"), "r3", 1_500, 200), row(H("a"), "x1", 1_600, 0, true)];
+      const first = await s.ingest.commit("spend-logs", rows, { completeBeforeMs: T0, endWatermarkMs: T0 + 10_000 });
+      expect(first).toEqual({ inserted: 4, newUnknownKeys: [] });
+      expect(await s.ingest.readCursor("spend-logs")).toEqual({ completeBeforeMs: T0, endWatermarkMs: T0 + 10_000 });
+      expect(await s.ingest.commit("spend-logs", rows, null)).toEqual({ inserted: 0, newUnknownKeys: [] });
+
+      const a = (await s.catalog.keyByHash(H("a")))!;
+      const marks = await s.series.dirtyMarks(100);
+      expect(marks.filter((m) => m.keyId === a.id)).toEqual([expect.objectContaining({ keyId: a.id, fromMs: T0, toMs: T0 + 5_000 })]);
+      expect(marks.map((m) => m.id)).toEqual([...marks.map((m) => m.id)].sort((x, y) => x - y));
+    });
+
+    it("reads the admitted requests overlapping a window, oldest first", async () => {
+      const a = (await s.catalog.keyByHash(H("a")))!;
+      const got = await s.ingest.admittedOverlapping(a.id, T0 + 1_500, T0 + 2_000, 60_000);
+      expect(got.map((r) => r.requestId)).toEqual(["r1", "r2", "r3"]);
+      expect(got[0]).toEqual({ requestId: "r1", startMs: T0, endMs: T0 + 5_000, status: "success", model: "gpt-4o" });
+      expect(await s.ingest.admittedOverlapping(a.id, T0 + 6_000, T0 + 7_000, 60_000)).toEqual([]);
+      expect(await s.ingest.anyStartedSince(T0 + 1_000)).toBe(true);
+      expect(await s.ingest.anyStartedSince(T0 + 3_600_000)).toBe(false);
+    });
+  });
+
+  describe("series", () => {
+    it("sweep input: admitted requests overlapping the range (with lookback) and the rejections in it", async () => {
+      const a = (await s.catalog.keyByHash(H("a")))!;
+      const input = await s.series.sweepInput(a.id, T0 + 1_000, T0 + 2_000, 60_000);
+      expect([...input.starts].sort()).toEqual([T0, T0 + 1_000, T0 + 1_500]);
+      expect([...input.ends].sort()).toEqual([T0 + 1_700, T0 + 2_000, T0 + 5_000]);
+      expect(input.rejectedAt).toEqual([T0 + 1_600]);
+    });
+
+    it("replaces a range, reads buckets, totals and rows above a threshold at both resolutions", async () => {
+      const a = (await s.catalog.keyByHash(H("a")))!;
+      const c = (await s.catalog.keyByHash(H("c")))!;
+      const sec0 = T0 / 1000;
+      const seconds = [
+        { sec: sec0, maxInFlight: 1, admitted: 1, rejected: 0 },
+        { sec: sec0 + 1, maxInFlight: 3, admitted: 2, rejected: 1 },
+        { sec: sec0 + 61, maxInFlight: 7, admitted: 1, rejected: 0 },
+      ];
+      const minutes = [
+        { sec: sec0, maxInFlight: 3, admitted: 3, rejected: 1 },
+        { sec: sec0 + 60, maxInFlight: 7, admitted: 1, rejected: 0 },
+      ];
+      await s.series.replace(a.id, sec0, sec0 + 120, seconds, minutes);
+      await s.series.replace(c.id, sec0, sec0 + 60, [{ sec: sec0 + 5, maxInFlight: 2, admitted: 1, rejected: 0 }], [{ sec: sec0, maxInFlight: 2, admitted: 1, rejected: 0 }]);
+
+      const fine = await s.series.buckets({ keyIds: [a.id, c.id], resolution: "1s", fromSec: sec0, toSec: sec0 + 120, bucketSec: 30 });
+      expect(sortBuckets(fine)).toEqual(
+        sortBuckets([
+          { keyId: a.id, t: sec0, maxInFlight: 3, admitted: 3, rejected: 1 },
+          { keyId: a.id, t: sec0 + 60, maxInFlight: 7, admitted: 1, rejected: 0 },
+          { keyId: c.id, t: sec0, maxInFlight: 2, admitted: 1, rejected: 0 },
+        ]),
+      );
+      const coarse = await s.series.buckets({ keyIds: [a.id], resolution: "1m", fromSec: sec0, toSec: sec0 + 120, bucketSec: 120 });
+      expect(coarse).toEqual([{ keyId: a.id, t: sec0, maxInFlight: 7, admitted: 4, rejected: 1 }]);
+
+      expect(sortBuckets(await s.series.totals([a.id, c.id, 999_999], "1s", sec0, sec0 + 60))).toEqual(
+        sortBuckets([
+          { keyId: a.id, t: 0, maxInFlight: 3, admitted: 3, rejected: 1 },
+          { keyId: c.id, t: 0, maxInFlight: 2, admitted: 1, rejected: 0 },
+        ]),
+      );
+      expect(await s.series.totals([a.id], "1m", sec0 + 120, Number.MAX_SAFE_INTEGER)).toEqual([]);
+
+      const above = await s.series.above(new Map([[a.id, 2], [c.id, 5]]), "1s", sec0, sec0 + 120);
+      expect(above).toEqual([
+        { keyId: a.id, sec: sec0 + 1, maxInFlight: 3 },
+        { keyId: a.id, sec: sec0 + 61, maxInFlight: 7 },
+      ]);
+      expect(await s.series.above(new Map([[a.id, 5]]), "1m", sec0, Number.MAX_SAFE_INTEGER)).toEqual([{ keyId: a.id, sec: sec0 + 60, maxInFlight: 7 }]);
+
+      // Replacing a range removes what it no longer holds, on both tables.
+      await s.series.replace(a.id, sec0 + 60, sec0 + 120, [], []);
+      expect(await s.series.totals([a.id], "1s", sec0 + 60, sec0 + 120)).toEqual([]);
+      expect(await s.series.totals([a.id], "1m", sec0 + 60, sec0 + 120)).toEqual([]);
+      expect(await s.series.totals([a.id], "1s", sec0, sec0 + 60)).toHaveLength(1);
+    });
+
+    it("clears dirty marks up to an id", async () => {
+      const marks = await s.series.dirtyMarks(100);
+      expect(marks.length).toBeGreaterThan(0);
+      await s.series.clearDirty(marks[0].id);
+      expect((await s.series.dirtyMarks(100)).map((m) => m.id)).toEqual(marks.slice(1).map((m) => m.id));
+      await s.series.clearDirty(marks[marks.length - 1].id);
+      expect(await s.series.dirtyMarks(100)).toEqual([]);
+    });
+  });
+
+  describe("limiter samples", () => {
+    it("keeps samples, the newest per key, and belief per bucket", async () => {
+      const a = (await s.catalog.keyByHash(H("a")))!;
+      const sample = (atMs: number, believed: number | null, raw: number | null) => ({
+        keyId: a.id,
+        atMs,
+        era: "windowed" as const,
+        believedInFlight: believed,
+        rawCounter: raw,
+        windowStartS: Math.floor(atMs / 1000),
+        requests: 3,
+        tokens: 10.5,
+      });
+      await s.samples.insert([sample(T0, 2, 2), sample(T0 + 1_000, 0, -3), sample(T0 + 61_000, 4, 4)]);
+      await s.samples.insert([sample(T0 + 61_000, 5, 5.5)]); // same instant: replaces
+      expect(await s.samples.latest([a.id, 999_999])).toEqual(new Map([[a.id, { atMs: T0 + 61_000, believed: 5, rawCounter: 5.5 }]]));
+      expect(await s.samples.buckets(a.id, T0 / 1000, T0 / 1000 + 120, 60)).toEqual([
+        { t: T0 / 1000, believed: 2, rawMin: -3, rawMax: 2, era: "windowed" },
+        { t: T0 / 1000 + 60, believed: 5, rawMin: 5.5, rawMax: 5.5, era: "windowed" },
+      ]);
+    });
+  });
+
+  describe("runner jobs and service health", () => {
+    it("records job outcomes, keeping since when a job fails", async () => {
+      const t1 = new Date(T0);
+      const t2 = new Date(T0 + 5_000);
+      await s.jobs.recordOk("ingest", "h1", { rows: 3 }, t1);
+      await s.jobs.recordFailure("ingest", "h1", "boom", t1);
+      await s.jobs.recordFailure("ingest", "h2", "boom again", t2);
+      const [job] = (await s.jobs.all()).filter((j) => j.name === "ingest");
+      expect(job).toEqual({ name: "ingest", holder: "h2", lastRunAt: t2, lastOkAt: t1, lastError: "boom again", failingSince: t1, stats: { rows: 3 } });
+      await s.jobs.recordOk("ingest", "h2", { rows: 4 }, t2);
+      expect((await s.jobs.all()).find((j) => j.name === "ingest")).toMatchObject({ lastError: null, failingSince: null, stats: { rows: 4 } });
+    });
+
+    it("saves and reads each service's state", async () => {
+      const state = {
+        service: "redis" as const,
+        ok: false,
+        checkedAt: new Date(T0 + 1_234),
+        lastOkAt: new Date(T0),
+        latencyMs: null,
+        error: "ECONNREFUSED",
+        okSince: null,
+        downSince: new Date(T0 + 1_000),
+      };
+      await s.services.save(state);
+      await s.services.save({ ...state, service: "litellm", ok: true, error: null, latencyMs: 12, okSince: new Date(T0), downSince: null });
+      const all = await s.services.all();
+      expect(all.get("redis")).toEqual(state);
+      expect(all.get("litellm")).toMatchObject({ ok: true, latencyMs: 12, okSince: new Date(T0) });
+    });
+  });
+
+  describe("retention", () => {
+    it("removes what is older than the policy keeps and nothing newer", async () => {
+      const now = T0 + 10 * 86_400_000;
+      const a = (await s.catalog.keyByHash(H("a")))!;
+      // Something recent in every table, on top of the T0 data from the tests above.
+      await s.ingest.commit("t", [row(H("a"), "recent", 10 * 86_400_000 - 60_000, 1_000)], null);
+      const recentSec = (now - 60_000) / 1000;
+      await s.series.replace(a.id, recentSec, recentSec + 60, [{ sec: recentSec, maxInFlight: 1, admitted: 1, rejected: 0 }], [{ sec: recentSec, maxInFlight: 1, admitted: 1, rejected: 0 }]);
+      await s.samples.insert([{ keyId: a.id, atMs: now - 60_000, era: "gauge", believedInFlight: 1, rawCounter: 1, windowStartS: null, requests: null, tokens: null }]);
+
+      const day = 86_400_000;
+      await s.retention.apply({ requestsMs: 7 * day, secondsMs: 7 * day, minutesMs: 7 * day, samplesMs: 3_600_000 }, now);
+      expect(await s.ingest.admittedOverlapping(a.id, T0, T0 + 10_000, 60_000)).toEqual([]);
+      expect((await s.ingest.admittedOverlapping(a.id, now - 60_000, now, 60_000)).map((r) => r.requestId)).toEqual(["recent"]);
+      expect(await s.series.totals([a.id], "1s", 0, now / 1000 - 3600)).toEqual([]);
+      expect(await s.series.totals([a.id], "1m", 0, now / 1000 - 3600)).toEqual([]);
+      expect(await s.series.totals([a.id], "1s", now / 1000 - 3600, now / 1000)).toHaveLength(1);
+      expect(await s.samples.latest([a.id])).toEqual(new Map([[a.id, { atMs: now - 60_000, believed: 1, rawCounter: 1 }]]));
+      expect(await s.samples.buckets(a.id, T0 / 1000, T0 / 1000 + 120, 60)).toEqual([]);
+    });
+  });
+});
+
+function sortBuckets<T extends { keyId: number; t: number }>(xs: T[]): T[] {
+  return [...xs].sort((a, b) => a.keyId - b.keyId || a.t - b.t);
+}
