@@ -1,5 +1,5 @@
 import { sweepSeconds, type SecondSeries, type SweepInput } from "@/lib/concurrency/sweep";
-import { mulberry32 } from "../tests/support/prng";
+import { mulberry32 } from "@/lib/traffic/prng";
 import type { BenchResult, BenchSuite } from "./types";
 
 const DAY_SEC = 86_400;

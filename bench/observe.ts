@@ -17,8 +17,8 @@ import { LiteLLMClient } from "@/lib/litellm/client";
 import { SeriesMaintainer } from "@/lib/series/maintain";
 import { SeriesReader } from "@/lib/series/read";
 import { openSqlite, type Sqlite } from "@/lib/store/sqlite";
+import { mulberry32 } from "@/lib/traffic/prng";
 import { runPrisma } from "../scripts/lib/prisma.mjs";
-import { mulberry32 } from "../tests/support/prng";
 import { startSimulator } from "../tests/support/simulator";
 import type { BenchResult, BenchSuite } from "./types";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bucketize, chooseBucketSeconds, rollup, rollupMinutes, sparseRows, type SeriesRow } from "./downsample";
 import { sweepSeconds, type SecondSeries } from "./sweep";
-import { mulberry32 } from "../../tests/support/prng";
+import { mulberry32 } from "../traffic/prng";
 
 const T0 = Date.UTC(2026, 10, 25) / 1000; // midnight UTC: aligned to every nice bucket
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { radixSortU32 } from "./radix";
-import { mulberry32 } from "../../tests/support/prng";
+import { mulberry32 } from "../traffic/prng";
 
 describe("radixSortU32", () => {
   it("sorts like a numeric sort for every key width, with duplicates, leaving keys past n alone", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { sweepSeconds, type SweepInput } from "./sweep";
-import { mulberry32 } from "../../tests/support/prng";
+import { mulberry32 } from "../traffic/prng";
 
 const T0 = Date.UTC(2026, 10, 25) / 1000; // an epoch second
 const ms = (sec: number, msInto = 0) => (T0 + sec) * 1000 + msInto;

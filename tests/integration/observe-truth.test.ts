@@ -1,11 +1,11 @@
 // Inflight's stored truth against the simulator's ground truth (/sim/upstream), per limiter mode,
 // with ingest polling live while traffic runs, requests longer than the poll interval, and a restart.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runTraffic } from "../../lib/traffic/generator";
 import { keyTruth, openPipeline } from "../support/inflight";
 import { startRedis, type TestRedis } from "../support/redis";
 import { startSimulator, type TestSimulator } from "../support/simulator";
 import { createTestDatabase, DIALECTS } from "../support/store";
-import { runTraffic } from "../support/traffic";
 
 const timing = { maxRequestMs: 30_000, flushLagMs: 3_000, clockSkewMs: 500, backfillMs: 120_000 };
 

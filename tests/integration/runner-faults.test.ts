@@ -5,13 +5,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { JobStatus } from "../../lib/runner/repository";
 import { buildApp, closeApp, createRunner, type App } from "../../lib/server/app";
 import type { Store } from "../../lib/store/store";
+import { runTraffic } from "../../lib/traffic/generator";
 import { startGateway } from "../support/gateway";
 import { keyTruth } from "../support/inflight";
 import { startRedis } from "../support/redis";
 import { testRunnerConfig } from "../support/runner-config";
 import { startSimulator, type TestSimulator } from "../support/simulator";
 import { createTestDatabase, DIALECTS } from "../support/store";
-import { runTraffic } from "../support/traffic";
 
 const quiet = { warn: () => undefined, info: () => undefined };
 const cleanups: (() => Promise<unknown> | unknown)[] = [];

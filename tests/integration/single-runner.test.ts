@@ -7,11 +7,11 @@ import path from "node:path";
 import Redis from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { openStore } from "../../lib/store/open";
+import { runTraffic } from "../../lib/traffic/generator";
 import { keyTruth } from "../support/inflight";
 import { startRedis } from "../support/redis";
 import { startSimulator } from "../support/simulator";
 import { createTestDatabase, DIALECTS } from "../support/store";
-import { runTraffic } from "../support/traffic";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const children: ChildProcess[] = [];

@@ -46,3 +46,10 @@ export async function withTx<T>(pool: Pool, fn: (c: PoolClient) => Promise<T>): 
 
 /** A Date as written to a TIMESTAMP column: UTC wall time (the zone suffix is ignored there). */
 export const pgDate = (d: Date | null): string | null => (d === null ? null : d.toISOString());
+
+/**
+ * A range bound on an integer column as an integer parameter (a BIGINT parameter refuses "1.5";
+ * casting the column instead would lose its index): `col >= x` iff `col >= ceil(x)`, and
+ * `col < x` iff `col < ceil(x)`.
+ */
+export const intBound = (x: number): number => Math.ceil(x);

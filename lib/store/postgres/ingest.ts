@@ -21,7 +21,8 @@ import { PARTITIONED, type Partitions } from "./partitions";
 
 /**
  * Rows, the series ranges they touch (min start, max end of the new rows, per key), and the cursor
- * when $9 is true: one statement. $1..$7 are the rows as column arrays.
+ * when $9 is true: one statement ($1..$7 are the rows as column arrays). The dirty and cursor CTEs
+ * run to completion though the final SELECT does not read them.
  */
 const COMMIT = `
 WITH ins AS (
@@ -40,7 +41,7 @@ WITH ins AS (
     end_watermark_ms = excluded.end_watermark_ms, updated_at = excluded.updated_at
   RETURNING 1
 )
-SELECT count(*) AS inserted FROM ins`; -- data-modifying CTEs run to completion whether read or not
+SELECT count(*) AS inserted FROM ins`;
 
 export class PgIngestRepository implements IngestRepository {
   private readonly keyIds = new Map<string, number>();

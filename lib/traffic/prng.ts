@@ -1,4 +1,7 @@
-/** A small seeded PRNG (mulberry32): the same seed gives the same numbers, so random tests replay. */
+/**
+ * A small seeded PRNG (mulberry32): the same seed gives the same numbers in [0, 1), so random
+ * tests, bench inputs and generated traffic replay exactly. Not for anything secret.
+ */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

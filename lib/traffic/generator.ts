@@ -1,5 +1,7 @@
+// Server-only (node:http): never import this from browser code.
 import http from "node:http";
 
+/** Counts by outcome: `ok` is HTTP 200, `rejected` is 429, `other` any other status or a network error (0). */
 export interface TrafficResult {
   sent: number;
   ok: number;

@@ -1,0 +1,34 @@
+// The Postgres store: one pg pool per Store, shared by the repositories, and one partition
+// manager (partitions.ts) for the four time-partitioned tables. Each repository writes its
+// multi-row statements with unnest arrays and reads many keys in one query (see each file).
+import type { Store } from "../store";
+import { redactUrl } from "../url";
+import { PgCatalogRepository } from "./catalog";
+import { openPool } from "./connection";
+import { PgIngestRepository } from "./ingest";
+import { PgJobStatusRepository } from "./jobs";
+import { Partitions } from "./partitions";
+import { PgRetentionRepository } from "./retention";
+import { PgSampleRepository } from "./samples";
+import { PgSeriesRepository } from "./series";
+import { PgServiceHealthRepository } from "./services";
+
+/** The Postgres store at this URL (already migrated: lib/store/migrate.ts). Connects lazily; close() ends the pool. */
+export function openPostgresStore(databaseUrl: string): Store {
+  const pool = openPool(databaseUrl);
+  const partitions = new Partitions(pool);
+  return {
+    dialect: "postgres",
+    description: `Postgres ${redactUrl(databaseUrl)}`,
+    catalog: new PgCatalogRepository(pool),
+    ingest: new PgIngestRepository(pool, partitions),
+    series: new PgSeriesRepository(pool, partitions),
+    samples: new PgSampleRepository(pool, partitions),
+    jobs: new PgJobStatusRepository(pool),
+    services: new PgServiceHealthRepository(pool),
+    retention: new PgRetentionRepository(partitions),
+    async close() {
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,125 @@
+// The truth series on Postgres. The overview reads 500 keys at once: buckets, totals and above are
+// ONE query each for all the keys (key_id = ANY($1), or a join with unnest($1, $2) for per-key
+// thresholds), each an index range scan of (key_id, sec) per key in the partitions the time range
+// prunes to. Bucket numbers are bigint arithmetic (bigint / bigint truncates), never float.
+// replace() deletes and re-inserts a key's range (unnest inserts) in one transaction.
+import type { SeriesRow } from "../../concurrency/downsample";
+import type { BucketQuery, DirtyMark, KeyBucket, KeySeriesRow, Resolution, SeriesRepository, SweepRequests } from "../../series/repository";
+import { intBound, withTx, type Pool, type PoolClient } from "./connection";
+import { PARTITIONED, type Partitions } from "./partitions";
+
+const TABLE: Record<Resolution, { table: string; col: string }> = {
+  "1s": { table: "series_1s", col: "sec" },
+  "1m": { table: "series_1m", col: "minute" },
+};
+
+type Row = Record<string, unknown>;
+
+export class PgSeriesRepository implements SeriesRepository {
+  constructor(
+    private readonly pool: Pool,
+    private readonly partitions: Partitions,
+  ) {}
+
+  async dirtyMarks(limit: number): Promise<DirtyMark[]> {
+    const { rows } = await this.pool.query("SELECT id, key_id, from_ms, to_ms FROM series_dirty ORDER BY id LIMIT $1", [limit]);
+    return rows.map((m: Row) => ({ id: Number(m.id), keyId: Number(m.key_id), fromMs: Number(m.from_ms), toMs: Number(m.to_ms) }));
+  }
+
+  async clearDirty(throughId: number): Promise<void> {
+    await this.pool.query("DELETE FROM series_dirty WHERE id <= $1", [throughId]);
+  }
+
+  async sweepInput(keyId: number, fromMs: number, toMs: number, lookbackMs: number): Promise<SweepRequests> {
+    // Admitted requests overlapping the range (from the lookback on) and rejections in it: one range scan of the key.
+    const { rows } = await this.pool.query<{ start_ms: number; end_ms: number; rejected: boolean }>(
+      `SELECT start_ms, end_ms, rejected FROM request
+       WHERE key_id = $1 AND start_ms >= $2 AND start_ms < $3
+         AND CASE WHEN rejected THEN start_ms >= $4 ELSE end_ms > $4 END
+       ORDER BY start_ms`,
+      [keyId, fromMs - lookbackMs, toMs, fromMs],
+    );
+    let admitted = 0;
+    for (const r of rows) if (!r.rejected) admitted++;
+    const starts = new Float64Array(admitted);
+    const ends = new Float64Array(admitted);
+    const rejectedAt: number[] = [];
+    let i = 0;
+    for (const r of rows) {
+      if (r.rejected) rejectedAt.push(Number(r.start_ms));
+      else {
+        starts[i] = Number(r.start_ms);
+        ends[i++] = Number(r.end_ms);
+      }
+    }
+    return { starts, ends, rejectedAt };
+  }
+
+  async replace(keyId: number, fromSec: number, toSec: number, seconds: SeriesRow[], minutes: SeriesRow[]): Promise<void> {
+    await this.partitions.writing(
+      [
+        [PARTITIONED.series1s, seconds.map((s) => s.sec)],
+        [PARTITIONED.series1m, minutes.map((m) => m.sec)],
+      ],
+      () =>
+        withTx(this.pool, async (c) => {
+          await this.replaceIn(c, TABLE["1s"], keyId, fromSec, toSec, seconds);
+          await this.replaceIn(c, TABLE["1m"], keyId, fromSec, toSec, minutes);
+        }),
+    );
+  }
+
+  private async replaceIn(c: PoolClient, { table, col }: { table: string; col: string }, keyId: number, fromSec: number, toSec: number, rows: SeriesRow[]) {
+    await c.query(`DELETE FROM ${table} WHERE key_id = $1 AND ${col} >= $2 AND ${col} < $3`, [keyId, intBound(fromSec), intBound(toSec)]);
+    if (rows.length === 0) return;
+    await c.query(
+      `INSERT INTO ${table} (key_id, ${col}, max_in_flight, admitted, rejected)
+       SELECT $1, * FROM unnest($2::bigint[], $3::int[], $4::int[], $5::int[])`,
+      [keyId, rows.map((r) => r.sec), rows.map((r) => r.maxInFlight), rows.map((r) => r.admitted), rows.map((r) => r.rejected)],
+    );
+  }
+
+  async buckets(q: BucketQuery): Promise<KeyBucket[]> {
+    if (q.keyIds.length === 0) return [];
+    const { table, col } = TABLE[q.resolution];
+    const base = Math.floor(q.fromSec / q.bucketSec) * q.bucketSec;
+    const { rows } = await this.pool.query(
+      `SELECT key_id, $4::bigint + (${col} - $4::bigint) / $5::bigint * $5::bigint AS t,
+              max(max_in_flight) AS m, sum(admitted) AS a, sum(rejected) AS r
+       FROM ${table} WHERE key_id = ANY($1::int[]) AND ${col} >= $2 AND ${col} < $3
+       GROUP BY key_id, t ORDER BY key_id, t`,
+      [q.keyIds, intBound(q.fromSec), intBound(q.toSec), base, q.bucketSec],
+    );
+    return rows.map(bucket);
+  }
+
+  async totals(keyIds: number[], resolution: Resolution, fromSec: number, toSec: number): Promise<KeyBucket[]> {
+    if (keyIds.length === 0) return [];
+    const { table, col } = TABLE[resolution];
+    const { rows } = await this.pool.query(
+      `SELECT key_id, 0 AS t, max(max_in_flight) AS m, sum(admitted) AS a, sum(rejected) AS r
+       FROM ${table} WHERE key_id = ANY($1::int[]) AND ${col} >= $2 AND ${col} < $3
+       GROUP BY key_id ORDER BY key_id`,
+      [keyIds, intBound(fromSec), intBound(toSec)],
+    );
+    return rows.map(bucket);
+  }
+
+  async above(thresholds: Map<number, number>, resolution: Resolution, fromSec: number, toSec: number): Promise<KeySeriesRow[]> {
+    if (thresholds.size === 0) return [];
+    const { table, col } = TABLE[resolution];
+    // Per key in the order given (as the SQLite adapter returns them), then in time order.
+    const { rows } = await this.pool.query(
+      `SELECT s.key_id, s.${col} AS sec, s.max_in_flight AS m
+       FROM unnest($1::int[], $2::float8[]) WITH ORDINALITY AS q(key_id, threshold, ord)
+       JOIN ${table} s ON s.key_id = q.key_id AND s.${col} >= $3 AND s.${col} < $4 AND s.max_in_flight > q.threshold
+       ORDER BY q.ord, s.${col}`,
+      [[...thresholds.keys()], [...thresholds.values()], intBound(fromSec), intBound(toSec)],
+    );
+    return rows.map((r: Row) => ({ keyId: Number(r.key_id), sec: Number(r.sec), maxInFlight: Number(r.m) }));
+  }
+}
+
+function bucket(r: Row): KeyBucket {
+  return { keyId: Number(r.key_id), t: Number(r.t), maxInFlight: Number(r.m), admitted: Number(r.a), rejected: Number(r.r) };
+}
