@@ -51,17 +51,19 @@ try {
   process.exit(1);
 }
 
+// The build comes first: the integration tests start `npm start` itself, as the e2e tests do.
+try {
+  ensureBuild();
+} catch (e) {
+  console.error(e.message);
+  console.log("\n=== summary\nFAIL  next build");
+  process.exit(1);
+}
+
 const bin = (name) => path.join(repoRoot, "node_modules", ".bin", name);
 const results = [];
 if (only !== "e2e") results.push(["vitest", step("unit and integration tests (vitest)", bin("vitest"), ["run", ...passThrough])]);
 if (only !== "unit") {
-  try {
-    ensureBuild();
-  } catch (e) {
-    console.error(e.message);
-    console.log("\n=== summary\nFAIL  next build");
-    process.exit(1);
-  }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "inflight-e2e-"));
   const ok = step("end-to-end tests (Playwright, chromium)", bin("playwright"), ["test", ...(only === "e2e" ? passThrough : [])], {
     E2E_PORT: String(await freePort()),

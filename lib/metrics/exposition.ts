@@ -1,20 +1,32 @@
-import { Gauge, Registry } from "prom-client";
+import { Counter, Gauge, Registry } from "prom-client";
 import type { PipelineStatus } from "../health/pipeline";
 import type { MetricsSnapshot } from "./snapshot";
 
 /** Key labels named as LiteLLM's own metrics name them, so the two join in Grafana. */
 const KEY_LABELS = ["hashed_api_key", "api_key_alias", "team"] as const;
 
-/** Prometheus text for a snapshot: one registry per scrape, so a key that disappeared leaves no stale series. */
+/**
+ * Prometheus text for a snapshot, after Prometheus's conventions: counters end in `_total` and only
+ * grow (take their rate()), gauges are state, base units. One registry per scrape, so a key that
+ * disappeared leaves no stale series.
+ */
 export async function exposition(snap: MetricsSnapshot, pipeline: PipelineStatus): Promise<{ text: string; contentType: string }> {
   const registry = new Registry();
   const gauge = (name: string, help: string, labelNames: readonly string[] = KEY_LABELS) => new Gauge({ name, help, labelNames, registers: [registry] });
+  const counter = (name: string, help: string, labelNames: readonly string[] = KEY_LABELS) => new Counter({ name, help, labelNames, registers: [registry] });
+
   const inFlight = gauge("inflight_key_in_flight", "Requests in flight for the key (truth from spend logs), most in the last complete second before the ingest watermark");
   const limit = gauge("inflight_key_max_parallel_requests", "The key's configured max_parallel_requests (absent when the key has none)");
   const believed = gauge("inflight_key_litellm_believed_in_flight", "What LiteLLM's limiter state in Redis says is in flight for the key (its belief)");
   const raw = gauge("inflight_key_litellm_raw_counter", "LiteLLM's raw limiter counter for the key; the windowed limiter's can be negative or above the limit");
+  const admitted = counter("inflight_key_admitted_requests_total", "Requests of the key the proxy admitted, counted as Inflight stores their spend-log rows");
+  const rejected = counter("inflight_key_rejected_requests_total", "Requests of the key the proxy's limiter rejected with a 429, counted as Inflight stores their spend-log rows");
+  const violation = counter(
+    "inflight_key_violation_seconds_total",
+    "Seconds in which the key had more requests in flight than the max_parallel_requests in force, counted once settled (INGEST_MAX_REQUEST_S + INGEST_FLUSH_LAG_S after)",
+  );
   const lag = gauge("inflight_ingest_lag_seconds", "How far behind the proxy Inflight's stored truth is: every request that ended before now minus this is stored", []);
-  const skipped = gauge("inflight_ingest_rows_skipped", "Spend-log rows skipped since the runner started, by reason", ["reason"]);
+  const skipped = counter("inflight_ingest_rows_skipped_total", "Spend-log rows skipped since the runner started, by reason", ["reason"]);
 
   for (const k of snap.keys) {
     const l = { hashed_api_key: k.hash, api_key_alias: k.alias, team: k.team };
@@ -22,8 +34,11 @@ export async function exposition(snap: MetricsSnapshot, pipeline: PipelineStatus
     if (k.limit !== null) limit.set(l, k.limit);
     if (k.believed !== null) believed.set(l, k.believed);
     if (k.rawCounter !== null) raw.set(l, k.rawCounter);
+    admitted.inc(l, k.counters.admitted);
+    rejected.inc(l, k.counters.rejected);
+    violation.inc(l, k.counters.violationSeconds);
   }
   if (snap.lagMs !== null) lag.set(snap.lagMs / 1000);
-  for (const [reason, n] of Object.entries(pipeline.skippedRows)) skipped.set({ reason }, n);
+  for (const [reason, n] of Object.entries(pipeline.skippedRows)) skipped.inc({ reason }, n);
   return { text: await registry.metrics(), contentType: registry.contentType };
 }

@@ -1,6 +1,7 @@
 import { lagMs } from "../ingest/cursor";
 import { SPEND_LOG_SOURCE } from "../ingest/ingest";
 import type { Store } from "../store/store";
+import type { KeyCounters } from "./repository";
 
 export interface KeyMetrics {
   hash: string;
@@ -12,6 +13,7 @@ export interface KeyMetrics {
   /** LiteLLM's latest belief from Redis, when sampled. */
   believed: number | null;
   rawCounter: number | null;
+  counters: KeyCounters;
 }
 
 export interface MetricsSnapshot {
@@ -20,12 +22,18 @@ export interface MetricsSnapshot {
   lagMs: number | null;
 }
 
+const ZERO: KeyCounters = { admitted: 0, rejected: 0, violationSeconds: 0 };
+
 /** What /metrics reports: a few bulk reads whatever the number of keys. */
-export async function metricsSnapshot(store: Pick<Store, "catalog" | "series" | "samples" | "ingest">, nowMs = Date.now()): Promise<MetricsSnapshot> {
-  const [keys, cursor] = await Promise.all([store.catalog.catalogKeys(), store.ingest.readCursor(SPEND_LOG_SOURCE)]);
+export async function metricsSnapshot(store: Pick<Store, "catalog" | "series" | "samples" | "ingest" | "metrics">, nowMs = Date.now()): Promise<MetricsSnapshot> {
+  const [keys, cursor] = await Promise.all([store.catalog.listedKeys(), store.ingest.readCursor(SPEND_LOG_SOURCE)]);
   const ids = keys.map((k) => k.id);
   const wSec = cursor ? Math.floor(Math.max(cursor.completeBeforeMs, cursor.endWatermarkMs) / 1000) : null;
-  const [last, beliefs] = await Promise.all([wSec === null ? [] : store.series.totals(ids, "1s", wSec - 1, wSec), store.samples.latest(ids)]);
+  const [last, beliefs, counters] = await Promise.all([
+    wSec === null ? [] : store.series.totals(ids, "1s", wSec - 1, wSec),
+    store.samples.latest(ids),
+    store.metrics.counters(ids),
+  ]);
   const inFlight = new Map(last.map((b) => [b.keyId, b.maxInFlight]));
   return {
     lagMs: cursor ? lagMs(cursor, nowMs) : null,
@@ -37,6 +45,7 @@ export async function metricsSnapshot(store: Pick<Store, "catalog" | "series" | 
       inFlight: inFlight.get(k.id) ?? 0,
       believed: beliefs.get(k.id)?.believed ?? null,
       rawCounter: beliefs.get(k.id)?.rawCounter ?? null,
+      counters: counters.get(k.id) ?? ZERO,
     })),
   };
 }

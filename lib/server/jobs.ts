@@ -4,6 +4,7 @@ import type { ServerConfig } from "../config/env";
 import type { LiteLLMClient } from "../litellm/client";
 import { findLimiterKeys } from "../limiter/discovery";
 import { LimiterSampler } from "../limiter/sampler";
+import { countViolationSeconds } from "../metrics/violation-counter";
 import { limiterStatus } from "../limiter/status";
 import { ingestJob } from "../runner/ingest-job";
 import type { JobSpec } from "../runner/job";
@@ -25,6 +26,14 @@ export function runnerJobs({ config: c, store, client, proxyRedis, log }: JobDep
   const jobs: JobSpec[] = [
     { name: "catalog", intervalMs: c.CATALOG_SYNC_INTERVAL_S * 1000, run: async () => ({ stats: { ...(await syncCatalog(client, store.catalog)) } }) },
     { name: "ingest", intervalMs: c.INGEST_POLL_INTERVAL_S * 1000, run: ingestJob(pipeline) },
+    {
+      name: "violation-counter",
+      intervalMs: 30_000,
+      run: async () => {
+        const r = await countViolationSeconds(store);
+        return { stats: { ...r }, again: r.behind };
+      },
+    },
     {
       name: "retention",
       intervalMs: 10 * 60_000,

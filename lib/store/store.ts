@@ -2,6 +2,7 @@ import type { CatalogRepository } from "../catalog/repository";
 import type { ServiceHealthRepository } from "../health/repository";
 import type { IngestRepository } from "../ingest/repository";
 import type { LimiterSampleRepository } from "../limiter/repository";
+import type { MetricsRepository } from "../metrics/repository";
 import type { RetentionRepository } from "../retention/repository";
 import type { JobStatusRepository } from "../runner/repository";
 import type { SeriesRepository } from "../series/repository";
@@ -23,5 +24,6 @@ export interface Store {
   readonly jobs: JobStatusRepository;
   readonly services: ServiceHealthRepository;
   readonly retention: RetentionRepository;
+  readonly metrics: MetricsRepository;
   close(): Promise<void>;
 }

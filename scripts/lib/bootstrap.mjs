@@ -103,13 +103,15 @@ export function ensureChromium() {
   if (!fs.existsSync(chromiumPath())) aptInstall(["chromium"], "chromium is not installed (needed by the browser tests)");
 }
 
-/** The Prisma client generated from the current schema. */
+/** The Prisma clients generated from the current schema: SQLite's and Postgres's (the bench's peer path). */
 export async function ensurePrismaClient() {
-  const schemaHash = hashSources(["prisma/schema.prisma"]);
-  if (fs.existsSync(path.join(repoRoot, "generated", "prisma", "client.ts")) && readState().schemaHash === schemaHash) return;
+  const schemaHash = hashSources(["prisma/schema.prisma", "scripts/lib/prisma.mjs"]);
+  const generated = ["prisma", "prisma-postgres"].every((d) => fs.existsSync(path.join(repoRoot, "generated", d, "client.ts")));
+  if (generated && readState().schemaHash === schemaHash) return;
   const { runPrisma } = await import("./prisma.mjs");
-  console.log("[setup] generating the Prisma client…");
+  console.log("[setup] generating the Prisma clients…");
   runPrisma(["generate"], { quiet: true });
+  runPrisma(["generate"], { quiet: true, dialect: "postgres" });
   writeState({ schemaHash });
 }
 

@@ -30,3 +30,55 @@ it("a bad setting stops npm start with a non-zero exit and one line naming it, b
   // Nothing was started or written: no store, no Redis files.
   expect(fs.existsSync(dataDir)).toBe(false);
 });
+
+/** `npm start` (the built app; `npm test` builds first) with a data folder, until it says it is up. */
+async function startStack(env: Record<string, string>) {
+  const child = spawn(process.execPath, ["scripts/start.mjs", "--no-build"], {
+    cwd: ROOT,
+    env: { ...process.env, LITELLM_URL: "", LITELLM_MASTER_KEY: "", REDIS_URL: "", INFLIGHT_DATABASE_URL: "", INFLIGHT_REDIS_URL: "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (out += d));
+  const exited = new Promise<void>((r) => child.on("exit", () => r()));
+  const until = Date.now() + 120_000;
+  while (!out.includes("Inflight is up")) {
+    if (child.exitCode !== null || Date.now() > until) throw new Error(`npm start did not come up:\n${out}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    output: () => out,
+    async stop() {
+      process.kill(-child.pid!, "SIGINT");
+      await exited;
+    },
+  };
+}
+
+it("two starts in a row list each demo key once, under the same hash", async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "inflight-restart-"));
+  const env = { DATA_DIR: dataDir, PORT: String(await freePort()), SIMULATOR_PORT: String(await freePort()) };
+  const base = `http://127.0.0.1:${env.PORT}`;
+  const demoKeys = async () => {
+    const until = Date.now() + 60_000;
+    for (;;) {
+      const res = await fetch(`${base}/api/overview?from=${Date.now() - 86_400_000}&to=${Date.now()}`);
+      const rows = res.ok ? ((await res.json()) as { rows: { alias: string | null; hash: string }[] }).rows : [];
+      const demo = rows.filter((r) => r.alias?.startsWith("demo-"));
+      if (demo.length >= 4 || Date.now() > until) return demo.map((r) => `${r.alias} ${r.hash}`).sort();
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  };
+  try {
+    const first = await startStack(env);
+    const before = await demoKeys().finally(() => first.stop());
+    expect(before).toHaveLength(4);
+    const second = await startStack(env);
+    const after = await demoKeys().finally(() => second.stop());
+    expect(after).toEqual(before);
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}, 300_000);

@@ -111,6 +111,30 @@ describe.each(DIALECTS)("store contract on %s", (dialect) => {
     });
   });
 
+  describe("metrics counters", () => {
+    it("counts each stored request once, admitted and rejected, in the ingest commit", async () => {
+      const a = (await s.catalog.keyByHash(H("a")))!;
+      const c = (await s.catalog.keyByHash(H("c")))!;
+      const counters = await s.metrics.counters([a.id, c.id, 999_999]);
+      // r1, r2, r3 admitted and x1 rejected for a (the re-commit counted nothing); c-1 for c.
+      expect(counters).toEqual(
+        new Map([
+          [a.id, { admitted: 3, rejected: 1, violationSeconds: 0 }],
+          [c.id, { admitted: 1, rejected: 0, violationSeconds: 0 }],
+        ]),
+      );
+    });
+
+    it("adds violation seconds and moves the counting cursor together", async () => {
+      const a = (await s.catalog.keyByHash(H("a")))!;
+      expect(await s.metrics.violationsCountedThrough()).toBeNull();
+      await s.metrics.addViolationSeconds(new Map([[a.id, 4]]), 1_000);
+      await s.metrics.addViolationSeconds(new Map([[a.id, 2]]), 1_060);
+      expect(await s.metrics.violationsCountedThrough()).toBe(1_060);
+      expect((await s.metrics.counters([a.id])).get(a.id)).toEqual({ admitted: 3, rejected: 1, violationSeconds: 6 });
+    });
+  });
+
   describe("series", () => {
     it("sweep input: admitted requests overlapping the range (with lookback) and the rejections in it", async () => {
       const a = (await s.catalog.keyByHash(H("a")))!;

@@ -4,6 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { limitSteps } from "../../lib/catalog/limit-steps";
 import type { IngestRow } from "../../lib/ingest/normalize";
 import type { VirtualKey } from "../../lib/litellm/schemas";
+import { summarisePipeline } from "../../lib/health/pipeline";
+import { exposition } from "../../lib/metrics/exposition";
+import { metricsSnapshot } from "../../lib/metrics/snapshot";
+import { countViolationSeconds } from "../../lib/metrics/violation-counter";
 import { overview } from "../../lib/overview/overview";
 import { readEvidence } from "../../lib/series/evidence";
 import { readKeySeries } from "../../lib/series/key-series";
@@ -146,6 +150,34 @@ describe.each(DIALECTS)("observe domain on %s", (dialect) => {
       // Worst first: exceeding now before exceeded earlier.
       expect(view.rows.map((r) => r.hash).indexOf(NOW)).toBeLessThan(view.rows.map((r) => r.hash).indexOf(RAISED));
       expect(view.watermarkMs).toBe(T0 + 600_000);
+    });
+  });
+
+  describe("/metrics", () => {
+    const RAISED = "e".repeat(64);
+
+    it("counts settled seconds above the limit in force once, and exports Prometheus counters and gauges", async () => {
+      // Count from a minute before T0: RAISED's 4 seconds over its limit of 3 are settled (before
+      // complete-before, T0 + 5 min); NOW's, at T0 + 590 s, are not yet.
+      await s.metrics.addViolationSeconds(new Map(), T0 / 1000 - 60);
+      const first = await countViolationSeconds(s);
+      // 4 of RAISED, and the second at T0 + 1 s when key d had 4 requests in flight against its 3.
+      expect(first).toMatchObject({ fromSec: T0 / 1000 - 60, throughSec: T0 / 1000 + 300, seconds: 5, behind: false });
+      expect(await countViolationSeconds(s)).toMatchObject({ seconds: 0 });
+      const raised = (await s.catalog.keyByHash(RAISED))!;
+      expect((await s.metrics.counters([raised.id])).get(raised.id)).toEqual({ admitted: 5, rejected: 0, violationSeconds: 4 });
+
+      const { text } = await exposition(await metricsSnapshot(s, T0 + 630_000), summarisePipeline([]));
+      const labels = `hashed_api_key="${RAISED}",api_key_alias="k-e",team=""`;
+      expect(text).toContain("# TYPE inflight_key_violation_seconds_total counter");
+      expect(text).toContain(`inflight_key_violation_seconds_total{${labels}} 4`);
+      expect(text).toContain(`inflight_key_admitted_requests_total{${labels}} 5`);
+      expect(text).toContain(`inflight_key_rejected_requests_total{${labels}} 0`);
+      expect(text).toContain(`inflight_key_max_parallel_requests{${labels}} 10`);
+      expect(text).toContain("# TYPE inflight_key_in_flight gauge");
+      // The lag is now minus the watermark (T0 + 10 min): 30 s.
+      expect(text).toContain("inflight_ingest_lag_seconds 30");
+      expect(text).not.toMatch(/_5m\b/);
     });
   });
 });

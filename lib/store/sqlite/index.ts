@@ -3,6 +3,7 @@ import { SqliteCatalogRepository } from "./catalog";
 import { openSqlite, sqliteFile } from "./connection";
 import { SqliteIngestRepository } from "./ingest";
 import { SqliteJobStatusRepository } from "./jobs";
+import { SqliteMetricsRepository } from "./metrics";
 import { SqliteRetentionRepository } from "./retention";
 import { SqliteSampleRepository } from "./samples";
 import { SqliteSeriesRepository } from "./series";
@@ -24,6 +25,7 @@ export function openSqliteStore(databaseUrl: string): Store {
     jobs: new SqliteJobStatusRepository(db),
     services: new SqliteServiceHealthRepository(db),
     retention: new SqliteRetentionRepository(db),
+    metrics: new SqliteMetricsRepository(db),
     async close() {
       db.close();
     },

@@ -1,7 +1,7 @@
 import type { CursorState } from "../../ingest/cursor";
 import type { IngestRow } from "../../ingest/normalize";
 import type { CommitResult, IngestRepository, StoredRequest } from "../../ingest/repository";
-import { DirtySpans } from "../../ingest/dirty-spans";
+import { CommitEffects } from "../../ingest/commit-effects";
 import { sqlDate, writeTx, type Sqlite } from "./connection";
 
 /**
@@ -20,6 +20,10 @@ export class SqliteIngestRepository implements IngestRepository {
       keyId: db.prepare("SELECT id FROM key WHERE hash = ?").pluck(),
       insertUnknownKey: db.prepare("INSERT INTO key (hash, in_catalog, blocked, first_seen_at) VALUES (?, 0, 0, ?) RETURNING id").pluck(),
       dirty: db.prepare("INSERT INTO series_dirty (key_id, from_ms, to_ms) VALUES (?, ?, ?)"),
+      count: db.prepare(
+        `INSERT INTO key_counter (key_id, admitted, rejected) VALUES (?, ?, ?)
+         ON CONFLICT (key_id) DO UPDATE SET admitted = key_counter.admitted + excluded.admitted, rejected = key_counter.rejected + excluded.rejected`,
+      ),
       readCursor: db.prepare("SELECT complete_before_ms AS c, end_watermark_ms AS w FROM ingest_cursor WHERE source = ?"),
       writeCursor: db.prepare(
         `INSERT INTO ingest_cursor (source, complete_before_ms, end_watermark_ms, updated_at) VALUES (?, ?, ?, ?)
@@ -45,7 +49,7 @@ export class SqliteIngestRepository implements IngestRepository {
   async commit(source: string, rows: IngestRow[], cursor: CursorState | null): Promise<CommitResult> {
     return writeTx(this.db, () => {
       const newUnknownKeys: string[] = [];
-      const dirty = new DirtySpans();
+      const effects = new CommitEffects();
       let inserted = 0;
       for (const r of rows) {
         let keyId = this.keyIds.get(r.keyHash);
@@ -60,9 +64,10 @@ export class SqliteIngestRepository implements IngestRepository {
         const res = this.stmt.insertRequest.run(keyId, r.startMs, r.requestId, r.endMs, r.status, r.rejected ? 1 : 0, r.model);
         if (res.changes === 0) continue;
         inserted++;
-        dirty.add(keyId, r.startMs, r.endMs);
+        effects.add(keyId, r.startMs, r.endMs, r.rejected);
       }
-      for (const [keyId, [from, to]] of dirty.spans) this.stmt.dirty.run(keyId, from, to);
+      for (const [keyId, [from, to]] of effects.spans) this.stmt.dirty.run(keyId, from, to);
+      for (const [keyId, c] of effects.counts) this.stmt.count.run(keyId, c.admitted, c.rejected);
       if (cursor) this.stmt.writeCursor.run(source, cursor.completeBeforeMs, cursor.endWatermarkMs, sqlDate());
       return { inserted, newUnknownKeys };
     });

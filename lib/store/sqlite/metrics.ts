@@ -1,0 +1,43 @@
+import type { KeyCounters, MetricsRepository } from "../../metrics/repository";
+import { writeTx, type Sqlite } from "./connection";
+
+const VIOLATIONS = "violation-seconds";
+
+export class SqliteMetricsRepository implements MetricsRepository {
+  private readonly stmt;
+
+  constructor(private readonly db: Sqlite) {
+    this.stmt = {
+      counters: db.prepare("SELECT admitted, rejected, violation_seconds FROM key_counter WHERE key_id = ?").raw(),
+      cursor: db.prepare("SELECT through_sec FROM counter_cursor WHERE name = ?").pluck(),
+      addSeconds: db.prepare(
+        `INSERT INTO key_counter (key_id, violation_seconds) VALUES (?, ?)
+         ON CONFLICT (key_id) DO UPDATE SET violation_seconds = key_counter.violation_seconds + excluded.violation_seconds`,
+      ),
+      moveCursor: db.prepare(
+        "INSERT INTO counter_cursor (name, through_sec) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET through_sec = excluded.through_sec",
+      ),
+    };
+  }
+
+  async counters(keyIds: number[]): Promise<Map<number, KeyCounters>> {
+    const out = new Map<number, KeyCounters>();
+    for (const id of keyIds) {
+      const r = this.stmt.counters.get(id) as number[] | undefined;
+      if (r) out.set(id, { admitted: Number(r[0]), rejected: Number(r[1]), violationSeconds: Number(r[2]) });
+    }
+    return out;
+  }
+
+  async violationsCountedThrough(): Promise<number | null> {
+    const v = this.stmt.cursor.get(VIOLATIONS);
+    return v === undefined ? null : Number(v);
+  }
+
+  async addViolationSeconds(perKey: Map<number, number>, throughSec: number): Promise<void> {
+    writeTx(this.db, () => {
+      for (const [keyId, n] of perKey) if (n > 0) this.stmt.addSeconds.run(keyId, n);
+      this.stmt.moveCursor.run(VIOLATIONS, throughSec);
+    });
+  }
+}
