@@ -7,13 +7,17 @@ import { expect, test, type APIRequestContext, type Page } from "@playwright/tes
 
 const LEAKY_LIMIT = 5;
 
+/** The key's hash, once the catalog sync has listed it. */
 async function hashOf(request: APIRequestContext, alias: string): Promise<string> {
-  const res = await request.get("/api/keys");
-  expect(res.ok()).toBe(true);
-  const body = (await res.json()) as { keys: { alias: string | null; hash: string }[] };
-  const key = body.keys.find((k) => k.alias === alias);
-  expect(key, `${alias} among the proxy's keys`).toBeTruthy();
-  return key!.hash;
+  let hash: string | undefined;
+  await expect(async () => {
+    const res = await request.get(`/api/overview?from=${Date.now() - 3_600_000}&to=${Date.now()}`);
+    expect(res.ok()).toBe(true);
+    const body = (await res.json()) as { rows: { alias: string | null; hash: string }[] };
+    hash = body.rows.find((k) => k.alias === alias)?.hash;
+    expect(hash, `${alias} among the proxy's keys`).toBeTruthy();
+  }).toPass({ timeout: 60_000 });
+  return hash!;
 }
 
 /** Opens the key's page and waits until its chart shades a stretch above the limit. */

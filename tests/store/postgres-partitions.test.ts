@@ -204,6 +204,44 @@ describe("postgres retention by partitions", () => {
     expect((await s.ingest.commit("t", [row(H("a"), "d20", now)], null)).inserted).toBe(1);
   });
 
+  it("finishes a detach left pending by an interrupted run, then drops the partition", async () => {
+    const s = t.store;
+    await s.ingest.commit("t", [row(H("a"), "pending", at(26, 5))], null);
+    expect(await partitions("request")).toContain("request_p20260126");
+    // DETACH CONCURRENTLY waiting for a reader of the table, cancelled: the partition stays "detach pending".
+    const reader = new pg.Client({ connectionString: t.url });
+    const detacher = new pg.Client({ connectionString: t.url });
+    await reader.connect();
+    await detacher.connect();
+    try {
+      await reader.query("BEGIN");
+      await reader.query("SELECT count(*) FROM request");
+      const detach = detacher.query("ALTER TABLE request DETACH PARTITION request_p20260126 CONCURRENTLY").then(
+        () => "done",
+        (e: Error) => e.message,
+      );
+      const pid = (await detacher.query("SELECT 1").catch(() => null), detacher as unknown as { processID: number }).processID;
+      for (let i = 0; i < 200; i++) {
+        const { rows } = await db.query("SELECT wait_event_type FROM pg_stat_activity WHERE pid = $1", [pid]);
+        if (rows[0]?.wait_event_type === "Lock") break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await db.query("SELECT pg_cancel_backend($1)", [pid]);
+      expect(await detach).toMatch(/cancel/);
+    } finally {
+      await reader.query("ROLLBACK");
+      await reader.end();
+      await detacher.end();
+    }
+    const pending = await db.query("SELECT inhdetachpending AS p FROM pg_inherits WHERE inhrelid = 'request_p20260126'::regclass");
+    expect(pending.rows).toEqual([{ p: true }]);
+
+    const report = await s.retention.apply({ ...policy, requestsMs: DAY }, at(27, 6));
+    expect(report.request_partitions_dropped).toBeGreaterThanOrEqual(1);
+    expect(await partitions("request")).not.toContain("request_p20260126");
+    expect((await db.query("SELECT count(*)::int AS n FROM pg_class WHERE relname = 'request_p20260126'")).rows[0].n).toBe(0);
+  });
+
   it("a store writes again into a range another store's retention dropped from under its cache", async () => {
     const s = t.store;
     const other = await openStore(t.url);

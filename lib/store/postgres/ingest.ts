@@ -3,13 +3,21 @@
 // A page of rows goes in as ONE statement: `INSERT ... SELECT FROM unnest($1::int[], $2::bigint[],
 // ...) ON CONFLICT DO NOTHING RETURNING`, with the dirty marks (grouped per key from what RETURNING
 // gave) and the cursor written by the same statement's other CTEs, so a steady-state commit is one
-// round trip and atomic by itself. Measured against COPY into a per-connection temp staging table
-// then INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING (pg-copy-streams), on pages of 1,000
-// rows of 15 keys into a day partition already holding ~1 M rows (PostgreSQL 15, 2 vCPU, localhost;
-// median over 9 runs of 20 interleaved pages): unnest ~89,000 rows/s (11.2 ms a page), COPY ~71,000
-// rows/s (14.0 ms); pages of rows already stored (re-read windows): unnest ~188,000, COPY ~130,000.
-// COPY's edge is in parsing huge loads; at 1,000 rows its extra round trips and the second pass
-// through the staging table cost more than binding seven arrays.
+// round trip and atomic by itself.
+//
+// Why unnest, not COPY: measured on pages of 1,000 rows of 15 keys into a day partition already
+// holding ~1 M rows (PostgreSQL 15 on localhost, 2 vCPU, shared machine), each page BEGIN..COMMIT;
+// the two methods interleaved page by page, a run's figure is its median page; median over runs:
+//   (a) INSERT ... SELECT FROM unnest(7 arrays) ON CONFLICT DO NOTHING RETURNING:
+//       89,000 / 64,000 / 74,000 rows/s in three sessions (11-16 ms a page);
+//   (b) COPY into a per-connection temp staging table, then INSERT ... SELECT ... ON CONFLICT DO
+//       NOTHING RETURNING: 71,000 / 62,000 / 65,000 rows/s (14-16 ms a page);
+//   pages already stored (a re-read window): (a) 136,000-188,000, (b) 106,000-130,000 rows/s.
+// (a) won 12 of the 15 paired runs of the third session. COPY's edge is parsing big loads; at 1,000 rows its extra round
+// trip and second pass through the staging table cost more than binding seven arrays. With the
+// marks and cursor in the same statement this commit measured 66,000 rows/s (15.0 ms a page),
+// the same as separate statements in BEGIN..COMMIT (68,000, within noise) on localhost; it saves
+// four round trips a page on a remote database.
 //
 // Placeholder keys for hashes the catalog lacks are created in the same transaction as the rows;
 // hash -> id is cached in memory once committed (ids never change), so the steady state reads no key.

@@ -151,7 +151,8 @@ export class Partitions {
   constructor(private readonly pool: Pool) {}
 
   /** Makes sure every value (of the partition key) has a partition; returns how many were created. */
-  async ensure(spec: PartitionSpec, values: Iterable<number>): Promise<number> {
+  async ensure(spec: PartitionSpec, values: number[]): Promise<number> {
+    if (values.length === 0) return 0;
     let ranges = this.known.get(spec.table);
     if (!ranges) {
       ranges = (await listPartitions(this.pool, spec.table)).filter((p) => !p.detachPending);
@@ -173,7 +174,7 @@ export class Partitions {
    * finds a range without one (another process's retention dropped it since we cached it), reads the
    * catalog again, creates it, and runs the write once more. fn must be a whole transaction.
    */
-  async writing<T>(needs: [PartitionSpec, Iterable<number>][], fn: () => Promise<T>): Promise<T> {
+  async writing<T>(needs: [PartitionSpec, number[]][], fn: () => Promise<T>): Promise<T> {
     for (const [spec, values] of needs) await this.ensure(spec, values);
     try {
       return await fn();
@@ -262,7 +263,6 @@ export class Partitions {
 
   private async createOnce(spec: PartitionSpec, values: number[]): Promise<number> {
     const client = await this.pool.connect();
-    let created = 0;
     try {
       await client.query("BEGIN");
       await client.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
