@@ -204,11 +204,8 @@ describe("postgres retention by partitions", () => {
     expect((await s.ingest.commit("t", [row(H("a"), "d20", now)], null)).inserted).toBe(1);
   });
 
-  it("finishes a detach left pending by an interrupted run, then drops the partition", async () => {
-    const s = t.store;
-    await s.ingest.commit("t", [row(H("a"), "pending", at(26, 5))], null);
-    expect(await partitions("request")).toContain("request_p20260126");
-    // DETACH CONCURRENTLY waiting for a reader of the table, cancelled: the partition stays "detach pending".
+  /** A DETACH CONCURRENTLY waiting for a reader of the table, cancelled: the partition stays "detach pending". */
+  async function leavePending(name: string) {
     const reader = new pg.Client({ connectionString: t.url });
     const detacher = new pg.Client({ connectionString: t.url });
     await reader.connect();
@@ -216,11 +213,11 @@ describe("postgres retention by partitions", () => {
     try {
       await reader.query("BEGIN");
       await reader.query("SELECT count(*) FROM request");
-      const detach = detacher.query("ALTER TABLE request DETACH PARTITION request_p20260126 CONCURRENTLY").then(
+      const pid = (await detacher.query("SELECT pg_backend_pid() AS pid")).rows[0].pid;
+      const detach = detacher.query(`ALTER TABLE request DETACH PARTITION ${name} CONCURRENTLY`).then(
         () => "done",
         (e: Error) => e.message,
       );
-      const pid = (await detacher.query("SELECT 1").catch(() => null), detacher as unknown as { processID: number }).processID;
       for (let i = 0; i < 200; i++) {
         const { rows } = await db.query("SELECT wait_event_type FROM pg_stat_activity WHERE pid = $1", [pid]);
         if (rows[0]?.wait_event_type === "Lock") break;
@@ -233,13 +230,26 @@ describe("postgres retention by partitions", () => {
       await reader.end();
       await detacher.end();
     }
-    const pending = await db.query("SELECT inhdetachpending AS p FROM pg_inherits WHERE inhrelid = 'request_p20260126'::regclass");
+    const pending = await db.query("SELECT inhdetachpending AS p FROM pg_inherits WHERE inhrelid = $1::regclass", [name]);
     expect(pending.rows).toEqual([{ p: true }]);
+  }
 
-    const report = await s.retention.apply({ ...policy, requestsMs: DAY }, at(27, 6));
+  it("finishes a detach left pending by an interrupted run: drops it when expired, else puts it back", async () => {
+    const s = t.store;
+    await s.ingest.commit("t", [row(H("a"), "pending-26", at(26, 5)), row(H("a"), "pending-30", at(30, 5))], null);
+    await leavePending("request_p20260126");
+    const report = await s.retention.apply({ ...policy, requestsMs: DAY }, at(28, 6));
     expect(report.request_partitions_dropped).toBeGreaterThanOrEqual(1);
     expect(await partitions("request")).not.toContain("request_p20260126");
     expect((await db.query("SELECT count(*)::int AS n FROM pg_class WHERE relname = 'request_p20260126'")).rows[0].n).toBe(0);
+
+    // Not expired (say the policy grew since): attached again, rows and all.
+    await leavePending("request_p20260130");
+    const a = (await s.catalog.keyByHash(H("a")))!;
+    expect(await s.ingest.admittedOverlapping(a.id, at(30, 5), at(30, 6), 0)).toEqual([]); // invisible while pending
+    await s.retention.apply({ ...policy, requestsMs: DAY }, at(29, 6));
+    expect(await partitions("request")).toContain("request_p20260130");
+    expect((await s.ingest.admittedOverlapping(a.id, at(30, 5), at(30, 6), 0)).map((r) => r.requestId)).toEqual(["pending-30"]);
   });
 
   it("a store writes again into a range another store's retention dropped from under its cache", async () => {

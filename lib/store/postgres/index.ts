@@ -7,6 +7,7 @@ import { PgCatalogRepository } from "./catalog";
 import { openPool } from "./connection";
 import { PgIngestRepository } from "./ingest";
 import { PgJobStatusRepository } from "./jobs";
+import { PgMetricsRepository } from "./metrics";
 import { Partitions } from "./partitions";
 import { PgRetentionRepository } from "./retention";
 import { PgSampleRepository } from "./samples";
@@ -27,6 +28,7 @@ export function openPostgresStore(databaseUrl: string): Store {
     jobs: new PgJobStatusRepository(pool),
     services: new PgServiceHealthRepository(pool),
     retention: new PgRetentionRepository(partitions),
+    metrics: new PgMetricsRepository(pool),
     async close() {
       await pool.end();
     },

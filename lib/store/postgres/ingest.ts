@@ -1,23 +1,24 @@
 // Spend-log requests on Postgres: the hot path of a large proxy (1,000+ requests/s).
 //
 // A page of rows goes in as ONE statement: `INSERT ... SELECT FROM unnest($1::int[], $2::bigint[],
-// ...) ON CONFLICT DO NOTHING RETURNING`, with the dirty marks (grouped per key from what RETURNING
-// gave) and the cursor written by the same statement's other CTEs, so a steady-state commit is one
-// round trip and atomic by itself.
+// ...) ON CONFLICT DO NOTHING RETURNING`, with the dirty marks and the metric counters (grouped per
+// key from what RETURNING gave) and the cursor written by the same statement's other CTEs, so a
+// steady-state commit is one round trip and atomic by itself.
 //
 // Why unnest, not COPY: measured on pages of 1,000 rows of 15 keys into a day partition already
-// holding ~1 M rows (PostgreSQL 15 on localhost, 2 vCPU, shared machine), each page BEGIN..COMMIT;
-// the two methods interleaved page by page, a run's figure is its median page; median over runs:
+// holding ~1 M rows (PostgreSQL 15 on localhost, 2 vCPU), each page in BEGIN..COMMIT, the two
+// methods interleaved page by page; a run's figure is its median page, the result the median of
+// 15 runs of 20 pages each (scratch script, not in the repo):
 //   (a) INSERT ... SELECT FROM unnest(7 arrays) ON CONFLICT DO NOTHING RETURNING:
-//       89,000 / 64,000 / 74,000 rows/s in three sessions (11-16 ms a page);
-//   (b) COPY into a per-connection temp staging table, then INSERT ... SELECT ... ON CONFLICT DO
-//       NOTHING RETURNING: 71,000 / 62,000 / 65,000 rows/s (14-16 ms a page);
-//   pages already stored (a re-read window): (a) 136,000-188,000, (b) 106,000-130,000 rows/s.
-// (a) won 12 of the 15 paired runs of the third session. COPY's edge is parsing big loads; at 1,000 rows its extra round
-// trip and second pass through the staging table cost more than binding seven arrays. With the
-// marks and cursor in the same statement this commit measured 66,000 rows/s (15.0 ms a page),
-// the same as separate statements in BEGIN..COMMIT (68,000, within noise) on localhost; it saves
-// four round trips a page on a remote database.
+//       85,000 rows/s (11.7 ms a page); won all 15 paired runs;
+//   (b) COPY into a per-connection temp staging table (ON COMMIT DELETE ROWS), then INSERT ...
+//       SELECT ... ON CONFLICT DO NOTHING RETURNING: 72,000 rows/s (13.9 ms a page);
+//   pages already stored (a re-read window): (a) 145,000, (b) 121,000 rows/s.
+// Earlier sessions on a busier machine agreed: (a) 89,000 / 64,000 / 74,000, (b) 71,000 / 62,000
+// / 65,000 rows/s. COPY's edge is parsing big loads; at 1,000 rows its extra round trip and second
+// pass through the staging table cost more than binding seven arrays. This commit as a whole (rows,
+// marks, counters and cursor in one statement, rows sorted by key) measured 70,000 rows/s
+// (14.2 ms a page) against 64,000 (15.6 ms) for the same work as four statements in BEGIN..COMMIT.
 //
 // Placeholder keys for hashes the catalog lacks are created in the same transaction as the rows;
 // hash -> id is cached in memory once committed (ids never change), so the steady state reads no key.
@@ -28,19 +29,25 @@ import { pgDate, type Pool, type PoolClient } from "./connection";
 import { PARTITIONED, type Partitions } from "./partitions";
 
 /**
- * Rows, the series ranges they touch (min start, max end of the new rows, per key), and the cursor
- * when $9 is true: one statement ($1..$7 are the rows as column arrays). The dirty and cursor CTEs
- * run to completion though the final SELECT does not read them.
+ * Rows, what the new ones change per key (the series range they touch: min start, max end; the
+ * admitted and rejected counters: lib/ingest/commit-effects.ts), and the cursor when $9 is true:
+ * one statement ($1..$7 are the rows as column arrays). The CTEs after `ins` run to completion
+ * though the final SELECT does not read them.
  */
 const COMMIT = `
 WITH ins AS (
   INSERT INTO request (key_id, start_ms, request_id, end_ms, status, rejected, model)
   SELECT * FROM unnest($1::int[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::bool[], $7::text[])
   ON CONFLICT DO NOTHING
-  RETURNING key_id, start_ms, end_ms
+  RETURNING key_id, start_ms, end_ms, rejected
 ), dirty AS (
   INSERT INTO series_dirty (key_id, from_ms, to_ms)
   SELECT key_id, min(start_ms), max(end_ms) FROM ins GROUP BY key_id ORDER BY key_id
+  RETURNING 1
+), counted AS (
+  INSERT INTO key_counter (key_id, admitted, rejected)
+  SELECT key_id, count(*) FILTER (WHERE NOT rejected), count(*) FILTER (WHERE rejected) FROM ins GROUP BY key_id ORDER BY key_id
+  ON CONFLICT (key_id) DO UPDATE SET admitted = key_counter.admitted + excluded.admitted, rejected = key_counter.rejected + excluded.rejected
   RETURNING 1
 ), cur AS (
   INSERT INTO ingest_cursor (source, complete_before_ms, end_watermark_ms, updated_at)
@@ -92,7 +99,12 @@ export class PgIngestRepository implements IngestRepository {
     }
   }
 
-  private params(source: string, rows: IngestRow[], cursor: CursorState | null, ids: Map<string, number>): unknown[] {
+  private params(source: string, page: IngestRow[], cursor: CursorState | null, ids: Map<string, number>): unknown[] {
+    // In primary-key order: two writers of overlapping pages (a runner handing over) then take the
+    // rows' locks in the same order and cannot deadlock; the index inserts are in order too.
+    const rows = [...page].sort(
+      (x, y) => ids.get(x.keyHash)! - ids.get(y.keyHash)! || x.startMs - y.startMs || (x.requestId < y.requestId ? -1 : x.requestId > y.requestId ? 1 : 0),
+    );
     const n = rows.length;
     const keyId = new Array<number>(n);
     const start = new Array<number>(n);
@@ -120,7 +132,7 @@ export class PgIngestRepository implements IngestRepository {
     const created = new Set<string>();
     const found = await c.query<{ id: number; hash: string }>("SELECT id, hash FROM key WHERE hash = ANY($1::text[])", [hashes]);
     for (const r of found.rows) ids.set(r.hash, r.id);
-    const missing = hashes.filter((h) => !ids.has(h));
+    const missing = hashes.filter((h) => !ids.has(h)).sort(); // one lock order for concurrent creators
     if (missing.length) {
       // ON CONFLICT: another Inflight creating the same placeholder meanwhile; then it is theirs, read below.
       const ins = await c.query<{ id: number; hash: string }>(

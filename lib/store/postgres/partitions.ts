@@ -20,8 +20,9 @@
 // the detached table. A plain DROP of a partition also takes ACCESS EXCLUSIVE on the parent (same
 // queueing as above, every 10 minutes); DETACH CONCURRENTLY takes SHARE UPDATE EXCLUSIVE and waits
 // for the queries using the partition instead of blocking anyone, and the DROP then locks only the
-// detached table. A detach interrupted half way (left "detach pending") is FINALIZEd by the next
-// run; a table detached but not dropped (crash in between) is dropped by the next run.
+// detached table. A detach interrupted half way (left "detach pending") is FINALIZEd first by the
+// next run (then dropped, or attached again if its range is no longer expired); a table detached
+// but not dropped (crash in between) is dropped by the next run.
 import type { Pool, PoolClient } from "./connection";
 
 export interface PartitionSpec {
@@ -96,6 +97,8 @@ export function parseBound(expr: string): { from: number; to: number } | null {
   if (!m) return null;
   return { from: m[1] === "MINVALUE" ? -Infinity : Number(m[1]), to: m[2] === "MAXVALUE" ? Infinity : Number(m[2]) };
 }
+
+const boundSql = (v: number) => (Number.isFinite(v) ? String(v) : v < 0 ? "MINVALUE" : "MAXVALUE");
 
 /** A table's partitions, from the catalog, by start. */
 export async function listPartitions(q: Pool | PoolClient, table: string): Promise<Partition[]> {
@@ -203,16 +206,28 @@ export class Partitions {
       await client.query("SELECT pg_advisory_lock($1, hashtext($2))", [...lock]);
       try {
         const parts = await listPartitions(client, spec.table);
+        // First a detach left pending by an interrupted run: queries no longer see that partition
+        // (writes into its range fail), and no other can be detached until it is finalized. Put
+        // back if not expired (the policy grew since): DETACH CONCURRENTLY left a CHECK constraint
+        // matching its range, so the ATTACH skips the scan.
+        for (const p of parts.filter((x) => x.detachPending)) {
+          await client.query(`ALTER TABLE "${spec.table}" DETACH PARTITION "${p.name}" FINALIZE`);
+          if (p.to <= cutoff) {
+            await client.query(`DROP TABLE IF EXISTS "${p.name}"`);
+            dropped++;
+          } else {
+            await client.query(`ALTER TABLE "${spec.table}" ATTACH PARTITION "${p.name}" FOR VALUES FROM (${boundSql(p.from)}) TO (${boundSql(p.to)})`);
+          }
+        }
         for (const p of parts) {
-          if (p.to > cutoff) continue;
-          const ident = `"${p.name}"`;
+          if (p.detachPending || p.to > cutoff) continue;
           try {
-            await client.query(`ALTER TABLE "${spec.table}" DETACH PARTITION ${ident} ${p.detachPending ? "FINALIZE" : "CONCURRENTLY"}`);
+            await client.query(`ALTER TABLE "${spec.table}" DETACH PARTITION "${p.name}" CONCURRENTLY`);
           } catch (e) {
             // Detached meanwhile by someone else (not an Inflight retention: those hold the lock).
             if (sqlState(e) !== "42P01") throw e;
           }
-          await client.query(`DROP TABLE IF EXISTS ${ident}`);
+          await client.query(`DROP TABLE IF EXISTS "${p.name}"`);
           dropped++;
         }
         for (const name of await this.orphans(client, spec)) await client.query(`DROP TABLE IF EXISTS "${name}"`);

@@ -19,7 +19,8 @@ export class PgSampleRepository implements LimiterSampleRepository {
     // One statement may not upsert a row twice: the last sample of a key at an instant wins.
     const byInstant = new Map<string, StoredSample>();
     for (const s of samples) byInstant.set(`${s.keyId}:${s.atMs}`, s);
-    const xs = [...byInstant.values()];
+    // In key order, so two writers of overlapping batches take row locks in the same order.
+    const xs = [...byInstant.values()].sort((a, b) => a.keyId - b.keyId || a.atMs - b.atMs);
     await this.partitions.writing([[PARTITIONED.samples, xs.map((s) => s.atMs)]], () =>
       this.pool.query(
         `INSERT INTO limiter_sample (key_id, at_ms, era, believed_in_flight, raw_counter, window_start_s, requests, tokens)
