@@ -8,6 +8,8 @@ import { keyStatus, severity, type KeyStatus } from "./status";
 
 /** "Now" for a key's status: the last few minutes of stored truth, up to the newest stored second. */
 export const RECENT_WINDOW_S = 300;
+/** LiteLLM's belief is sampled every second; a sample older than this is not "now" (sampling stopped). */
+export const BELIEF_FRESH_MS = 300_000;
 const END = Number.MAX_SAFE_INTEGER;
 
 /** How a key stands over a range, against the limit in force at each second. One module computes it for every page. */
@@ -45,7 +47,7 @@ type Reader = Pick<Store, "catalog" | "series" | "samples" | "ingest">;
  * keys: totals exact to the second (minute roll-up inside, seconds at the ragged edges), and the
  * seconds above a limit found through the minutes above it.
  */
-export async function readKeyStates(store: Reader, keys: KeyRef[], fromMs: number, toMs: number): Promise<KeyStates> {
+export async function readKeyStates(store: Reader, keys: KeyRef[], fromMs: number, toMs: number, nowMs = Date.now()): Promise<KeyStates> {
   const ids = keys.map((k) => k.id);
   const cursor = await store.ingest.readCursor(SPEND_LOG_SOURCE);
   const watermarkMs = cursor ? Math.max(cursor.completeBeforeMs, cursor.endWatermarkMs) : null;
@@ -60,7 +62,7 @@ export async function readKeyStates(store: Reader, keys: KeyRef[], fromMs: numbe
     exactTotals(store.series, ids, fromSec, toSec),
     wSec === null ? [] : store.series.totals(ids, "1s", recentFromSec, END),
     wSec === null ? [] : store.series.totals(ids, "1s", wSec - 1, wSec),
-    store.samples.latest(ids),
+    store.samples.latest(ids, nowMs - BELIEF_FRESH_MS),
   ]);
   const steps = limitStepsByKey(ids, changes, lookFromSec * 1000, END);
   const over = await secondsAbove(store.series, keys, steps, lookFromSec, END);
@@ -150,19 +152,23 @@ async function secondsAbove(
   }
   const out = new Map<number, { sec: number; maxInFlight: number }[]>();
   if (thresholds.size === 0) return out;
-  const minutes = await series.above(thresholds, "1m", Math.floor(fromSec / 60) * 60, toSec);
+  const minuteFrom = Math.floor(fromSec / 60) * 60;
+  const minutes = await series.above([...thresholds].map(([keyId, threshold]) => ({ keyId, threshold, fromSec: minuteFrom, toSec })), "1m");
   const spans = new Map<number, [number, number]>();
   for (const m of minutes) {
     const span = spans.get(m.keyId);
     if (!span) spans.set(m.keyId, [m.sec, m.sec + 60]);
     else span[1] = m.sec + 60;
   }
-  await Promise.all(
-    [...spans].map(async ([keyId, [from, to]]) => {
-      const rows = await series.above(new Map([[keyId, thresholds.get(keyId)!]]), "1s", Math.max(from, fromSec), Math.min(to, toSec));
-      out.set(keyId, rows.map((r) => ({ sec: r.sec, maxInFlight: r.maxInFlight })));
-    }),
+  const seconds = await series.above(
+    [...spans].map(([keyId, [from, to]]) => ({ keyId, threshold: thresholds.get(keyId)!, fromSec: Math.max(from, fromSec), toSec: Math.min(to, toSec) })),
+    "1s",
   );
+  for (const r of seconds) {
+    const rows = out.get(r.keyId) ?? [];
+    rows.push({ sec: r.sec, maxInFlight: r.maxInFlight });
+    out.set(r.keyId, rows);
+  }
   return out;
 }
 

@@ -34,8 +34,8 @@ export interface BeliefBucket {
 export interface LimiterSampleRepository {
   /** Stores samples; a second sample of a key at the same instant replaces the first. */
   insert(samples: StoredSample[]): Promise<void>;
-  /** Each key's newest sample (keys never sampled are absent). */
-  latest(keyIds: number[]): Promise<Map<number, LatestBelief>>;
+  /** Each key's newest sample taken at or after `sinceMs` (keys without one are absent). */
+  latest(keyIds: number[], sinceMs: number): Promise<Map<number, LatestBelief>>;
   /** Belief per epoch-aligned bucket of `bucketSec` over [fromSec, toSec); buckets without samples are absent. */
   buckets(keyId: number, fromSec: number, toSec: number, bucketSec: number): Promise<BeliefBucket[]>;
 }

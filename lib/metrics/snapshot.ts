@@ -1,6 +1,7 @@
 import { lagMs } from "../ingest/cursor";
 import { SPEND_LOG_SOURCE } from "../ingest/ingest";
 import type { Store } from "../store/store";
+import { BELIEF_FRESH_MS } from "../key-state/read";
 import type { KeyCounters } from "./repository";
 
 export interface KeyMetrics {
@@ -31,7 +32,7 @@ export async function metricsSnapshot(store: Pick<Store, "catalog" | "series" | 
   const wSec = cursor ? Math.floor(Math.max(cursor.completeBeforeMs, cursor.endWatermarkMs) / 1000) : null;
   const [last, beliefs, counters] = await Promise.all([
     wSec === null ? [] : store.series.totals(ids, "1s", wSec - 1, wSec),
-    store.samples.latest(ids),
+    store.samples.latest(ids, nowMs - BELIEF_FRESH_MS),
     store.metrics.counters(ids),
   ]);
   const inFlight = new Map(last.map((b) => [b.keyId, b.maxInFlight]));

@@ -39,7 +39,8 @@ export async function countViolationSeconds(store: Pick<Store, "catalog" | "seri
   const perKey = new Map<number, number>();
   let seconds = 0;
   if (thresholds.size) {
-    for (const r of await store.series.above(thresholds, "1s", fromSec, throughSec)) {
+    const queries = [...thresholds].map(([keyId, threshold]) => ({ keyId, threshold, fromSec, toSec: throughSec }));
+    for (const r of await store.series.above(queries, "1s")) {
       const limit = limitAt(steps.get(r.keyId)!, r.sec);
       if (limit === null || r.maxInFlight <= limit) continue;
       perKey.set(r.keyId, (perKey.get(r.keyId) ?? 0) + 1);

@@ -35,6 +35,14 @@ export interface KeySeriesRow {
   maxInFlight: number;
 }
 
+/** Rows of one key in [fromSec, toSec) with more in flight than `threshold`. */
+export interface AboveQuery {
+  keyId: number;
+  threshold: number;
+  fromSec: number;
+  toSec: number;
+}
+
 export interface BucketQuery {
   keyIds: number[];
   resolution: Resolution;
@@ -61,6 +69,6 @@ export interface SeriesRepository {
   buckets(q: BucketQuery): Promise<KeyBucket[]>;
   /** Per key, one aggregate over [fromSec, toSec) (`t` = 0); keys without rows are absent. */
   totals(keyIds: number[], resolution: Resolution, fromSec: number, toSec: number): Promise<KeyBucket[]>;
-  /** Rows in [fromSec, toSec) whose most in flight is above the key's threshold, per key in time order. */
-  above(thresholds: Map<number, number>, resolution: Resolution, fromSec: number, toSec: number): Promise<KeySeriesRow[]>;
+  /** Each query's rows (its key, its range, above its threshold), in the order of the queries, each in time order. */
+  above(queries: AboveQuery[], resolution: Resolution): Promise<KeySeriesRow[]>;
 }

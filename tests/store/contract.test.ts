@@ -179,12 +179,17 @@ describe.each(DIALECTS)("store contract on %s", (dialect) => {
       );
       expect(await s.series.totals([a.id], "1m", sec0 + 120, Number.MAX_SAFE_INTEGER)).toEqual([]);
 
-      const above = await s.series.above(new Map([[a.id, 2], [c.id, 5]]), "1s", sec0, sec0 + 120);
+      const q = (keyId: number, threshold: number, fromSec: number, toSec: number) => ({ keyId, threshold, fromSec, toSec });
+      const above = await s.series.above([q(c.id, 1, sec0, sec0 + 60), q(a.id, 2, sec0, sec0 + 120)], "1s");
       expect(above).toEqual([
+        { keyId: c.id, sec: sec0 + 5, maxInFlight: 2 },
         { keyId: a.id, sec: sec0 + 1, maxInFlight: 3 },
         { keyId: a.id, sec: sec0 + 61, maxInFlight: 7 },
       ]);
-      expect(await s.series.above(new Map([[a.id, 5]]), "1m", sec0, Number.MAX_SAFE_INTEGER)).toEqual([{ keyId: a.id, sec: sec0 + 60, maxInFlight: 7 }]);
+      // Each query its own range: a's second minute only.
+      expect(await s.series.above([q(a.id, 2, sec0 + 60, sec0 + 120), q(c.id, 5, sec0, sec0 + 60)], "1s")).toEqual([{ keyId: a.id, sec: sec0 + 61, maxInFlight: 7 }]);
+      expect(await s.series.above([q(a.id, 5, sec0, Number.MAX_SAFE_INTEGER)], "1m")).toEqual([{ keyId: a.id, sec: sec0 + 60, maxInFlight: 7 }]);
+      expect(await s.series.above([], "1m")).toEqual([]);
 
       // Replacing a range removes what it no longer holds, on both tables.
       await s.series.replace(a.id, sec0 + 60, sec0 + 120, [], []);
@@ -218,7 +223,8 @@ describe.each(DIALECTS)("store contract on %s", (dialect) => {
       });
       await s.samples.insert([sample(T0, 2, 2), sample(T0 + 1_000, 0, -3), sample(T0 + 61_000, 4, 4)]);
       await s.samples.insert([sample(T0 + 61_000, 5, 5.5)]); // same instant: replaces
-      expect(await s.samples.latest([a.id, 999_999])).toEqual(new Map([[a.id, { atMs: T0 + 61_000, believed: 5, rawCounter: 5.5 }]]));
+      expect(await s.samples.latest([a.id, 999_999], T0)).toEqual(new Map([[a.id, { atMs: T0 + 61_000, believed: 5, rawCounter: 5.5 }]]));
+      expect(await s.samples.latest([a.id], T0 + 62_000)).toEqual(new Map());
       expect(await s.samples.buckets(a.id, T0 / 1000, T0 / 1000 + 120, 60)).toEqual([
         { t: T0 / 1000, believed: 2, rawMin: -3, rawMax: 2, era: "windowed" },
         { t: T0 / 1000 + 60, believed: 5, rawMin: 5.5, rawMax: 5.5, era: "windowed" },
@@ -275,7 +281,7 @@ describe.each(DIALECTS)("store contract on %s", (dialect) => {
       expect(await s.series.totals([a.id], "1s", 0, now / 1000 - 3600)).toEqual([]);
       expect(await s.series.totals([a.id], "1m", 0, now / 1000 - 3600)).toEqual([]);
       expect(await s.series.totals([a.id], "1s", now / 1000 - 3600, now / 1000)).toHaveLength(1);
-      expect(await s.samples.latest([a.id])).toEqual(new Map([[a.id, { atMs: now - 60_000, believed: 1, rawCounter: 1 }]]));
+      expect(await s.samples.latest([a.id], 0)).toEqual(new Map([[a.id, { atMs: now - 60_000, believed: 1, rawCounter: 1 }]]));
       expect(await s.samples.buckets(a.id, T0 / 1000, T0 / 1000 + 120, 60)).toEqual([]);
     });
   });

@@ -191,7 +191,7 @@ describe("postgres retention by partitions", () => {
       "limiter_sample_p2026012010",
       "limiter_sample_p2026012011",
     ]);
-    expect(await s.samples.latest([a.id])).toEqual(new Map([[a.id, { atMs: at(20, 10), believed: 1, rawCounter: 1 }]]));
+    expect(await s.samples.latest([a.id], 0)).toEqual(new Map([[a.id, { atMs: at(20, 10), believed: 1, rawCounter: 1 }]]));
 
     // Again at the same instant: nothing to drop or make.
     expect(await s.retention.apply(policy, now)).toEqual({

@@ -41,15 +41,17 @@ export class PgSampleRepository implements LimiterSampleRepository {
     );
   }
 
-  async latest(keyIds: number[]): Promise<Map<number, LatestBelief>> {
+  async latest(keyIds: number[], sinceMs: number): Promise<Map<number, LatestBelief>> {
     const out = new Map<number, LatestBelief>();
     if (keyIds.length === 0) return out;
     const { rows } = await this.pool.query(
       `SELECT q.key_id, s.at_ms, s.believed_in_flight AS believed, s.raw_counter AS raw
        FROM unnest($1::int[]) AS q(key_id)
        CROSS JOIN LATERAL (
-         SELECT at_ms, believed_in_flight, raw_counter FROM limiter_sample WHERE key_id = q.key_id ORDER BY at_ms DESC LIMIT 1) s`,
-      [keyIds],
+         SELECT at_ms, believed_in_flight, raw_counter FROM limiter_sample WHERE key_id = q.key_id AND at_ms >= $2
+         ORDER BY at_ms DESC LIMIT 1) s`,
+      // The lower bound also prunes the hourly partitions older than it.
+      [keyIds, intBound(sinceMs)],
     );
     for (const r of rows) out.set(Number(r.key_id), { atMs: Number(r.at_ms), believed: num(r.believed), rawCounter: num(r.raw) });
     return out;

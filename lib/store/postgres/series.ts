@@ -4,7 +4,7 @@
 // prunes to. Bucket numbers are bigint arithmetic (bigint / bigint truncates), never float.
 // replace() deletes and re-inserts a key's range (unnest inserts) in one transaction.
 import type { SeriesRow } from "../../concurrency/downsample";
-import type { BucketQuery, DirtyMark, KeyBucket, KeySeriesRow, Resolution, SeriesRepository, SweepRequests } from "../../series/repository";
+import type { AboveQuery, BucketQuery, DirtyMark, KeyBucket, KeySeriesRow, Resolution, SeriesRepository, SweepRequests } from "../../series/repository";
 import { intBound, withTx, type Pool, type PoolClient } from "./connection";
 import { PARTITIONED, type Partitions } from "./partitions";
 
@@ -105,16 +105,17 @@ export class PgSeriesRepository implements SeriesRepository {
     return rows.map(bucket);
   }
 
-  async above(thresholds: Map<number, number>, resolution: Resolution, fromSec: number, toSec: number): Promise<KeySeriesRow[]> {
-    if (thresholds.size === 0) return [];
+  async above(queries: AboveQuery[], resolution: Resolution): Promise<KeySeriesRow[]> {
+    if (queries.length === 0) return [];
     const { table, col } = TABLE[resolution];
-    // Per key in the order given (as the SQLite adapter returns them), then in time order.
+    // One query for every key, each with its own range and threshold; in the order given (as the
+    // SQLite adapter returns them), then in time order.
     const { rows } = await this.pool.query(
       `SELECT s.key_id, s.${col} AS sec, s.max_in_flight AS m
-       FROM unnest($1::int[], $2::float8[]) WITH ORDINALITY AS q(key_id, threshold, ord)
-       JOIN ${table} s ON s.key_id = q.key_id AND s.${col} >= $3 AND s.${col} < $4 AND s.max_in_flight > q.threshold
+       FROM unnest($1::int[], $2::float8[], $3::bigint[], $4::bigint[]) WITH ORDINALITY AS q(key_id, threshold, from_sec, to_sec, ord)
+       JOIN ${table} s ON s.key_id = q.key_id AND s.${col} >= q.from_sec AND s.${col} < q.to_sec AND s.max_in_flight > q.threshold
        ORDER BY q.ord, s.${col}`,
-      [[...thresholds.keys()], [...thresholds.values()], intBound(fromSec), intBound(toSec)],
+      [queries.map((q) => q.keyId), queries.map((q) => q.threshold), queries.map((q) => intBound(q.fromSec)), queries.map((q) => intBound(q.toSec))],
     );
     return rows.map((r: Row) => ({ keyId: Number(r.key_id), sec: Number(r.sec), maxInFlight: Number(r.m) }));
   }

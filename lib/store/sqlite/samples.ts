@@ -11,7 +11,7 @@ export class SqliteSampleRepository implements LimiterSampleRepository {
         `INSERT OR REPLACE INTO limiter_sample (key_id, at_ms, era, believed_in_flight, raw_counter, window_start_s, requests, tokens)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      latest: db.prepare("SELECT at_ms, believed_in_flight, raw_counter FROM limiter_sample WHERE key_id = ? ORDER BY at_ms DESC LIMIT 1").raw(),
+      latest: db.prepare("SELECT at_ms, believed_in_flight, raw_counter FROM limiter_sample WHERE key_id = ? AND at_ms >= ? ORDER BY at_ms DESC LIMIT 1").raw(),
       buckets: db.prepare(
         `SELECT (at_ms / 1000 - ?) / ? AS b, MAX(believed_in_flight) AS believed, MIN(raw_counter) AS rawMin, MAX(raw_counter) AS rawMax, MAX(era) AS era
          FROM limiter_sample WHERE key_id = ? AND at_ms >= ? AND at_ms < ? GROUP BY b`,
@@ -27,10 +27,10 @@ export class SqliteSampleRepository implements LimiterSampleRepository {
     });
   }
 
-  async latest(keyIds: number[]): Promise<Map<number, LatestBelief>> {
+  async latest(keyIds: number[], sinceMs: number): Promise<Map<number, LatestBelief>> {
     const out = new Map<number, LatestBelief>();
     for (const keyId of keyIds) {
-      const r = this.stmt.latest.get(keyId) as unknown[] | undefined;
+      const r = this.stmt.latest.get(keyId, sinceMs) as unknown[] | undefined;
       if (r) out.set(keyId, { atMs: Number(r[0]), believed: num(r[1]), rawCounter: num(r[2]) });
     }
     return out;

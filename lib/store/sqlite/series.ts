@@ -1,5 +1,5 @@
 import type { SeriesRow } from "../../concurrency/downsample";
-import type { BucketQuery, DirtyMark, KeyBucket, KeySeriesRow, Resolution, SeriesRepository, SweepRequests } from "../../series/repository";
+import type { AboveQuery, BucketQuery, DirtyMark, KeyBucket, KeySeriesRow, Resolution, SeriesRepository, SweepRequests } from "../../series/repository";
 import { writeTx, type Sqlite } from "./connection";
 
 const TABLE: Record<Resolution, { table: string; col: string }> = {
@@ -100,10 +100,10 @@ export class SqliteSeriesRepository implements SeriesRepository {
     return out;
   }
 
-  async above(thresholds: Map<number, number>, resolution: Resolution, fromSec: number, toSec: number): Promise<KeySeriesRow[]> {
+  async above(queries: AboveQuery[], resolution: Resolution): Promise<KeySeriesRow[]> {
     const stmt = this.perResolution[resolution].above;
     const out: KeySeriesRow[] = [];
-    for (const [keyId, threshold] of thresholds) {
+    for (const { keyId, threshold, fromSec, toSec } of queries) {
       for (const [sec, m] of stmt.all(keyId, fromSec, toSec, threshold) as number[][]) out.push({ keyId, sec: Number(sec), maxInFlight: Number(m) });
     }
     return out;
