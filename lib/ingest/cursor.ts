@@ -1,7 +1,7 @@
 // Where spend-log ingest stands and what to read next. Pure.
 //
 // The proxy lists rows by *start* time, but a row only appears once its request has *ended* and the
-// proxy has flushed it (reference §4.3, §9.9). With D the longest request and L the flush lag
+// proxy has flushed it (docs/litellm-reference.md §4.3, §9.9). With D the longest request and L the flush lag
 // (plus clock skew), a request that started before now - D - L is final. So:
 //  - completeBeforeMs (C): every request that started before C is stored;
 //  - endWatermarkMs (W): every request that ended before W is stored.

@@ -7,7 +7,7 @@ export interface IngestRow {
   startMs: number;
   endMs: number;
   status: string | null;
-  /** Rejected by the proxy's rate limiter: a 429 failure row whose start equals its end (reference §9.7). */
+  /** Rejected by the proxy's rate limiter: a 429 failure row whose start equals its end (docs/litellm-reference.md §9.7). */
   rejected: boolean;
   model: string;
 }

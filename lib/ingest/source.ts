@@ -3,7 +3,7 @@ import { LiteLLMError } from "../litellm/errors";
 import type { SpendLogPage } from "../litellm/schemas";
 import { formatProxyDate, parseTimestampMs } from "./timestamps";
 
-/** Which list endpoint the proxy answers; older proxies lack the newer ones (reference §4.2, §9.2). */
+/** Which list endpoint the proxy answers; older proxies lack the newer ones (docs/litellm-reference.md §4.2, §9.2). */
 export type SpendLogRoute = "/spend/logs/ui" | "/spend/logs/v2" | "/spend/logs";
 
 /**
@@ -36,7 +36,7 @@ export interface SpendLogSource {
 }
 
 const FULL_PAGE = 1000;
-const OLD_PAGE = 100; // the cap before PR #33994 (reference §9.2): larger pages get a 422
+const OLD_PAGE = 100; // the cap before PR #33994 (docs/litellm-reference.md §9.2): larger pages get a 422
 
 /** A prefetch the caller may never await (it stopped early, or read another window) must not become an unhandled rejection. */
 function quietly<T>(p: Promise<T>): Promise<T> {
@@ -44,7 +44,7 @@ function quietly<T>(p: Promise<T>): Promise<T> {
   return p;
 }
 
-/** Pages in the window by the proxy's own count; null when it sent none or capped it (reference §9.2). */
+/** Pages in the window by the proxy's own count; null when it sent none or capped it (docs/litellm-reference.md §9.2). */
 function knownPageCount(first: SpendLogPage, pageSize: number): number | null {
   if (typeof first.total !== "number" || first.total_is_capped === true) return null;
   return Math.ceil(first.total / pageSize);

@@ -1,5 +1,5 @@
 // Spend-log timestamps arrive in several ISO-8601 forms depending on the proxy version
-// (reference §4.3, §9.1): "2026-08-01T00:16:31.534+00:00", "2024-01-18T18:07:54.071000Z",
+// (docs/litellm-reference.md §4.3, §9.1): "2026-08-01T00:16:31.534+00:00", "2024-01-18T18:07:54.071000Z",
 // a space instead of "T", any number of fraction digits, or no offset at all (stored as UTC).
 
 const DIGIT0 = 48;
@@ -62,7 +62,7 @@ export function parseTimestampMs(s: unknown): number {
   return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMin * 60_000;
 }
 
-/** The proxy's date filter format: "%Y-%m-%d %H:%M:%S", UTC (reference §4.2). */
+/** The proxy's date filter format: "%Y-%m-%d %H:%M:%S", UTC (docs/litellm-reference.md §4.2). */
 export function formatProxyDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace("T", " ");
 }

@@ -1,5 +1,5 @@
 /**
- * Whether Redis holds any LiteLLM limiter keys at all (reference §2.1: "find keys with SCAN MATCH
+ * Whether Redis holds any LiteLLM limiter keys at all (docs/litellm-reference.md §2.1: "find keys with SCAN MATCH
  * *max_parallel_requests*"). Runs rarely (about once a minute); SCAN in capped steps, never KEYS, so a
  * production Redis with millions of keys is never blocked and the work per run stays bounded.
  */

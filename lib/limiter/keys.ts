@@ -1,5 +1,5 @@
 /**
- * Redis key names LiteLLM's limiters write (reference §2.1, §2.5). Shared by the reader and its tests so a
+ * Redis key names LiteLLM's limiters write (docs/litellm-reference.md §2.1, §2.5). Shared by the reader and its tests so a
  * typo cannot make both agree on a name LiteLLM never uses.
  */
 

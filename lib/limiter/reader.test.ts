@@ -5,7 +5,7 @@ import { startRedis, type TestRedis } from "../../tests/support/redis";
 import { counterKey, legacyMinuteKey, windowKey } from "./keys";
 import { LimiterReadError, readLimiterState, type LimiterSample } from "./reader";
 
-// ---- LiteLLM's writes, as its Lua and cache calls do them (reference §2.3, §2.4, §2.5) ----------------
+// ---- LiteLLM's writes, as its Lua and cache calls do them (docs/litellm-reference.md §2.3, §2.4, §2.5) ----------------
 
 /** BATCH_RATE_LIMITER_SCRIPT (v3, with the later "EXPIRE the counter if it has no TTL" line). */
 const BATCH_RATE_LIMITER_SCRIPT = `

@@ -1,6 +1,6 @@
 /**
  * Reads what LiteLLM's limiter believes is in flight per key hash, straight from its Redis keys
- * (reference §2.7). Read-only: only TIME, TYPE, GET, TTL, ZCOUNT, ZCARD and ZRANGE are ever sent.
+ * (docs/litellm-reference.md §2.7). Read-only: only TIME, TYPE, GET, TTL, ZCOUNT, ZCARD and ZRANGE are ever sent.
  * Two pipelined round trips whatever the number of keys: TIME + TYPE of every gauge key, then the
  * reads each type needs. No Lua: the keys of different hashes live in different cluster slots.
  */

@@ -18,7 +18,7 @@ export interface LiteLLMClientOptions {
 
 type Query = Record<string, string | number | boolean | undefined | null>;
 
-/** Largest page `/key/list` accepts (reference §3). */
+/** Largest page `/key/list` accepts (docs/litellm-reference.md §3). */
 export const KEY_LIST_MAX_PAGE = 100;
 
 /** Typed access to the LiteLLM proxy's admin API. Every answer is parsed with zod. */

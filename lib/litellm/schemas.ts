@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-// Response shapes of the LiteLLM proxy admin API (../shared/litellm-reference.md §3, §9.6).
+// Response shapes of the LiteLLM proxy admin API (docs/litellm-reference.md §3, §9.6).
 // Unknown fields are dropped; fields that old proxies lack are optional.
 
 const limit = z
@@ -46,7 +46,7 @@ export const ErrorBodySchema = z.union([
   z.object({ detail: z.unknown() }),
 ]);
 
-/** The envelope of `/spend/logs/ui` and `/spend/logs/v2` (reference §9.2). Rows are checked one by one by the ingest. */
+/** The envelope of `/spend/logs/ui` and `/spend/logs/v2` (docs/litellm-reference.md §9.2). Rows are checked one by one by the ingest. */
 export const SpendLogPageSchema = z.object({
   data: z.array(z.unknown()),
   total: z.number().nullish(),

@@ -1,4 +1,4 @@
-// Runs the Prisma CLI the offline way (../shared/toolchain.md §3c, in short: Prisma's native
+// Runs the Prisma CLI the offline way (in short: Prisma's native
 // engines cannot be downloaded here, so the CLI runs its wasm "js" schema engine through a
 // driver adapter, with long timers unref'd so it exits when done).
 //

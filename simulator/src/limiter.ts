@@ -1,5 +1,5 @@
 /**
- * The three limiter eras (reference §0, §2). Each simulated uvicorn worker has its own LocalCache (DualCache's
+ * The three limiter eras (docs/litellm-reference.md §0, §2). Each simulated uvicorn worker has its own LocalCache (DualCache's
  * in-memory half); without Redis that cache is also where the counters live, so they are per worker.
  */
 import Redis from "ioredis";

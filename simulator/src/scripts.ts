@@ -1,6 +1,6 @@
 /**
  * Lua scripts as LiteLLM registers them (litellm/proxy/hooks/parallel_request_limiter_v3.py).
- * Reference §2.3 (era B) and §2.4 (era C). Comments trimmed; logic verbatim.
+ * docs/litellm-reference.md §2.3 (era B) and §2.4 (era C). Comments trimmed; logic verbatim.
  */
 
 /** Era B copy (Oct 2025): INCR without the later "EXPIRE if TTL == -1" fix. */

@@ -1,5 +1,5 @@
 /**
- * Spend-log store (LiteLLM_SpendLogs, reference §4, §9.1, §9.2, §9.7, §9.9).
+ * Spend-log store (LiteLLM_SpendLogs, docs/litellm-reference.md §4, §9.1, §9.2, §9.7, §9.9).
  *
  * Rows are kept sorted by startTime in two segments: seeded rows in columnar typed arrays, live rows as small objects.
  * A date range is two binary searches per segment; paging in startTime order with no filter jumps straight to the

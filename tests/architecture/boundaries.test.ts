@@ -1,4 +1,4 @@
-// The project's boundaries (see /work/shared/architecture.md), held by a test that fails with the
+// The project's boundaries (README.md, "How the pieces fit"), held by a test that fails with the
 // offending files or import chains:
 //   1. Browser apart: code reachable from a "use client" file never reaches the server domain
 //      (store, server, config, runner, the spend-log source, the LiteLLM admin client, Redis) nor
@@ -307,7 +307,7 @@ function simulatorImports(root: string): string[] {
 
 // --- the codebase -----------------------------------------------------------------------------
 
-const fix = (what: string) => `\n${what}\n(see /work/shared/architecture.md)\n`;
+const fix = (what: string) => `\n${what}\n(see README.md, "How the pieces fit", and the README of each lib/ area)\n`;
 
 describe("architecture boundaries", () => {
   it("browser code never reaches server modules or server-only packages", () => {
