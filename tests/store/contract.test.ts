@@ -2,12 +2,11 @@
 // per dialect against a real database (a SQLite file, a database on the run's private Postgres).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Limits } from "../../lib/catalog/diff";
-import type { IngestRow } from "../../lib/ingest/normalize";
 import type { VirtualKey } from "../../lib/litellm/schemas";
 import type { Store } from "../../lib/store/store";
+import { row, T0 } from "../support/rows";
 import { createTestStore, DIALECTS, type TestStore } from "../support/store";
 
-const T0 = Date.UTC(2026, 10, 25, 10, 0, 0);
 const H = (c: string) => c.repeat(64);
 const limits = (mpr: number | null, rpm: number | null = null): Limits => ({ maxParallelRequests: mpr, rpmLimit: rpm, tpmLimit: null });
 
@@ -24,15 +23,6 @@ function listed(hash: string, patch: Partial<VirtualKey> = {}): VirtualKey {
   } as VirtualKey;
 }
 
-const row = (hash: string, id: string, startOff: number, dur: number, rejected = false): IngestRow => ({
-  requestId: id,
-  keyHash: hash,
-  startMs: T0 + startOff,
-  endMs: T0 + startOff + dur,
-  status: rejected ? "failure" : "success",
-  rejected,
-  model: "gpt-4o",
-});
 
 describe.each(DIALECTS)("store contract on %s", (dialect) => {
   let t: TestStore;

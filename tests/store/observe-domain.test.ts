@@ -2,7 +2,6 @@
 // key state the overview and the key page share. Runs once per dialect on a real database.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { limitSteps } from "../../lib/catalog/limit-steps";
-import type { IngestRow } from "../../lib/ingest/normalize";
 import type { VirtualKey } from "../../lib/litellm/schemas";
 import { summarisePipeline } from "../../lib/health/pipeline";
 import { exposition } from "../../lib/metrics/exposition";
@@ -14,20 +13,11 @@ import { readKeySeries } from "../../lib/series/key-series";
 import { SeriesMaintainer } from "../../lib/series/maintain";
 import { readSeriesWindow } from "../../lib/series/read";
 import type { Store } from "../../lib/store/store";
+import { row, T0 } from "../support/rows";
 import { createTestStore, DIALECTS, type TestStore } from "../support/store";
 
-const T0 = Date.UTC(2026, 10, 25, 10, 0, 0);
 const LOOKBACK = 600_000;
 
-const row = (hash: string, id: string, startOff: number, dur: number, rejected = false): IngestRow => ({
-  requestId: id,
-  keyHash: hash,
-  startMs: T0 + startOff,
-  endMs: T0 + startOff + dur,
-  status: rejected ? "failure" : "success",
-  rejected,
-  model: "gpt-4o",
-});
 
 function listed(hash: string, mpr: number | null): VirtualKey {
   return { token: hash, key_alias: `k-${hash[0]}`, team_id: null, max_parallel_requests: mpr, rpm_limit: null, tpm_limit: null, blocked: false } as VirtualKey;
