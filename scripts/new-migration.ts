@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { PARTITIONED } from "../lib/store/postgres/partitions";
 import { startPostgres } from "../tests/support/postgres";
 import { repoRoot } from "./lib/paths.mjs";
 import { runPrisma, writePostgresSchema } from "./lib/prisma.mjs";
@@ -62,7 +63,7 @@ function clusterHotTables(sql: string): string {
  * Postgres splits the time-series tables by time (lib/store/postgres/partitions.ts), so retention
  * drops whole partitions. A new such table must say so when created; altering one needs nothing.
  */
-const POSTGRES_PARTITIONED: Record<string, string> = { request: "start_ms", series_1s: "sec", series_1m: "minute", limiter_sample: "at_ms" };
+const POSTGRES_PARTITIONED: Record<string, string> = Object.fromEntries(Object.values(PARTITIONED).map((p) => [p.table, p.column]));
 function partitionHotTables(sql: string): string {
   return sql
     .replace(/-- CreateSchema\nCREATE SCHEMA IF NOT EXISTS "public";\n\n/, "")
