@@ -1,5 +1,6 @@
 import { concurrencyBench } from "./concurrency";
 import { observeBench } from "./observe";
+import { overviewFigures } from "./overview";
 import { simulatorBench } from "./simulator";
 import type { BenchSuite } from "./types";
 
@@ -8,4 +9,5 @@ export const suites: Record<string, BenchSuite> = {
   concurrency: concurrencyBench,
   simulator: simulatorBench,
   observe: observeBench,
+  overview: ({ quick, stores }) => overviewFigures(quick, stores),
 };

@@ -1,3 +1,5 @@
+import type { BenchStores } from "./stores";
+
 /** One figure printed by `npm run bench` and written to bench-results.json. */
 export interface BenchResult {
   name: string;
@@ -11,6 +13,8 @@ export interface BenchResult {
 
 export interface BenchOptions {
   quick: boolean;
+  /** Fresh stores of either dialect; one Postgres cluster for the whole run. */
+  stores: BenchStores;
 }
 
 export type BenchSuite = (opts: BenchOptions) => Promise<BenchResult[]>;

@@ -90,7 +90,7 @@ export const KeySeriesSchema = z.object({
   fromMs: z.number(),
   toMs: z.number(),
   bucketMs: z.number(),
-  resolution: z.enum(["1s", "1m"]),
+  resolution: z.enum(["1s", "1m", "1h"]),
   points: z.array(SeriesPointSchema),
   limits: z.array(LimitStepSchema),
   belief: z.array(BeliefBucketSchema),

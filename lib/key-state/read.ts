@@ -1,7 +1,7 @@
 import { limitStepsByKey, type LimitStep } from "../catalog/limit-steps";
 import type { KeyRef } from "../catalog/repository";
 import { SPEND_LOG_SOURCE } from "../ingest/ingest";
-import type { KeyBucket, SeriesRepository } from "../series/repository";
+import { RESOLUTION_SEC, type KeyBucket, type Resolution, type SeriesRepository } from "../series/repository";
 import type { Store } from "../store/store";
 import { episodesAbove, limitAt } from "../violations/episodes";
 import { keyStatus, severity, type KeyStatus } from "./status";
@@ -42,10 +42,14 @@ export interface KeyStates {
 
 type Reader = Pick<Store, "catalog" | "series" | "samples" | "ingest">;
 
+/** Ranges up to this long find violations second by second; longer ones minute by minute. */
+export const FINE_RANGE_S = 3600;
+
 /**
  * The state of each key over [fromMs, toMs). A fixed number of store reads whatever the number of
- * keys: totals exact to the second (minute roll-up inside, seconds at the ragged edges), and the
- * seconds above a limit found through the minutes above it.
+ * keys: totals exact to the second (the hour and minute roll-ups inside, seconds at the ragged
+ * edges), and the time above a limit found top down (hours above it, then their minutes, then
+ * their seconds), so a key within its limit costs a few rows however long the range.
  */
 export async function readKeyStates(store: Reader, keys: KeyRef[], fromMs: number, toMs: number, nowMs = Date.now()): Promise<KeyStates> {
   const ids = keys.map((k) => k.id);
@@ -60,12 +64,18 @@ export async function readKeyStates(store: Reader, keys: KeyRef[], fromMs: numbe
   const [changes, range, recent, last, beliefs] = await Promise.all([
     store.catalog.limitChanges(ids, END),
     exactTotals(store.series, ids, fromSec, toSec),
-    wSec === null ? [] : store.series.totals(ids, "1s", recentFromSec, END),
+    wSec === null ? [] : exactTotals(store.series, ids, recentFromSec, END),
     wSec === null ? [] : store.series.totals(ids, "1s", wSec - 1, wSec),
     store.samples.latest(ids, nowMs - BELIEF_FRESH_MS),
   ]);
   const steps = limitStepsByKey(ids, changes, lookFromSec * 1000, END);
-  const over = await secondsAbove(store.series, keys, steps, lookFromSec, END);
+  // Violations in a long range are counted by the minute (a minute whose peak is above the limit
+  // in force at its start); "now" (the recent window) always by the second.
+  const rangeStep: Resolution = toSec - fromSec <= FINE_RANGE_S ? "1s" : "1m";
+  const [overRange, overRecent] = await Promise.all([
+    rowsAbove(store.series, keys, steps, fromSec, toSec, rangeStep),
+    wSec === null ? new Map<number, Over[]>() : rowsAbove(store.series, keys, steps, recentFromSec, END, "1s"),
+  ]);
   const rangeBy = byKey(range);
   const recentBy = byKey(recent);
   const lastBy = byKey(last);
@@ -74,9 +84,10 @@ export async function readKeyStates(store: Reader, keys: KeyRef[], fromMs: numbe
   for (const k of keys) {
     const s = steps.get(k.id)!;
     const limitNow = s.length ? s[s.length - 1].maxParallelRequests : k.maxParallelRequests;
-    const overRows = (over.get(k.id) ?? []).filter((r) => r.maxInFlight > (limitAt(s, r.sec) ?? Infinity));
-    const inRange = overRows.filter((r) => r.sec >= fromSec && r.sec < toSec);
-    const episodes = episodesAbove(inRange, s);
+    const isOver = (r: Over) => r.maxInFlight > (limitAt(s, r.sec) ?? Infinity);
+    const inRange = (overRange.get(k.id) ?? []).filter(isOver);
+    const stepSec = rangeStep === "1s" ? 1 : 60;
+    const episodes = episodesAbove(inRange, s, stepSec, 5 * stepSec);
     const t = rangeBy.get(k.id);
     const r = recentBy.get(k.id);
     const believedNow = beliefs.get(k.id)?.believed ?? null;
@@ -86,7 +97,7 @@ export async function readKeyStates(store: Reader, keys: KeyRef[], fromMs: numbe
       admitted: t?.admitted ?? 0,
       rejected: t?.rejected ?? 0,
       exceededInRange: inRange.length > 0,
-      exceededRecently: overRows.some((row) => row.sec >= recentFromSec),
+      exceededRecently: (overRecent.get(k.id) ?? []).some(isOver),
       recentPeak: r?.maxInFlight ?? 0,
       recentRejected: r?.rejected ?? 0,
       believed: believedNow,
@@ -101,7 +112,7 @@ export async function readKeyStates(store: Reader, keys: KeyRef[], fromMs: numbe
       rejected: t?.rejected ?? 0,
       peakRatio,
       violations: episodes.length,
-      secondsOver: inRange.length,
+      secondsOver: inRange.length * stepSec,
       inFlightNow: lastBy.get(k.id)?.maxInFlight ?? 0,
       believedNow,
     });
@@ -109,18 +120,23 @@ export async function readKeyStates(store: Reader, keys: KeyRef[], fromMs: numbe
   return { watermarkMs, states };
 }
 
-/** Per key over [fromSec, toSec), exact to the second: whole minutes from the roll-up, the ragged edges from seconds. */
+/** Per key over [fromSec, toSec), exact to the second: whole hours and minutes from the roll-ups, the ragged edges from seconds. */
 async function exactTotals(series: SeriesRepository, ids: number[], fromSec: number, toSec: number): Promise<KeyBucket[]> {
-  const firstMinute = Math.ceil(fromSec / 60) * 60;
-  const lastMinute = Math.floor(toSec / 60) * 60;
-  if (firstMinute >= lastMinute) return series.totals(ids, "1s", fromSec, toSec);
-  const parts = await Promise.all([
-    fromSec < firstMinute ? series.totals(ids, "1s", fromSec, firstMinute) : [],
-    series.totals(ids, "1m", firstMinute, lastMinute),
-    lastMinute < toSec ? series.totals(ids, "1s", lastMinute, toSec) : [],
-  ]);
+  const parts: [Resolution, number, number][] = [];
+  const seconds = (a: number, b: number) => {
+    if (a < b) parts.push(["1s", a, b]);
+  };
+  const split = (lo: number, hi: number, res: Resolution, step: number, finer: (a: number, b: number) => void) => {
+    const first = Math.ceil(lo / step) * step;
+    const last = Math.floor(hi / step) * step;
+    if (first >= last) return finer(lo, hi);
+    finer(lo, first);
+    parts.push([res, first, last]);
+    finer(last, hi);
+  };
+  split(fromSec, toSec, "1h", 3600, (a, b) => split(a, b, "1m", 60, seconds));
   const merged = new Map<number, KeyBucket>();
-  for (const b of parts.flat()) {
+  for (const b of (await Promise.all(parts.map(([res, a, z]) => series.totals(ids, res, a, z)))).flat()) {
     const m = merged.get(b.keyId);
     if (!m) merged.set(b.keyId, { ...b });
     else {
@@ -132,42 +148,52 @@ async function exactTotals(series: SeriesRepository, ids: number[], fromSec: num
   return [...merged.values()];
 }
 
+type Over = { sec: number; maxInFlight: number };
+
 /**
- * Seconds in [fromSec, toSec) with more in flight than the lowest limit each key had there (the
- * caller compares each with the limit in force then). Minutes above it first (the roll-up keeps
- * each minute's peak), then seconds only where a minute was: a key within its limit costs one
- * short read.
+ * Rows of `resolution` in [fromSec, toSec) with more in flight than the lowest limit each key had
+ * there (the caller compares each with the limit in force then). Top down: hours above it, then
+ * the minutes of those hours, then (for seconds) the seconds of those minutes; each level reads
+ * only where the level above was over, since a roll-up row keeps its period's peak.
  */
-async function secondsAbove(
+async function rowsAbove(
   series: SeriesRepository,
   keys: KeyRef[],
   steps: Map<number, LimitStep[]>,
   fromSec: number,
   toSec: number,
-): Promise<Map<number, { sec: number; maxInFlight: number }[]>> {
+  resolution: "1s" | "1m",
+): Promise<Map<number, Over[]>> {
   const thresholds = new Map<number, number>();
   for (const k of keys) {
     const limits = steps.get(k.id)!.map((s) => s.maxParallelRequests).filter((l): l is number => l !== null);
     if (limits.length) thresholds.set(k.id, Math.min(...limits));
   }
-  const out = new Map<number, { sec: number; maxInFlight: number }[]>();
-  if (thresholds.size === 0) return out;
-  const minuteFrom = Math.floor(fromSec / 60) * 60;
-  const minutes = await series.above([...thresholds].map(([keyId, threshold]) => ({ keyId, threshold, fromSec: minuteFrom, toSec })), "1m");
-  const spans = new Map<number, [number, number]>();
-  for (const m of minutes) {
-    const span = spans.get(m.keyId);
-    if (!span) spans.set(m.keyId, [m.sec, m.sec + 60]);
-    else span[1] = m.sec + 60;
+  const levels: Resolution[] = resolution === "1s" ? ["1h", "1m", "1s"] : ["1h", "1m"];
+  let spans: [number, number, number][] = [...thresholds.keys()].map((keyId) => [keyId, fromSec, toSec]);
+  let rows: { keyId: number; sec: number; maxInFlight: number }[] = [];
+  for (const level of levels) {
+    const step = RESOLUTION_SEC[level];
+    // A roll-up row starting before fromSec still covers it: read from the period it starts in.
+    const lo = (a: number) => Math.max(Math.floor(a / step) * step, Math.floor(fromSec / step) * step);
+    rows = await series.above(
+      spans.map(([keyId, a, b]) => ({ keyId, threshold: thresholds.get(keyId)!, fromSec: lo(a), toSec: Math.min(b, toSec) })),
+      level,
+    );
+    // The next level reads each run of consecutive rows above the threshold, per key.
+    spans = [];
+    for (const r of rows) {
+      const last = spans[spans.length - 1];
+      if (last && last[0] === r.keyId && last[2] === r.sec) last[2] = r.sec + step;
+      else spans.push([r.keyId, r.sec, r.sec + step]);
+    }
   }
-  const seconds = await series.above(
-    [...spans].map(([keyId, [from, to]]) => ({ keyId, threshold: thresholds.get(keyId)!, fromSec: Math.max(from, fromSec), toSec: Math.min(to, toSec) })),
-    "1s",
-  );
-  for (const r of seconds) {
-    const rows = out.get(r.keyId) ?? [];
-    rows.push({ sec: r.sec, maxInFlight: r.maxInFlight });
-    out.set(r.keyId, rows);
+  const out = new Map<number, Over[]>();
+  for (const r of rows) {
+    if (r.sec < Math.floor(fromSec / 60) * 60) continue;
+    const list = out.get(r.keyId) ?? [];
+    list.push({ sec: r.sec, maxInFlight: r.maxInFlight });
+    out.set(r.keyId, list);
   }
   return out;
 }

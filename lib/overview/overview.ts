@@ -3,7 +3,12 @@ import { readKeyStates } from "../key-state/read";
 import { readSeriesWindows } from "../series/read";
 import type { Store } from "../store/store";
 
-const SPARK_POINTS = 60;
+/**
+ * Points of each key's sparkline: 60 (minute buckets or finer) up to several hours; for a day or
+ * more, at most 24, so its buckets are whole hours and come from the hourly roll-up (a day of 500
+ * keys is then ~12,000 rows to read, not ~720,000).
+ */
+const sparkPoints = (rangeMs: number) => (rangeMs >= 86_400_000 ? 24 : 60);
 
 /** Every listed key with its state over [fromMs, toMs) and a sparkline, worst first. */
 export async function overview(store: Pick<Store, "catalog" | "series" | "samples" | "ingest">, fromMs: number, toMs: number): Promise<Overview> {
@@ -11,7 +16,7 @@ export async function overview(store: Pick<Store, "catalog" | "series" | "sample
   const ids = keys.map((k) => k.id);
   const [{ watermarkMs, states }, sparks] = await Promise.all([
     readKeyStates(store, keys, fromMs, toMs),
-    readSeriesWindows(store.series, ids, Math.floor(fromMs / 1000), Math.ceil(toMs / 1000), SPARK_POINTS),
+    readSeriesWindows(store.series, ids, Math.floor(fromMs / 1000), Math.ceil(toMs / 1000), sparkPoints(toMs - fromMs)),
   ]);
   const rows: OverviewRow[] = keys.map(({ id, ...key }) => ({
     ...key,

@@ -1,5 +1,5 @@
 import { bucketize, chooseBucketSeconds, type Bucket } from "../concurrency/downsample";
-import type { Resolution, SeriesRepository } from "./repository";
+import { RESOLUTION_SEC, type Resolution, type SeriesRepository } from "./repository";
 
 export interface SeriesWindow {
   bucketSec: number;
@@ -8,18 +8,19 @@ export interface SeriesWindow {
   resolution: Resolution;
 }
 
-/** The bucket size for a range cut to at most ~maxPoints, and the table that serves it. */
+/** The bucket size for a range cut to at most ~maxPoints, and the coarsest table whose rows fit its buckets. */
 export function seriesPlan(fromSec: number, toSec: number, maxPoints: number): { bucketSec: number; resolution: Resolution; readFromSec: number } {
   const bucketSec = chooseBucketSeconds(toSec - fromSec, maxPoints);
-  const resolution: Resolution = bucketSec >= 60 && bucketSec % 60 === 0 ? "1m" : "1s";
-  // A minute row covers its whole minute, and every minute lies inside one aligned bucket.
-  return { bucketSec, resolution, readFromSec: resolution === "1m" ? Math.floor(fromSec / 60) * 60 : fromSec };
+  const resolution: Resolution = bucketSec % 3600 === 0 ? "1h" : bucketSec % 60 === 0 ? "1m" : "1s";
+  // A roll-up row covers its whole minute or hour, and each lies inside one aligned bucket.
+  const step = RESOLUTION_SEC[resolution];
+  return { bucketSec, resolution, readFromSec: Math.floor(fromSec / step) * step };
 }
 
 /**
  * Several keys' series over [fromSec, toSec), each cut to at most ~maxPoints epoch-aligned buckets
  * keeping each bucket's peak (max of maxima; sums of counts). The grouping runs in the store;
- * buckets of a minute or more read the minute roll-up.
+ * buckets of whole minutes or hours read the minute or hour roll-up.
  */
 export async function readSeriesWindows(
   repo: SeriesRepository,

@@ -1,8 +1,11 @@
 import type { SeriesRow } from "../concurrency/downsample";
 import type { KeyRange } from "./ranges";
 
-/** A stored series table: per second, or the per-minute roll-up. */
-export type Resolution = "1s" | "1m";
+/** A stored series table: per second, or the per-minute or per-hour roll-up. */
+export type Resolution = "1s" | "1m" | "1h";
+
+/** Seconds each resolution's rows cover. */
+export const RESOLUTION_SEC: Record<Resolution, number> = { "1s": 1, "1m": 60, "1h": 3600 };
 
 /** A key's time range to recompute, as ingest marked it. */
 export interface DirtyMark extends KeyRange {
@@ -63,7 +66,10 @@ export interface SeriesRepository {
    * fromMs, and the rejections that happened in [fromMs, toMs).
    */
   sweepInput(keyId: number, fromMs: number, toMs: number, lookbackMs: number): Promise<SweepRequests>;
-  /** Replaces a key's seconds and minutes in [fromSec, toSec) with these rows, in one transaction. */
+  /**
+   * Replaces a key's seconds and minutes in [fromSec, toSec) (whole minutes) with these rows, and
+   * recomputes the hours they fall in from the minutes, in one transaction.
+   */
   replace(keyId: number, fromSec: number, toSec: number, seconds: SeriesRow[], minutes: SeriesRow[]): Promise<void>;
   /** Per key and epoch-aligned bucket, grouped in the store; buckets without rows are absent. */
   buckets(q: BucketQuery): Promise<KeyBucket[]>;

@@ -131,6 +131,16 @@ describe.each(DIALECTS)("observe domain on %s", (dialect) => {
       expect(page.state).toEqual(raised.state);
     });
 
+    it("over a day, violations are found through the hour and minute roll-ups, and counted by the minute", async () => {
+      const day = { from: T0 - 86_400_000 + 900_000, to: T0 + 900_000 };
+      const view = await overview(s, day.from, day.to);
+      const raised = view.rows.find((r) => r.hash === RAISED)!;
+      expect(raised.state).toMatchObject({ status: "exceeded", peak: 5, violations: 1, secondsOver: 60, admitted: 5 });
+      expect(raised.sparkline).toHaveLength(25); // hourly buckets for a day (one more: the range is not on the hour)
+      const page = await readKeySeries(s, (await s.catalog.keyByHash(RAISED))!, { ...day, maxPoints: 1500 });
+      expect(page.state).toEqual(raised.state);
+    });
+
     it("a violation in the last minutes of stored truth is 'exceeding', the same on both pages", async () => {
       const view = await overview(s, range.from, range.to);
       const now = view.rows.find((r) => r.hash === NOW)!;

@@ -175,8 +175,9 @@ describe("postgres retention by partitions", () => {
       request_partitions_dropped: 1, // the 12th (the 10th's leftover table goes too, uncounted)
       series_1s_partitions_dropped: 1,
       series_1m_partitions_dropped: 1,
+      series_1h_partitions_dropped: 1,
       limiter_sample_partitions_dropped: 1, // 07:00
-      partitions_created: 7, // now and the next span: request, series_1s, series_1m on the 20th and 21st; samples 11:00
+      partitions_created: 9, // now and the next span: request, series_1s, series_1m, series_1h on the 20th and 21st; samples 11:00
     });
     expect(await partitions("request")).toEqual(["request_p20260113", "request_p20260119", "request_p20260120", "request_p20260121"]);
     expect((await db.query("SELECT count(*)::int AS n FROM pg_class WHERE relname IN ('request_p20260110', 'request_p20260112')")).rows[0].n).toBe(0);
@@ -184,6 +185,7 @@ describe("postgres retention by partitions", () => {
     expect((await db.query("SELECT request_id FROM request ORDER BY start_ms")).rows.map((r) => r.request_id)).toEqual(["d13-early", "d13-late", "d19"]);
     expect(await partitions("series_1s")).toEqual(["series_1s_p20260120", "series_1s_p20260121"]);
     expect(await partitions("series_1m")).toEqual(["series_1m_p20260120", "series_1m_p20260121"]);
+    expect(await partitions("series_1h")).toEqual(["series_1h_p20260120", "series_1h_p20260121"]);
     expect(await s.series.totals([a.id], "1s", 0, now / 1000)).toEqual([]);
     expect(await partitions("limiter_sample")).toEqual([
       "limiter_sample_p2026012008",
@@ -198,6 +200,7 @@ describe("postgres retention by partitions", () => {
       request_partitions_dropped: 0,
       series_1s_partitions_dropped: 0,
       series_1m_partitions_dropped: 0,
+      series_1h_partitions_dropped: 0,
       limiter_sample_partitions_dropped: 0,
       partitions_created: 0,
     });

@@ -49,6 +49,7 @@ export const PARTITIONED = {
   request: { table: "request", column: "start_ms", unit: "ms", spanMs: DAY_MS },
   series1s: { table: "series_1s", column: "sec", unit: "s", spanMs: DAY_MS },
   series1m: { table: "series_1m", column: "minute", unit: "s", spanMs: DAY_MS },
+  series1h: { table: "series_1h", column: "hour", unit: "s", spanMs: DAY_MS },
   samples: { table: "limiter_sample", column: "at_ms", unit: "ms", spanMs: HOUR_MS },
 } as const satisfies Record<string, PartitionSpec>;
 

@@ -17,6 +17,8 @@ export class PgRetentionRepository implements RetentionRepository {
       [PARTITIONED.request, nowMs - policy.requestsMs],
       [PARTITIONED.series1s, (nowMs - policy.secondsMs) / 1000],
       [PARTITIONED.series1m, (nowMs - policy.minutesMs) / 1000],
+      // The hourly roll-up is kept as long as the minute one it is made from.
+      [PARTITIONED.series1h, (nowMs - policy.minutesMs) / 1000],
       [PARTITIONED.samples, nowMs - policy.samplesMs],
     ];
     const out: Record<string, number> = {};

@@ -11,6 +11,7 @@ import { PARTITIONED, type Partitions } from "./partitions";
 const TABLE: Record<Resolution, { table: string; col: string }> = {
   "1s": { table: "series_1s", col: "sec" },
   "1m": { table: "series_1m", col: "minute" },
+  "1h": { table: "series_1h", col: "hour" },
 };
 
 type Row = Record<string, unknown>;
@@ -60,11 +61,22 @@ export class PgSeriesRepository implements SeriesRepository {
       [
         [PARTITIONED.series1s, seconds.map((s) => s.sec)],
         [PARTITIONED.series1m, minutes.map((m) => m.sec)],
+        // Both ends of the range: the hours it touches may hold older minutes than these.
+        [PARTITIONED.series1h, [fromSec, Math.max(fromSec, toSec - 1)]],
       ],
       () =>
         withTx(this.pool, async (c) => {
           await this.replaceIn(c, TABLE["1s"], keyId, fromSec, toSec, seconds);
           await this.replaceIn(c, TABLE["1m"], keyId, fromSec, toSec, minutes);
+          // The hours the range touches, recomputed from their minutes (a few dozen rows each).
+          const [fromHour, toHour] = [Math.floor(fromSec / 3600) * 3600, Math.ceil(toSec / 3600) * 3600];
+          await c.query("DELETE FROM series_1h WHERE key_id = $1 AND hour >= $2 AND hour < $3", [keyId, fromHour, toHour]);
+          await c.query(
+            `INSERT INTO series_1h (key_id, hour, max_in_flight, admitted, rejected)
+             SELECT key_id, minute / 3600 * 3600 AS h, max(max_in_flight), sum(admitted), sum(rejected)
+             FROM series_1m WHERE key_id = $1 AND minute >= $2 AND minute < $3 GROUP BY key_id, h`,
+            [keyId, fromHour, toHour],
+          );
         }),
     );
   }

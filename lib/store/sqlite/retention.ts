@@ -15,6 +15,8 @@ export class SqliteRetentionRepository implements RetentionRepository {
       ["request", "DELETE FROM request WHERE key_id = ? AND start_ms < ?", nowMs - policy.requestsMs],
       ["series_1s", "DELETE FROM series_1s WHERE key_id = ? AND sec < ?", Math.floor((nowMs - policy.secondsMs) / 1000)],
       ["series_1m", "DELETE FROM series_1m WHERE key_id = ? AND minute < ?", Math.floor((nowMs - policy.minutesMs) / 1000)],
+      // The hourly roll-up is kept as long as the minute one it is made from.
+      ["series_1h", "DELETE FROM series_1h WHERE key_id = ? AND hour < ?", Math.floor((nowMs - policy.minutesMs) / 1000)],
       ["limiter_sample", "DELETE FROM limiter_sample WHERE key_id = ? AND at_ms < ?", nowMs - policy.samplesMs],
     ];
     const deleted: Record<string, number> = {};

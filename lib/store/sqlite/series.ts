@@ -5,6 +5,7 @@ import { writeTx, type Sqlite } from "./connection";
 const TABLE: Record<Resolution, { table: string; col: string }> = {
   "1s": { table: "series_1s", col: "sec" },
   "1m": { table: "series_1m", col: "minute" },
+  "1h": { table: "series_1h", col: "hour" },
 };
 
 /**
@@ -27,6 +28,12 @@ export class SqliteSeriesRepository implements SeriesRepository {
       insertSecond: db.prepare("INSERT INTO series_1s (key_id, sec, max_in_flight, admitted, rejected) VALUES (?, ?, ?, ?, ?)"),
       deleteMinutes: db.prepare("DELETE FROM series_1m WHERE key_id = ? AND minute >= ? AND minute < ?"),
       insertMinute: db.prepare("INSERT INTO series_1m (key_id, minute, max_in_flight, admitted, rejected) VALUES (?, ?, ?, ?, ?)"),
+      deleteHours: db.prepare("DELETE FROM series_1h WHERE key_id = ? AND hour >= ? AND hour < ?"),
+      rollupHours: db.prepare(
+        `INSERT INTO series_1h (key_id, hour, max_in_flight, admitted, rejected)
+         SELECT key_id, minute / 3600 * 3600 AS h, MAX(max_in_flight), SUM(admitted), SUM(rejected)
+         FROM series_1m WHERE key_id = ? AND minute >= ? AND minute < ? GROUP BY h`,
+      ),
     };
     const build = ({ table, col }: { table: string; col: string }) => ({
       grouped: db
@@ -42,7 +49,7 @@ export class SqliteSeriesRepository implements SeriesRepository {
         .prepare(`SELECT ${col}, max_in_flight FROM ${table} WHERE key_id = ? AND ${col} >= ? AND ${col} < ? AND max_in_flight > ? ORDER BY ${col}`)
         .raw(),
     });
-    this.perResolution = { "1s": build(TABLE["1s"]), "1m": build(TABLE["1m"]) };
+    this.perResolution = { "1s": build(TABLE["1s"]), "1m": build(TABLE["1m"]), "1h": build(TABLE["1h"]) };
   }
 
   async dirtyMarks(limit: number): Promise<DirtyMark[]> {
@@ -75,6 +82,9 @@ export class SqliteSeriesRepository implements SeriesRepository {
       for (const s of seconds) this.stmt.insertSecond.run(keyId, s.sec, s.maxInFlight, s.admitted, s.rejected);
       this.stmt.deleteMinutes.run(keyId, fromSec, toSec);
       for (const m of minutes) this.stmt.insertMinute.run(keyId, m.sec, m.maxInFlight, m.admitted, m.rejected);
+      const [fromHour, toHour] = [Math.floor(fromSec / 3600) * 3600, Math.ceil(toSec / 3600) * 3600];
+      this.stmt.deleteHours.run(keyId, fromHour, toHour);
+      this.stmt.rollupHours.run(keyId, fromHour, toHour);
     });
   }
 

@@ -1,0 +1,22 @@
+// Small helpers the figures share: order statistics and how numbers are printed.
+
+export function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))];
+}
+
+export function median(xs: number[]): number {
+  return percentile(xs, 0.5);
+}
+
+export function ms(t: number): string {
+  return t >= 10_000 ? `${(t / 1000).toFixed(1)} s` : t >= 100 ? `${Math.round(t)} ms` : `${t.toFixed(1)} ms`;
+}
+
+export function count(n: number): string {
+  return Math.round(n).toLocaleString("en-US");
+}
+
+export function mb(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(0)} MB`;
+}
