@@ -7,7 +7,7 @@ import { ApiClientError, fetchJson } from "@/lib/view/fetch-json";
 
 /** A live range refetches this often; a frozen one never does (its data only changes with late rows). */
 const LIVE_REFRESH_MS = 5_000;
-/** The "now" strip looks this far back: long enough for the status's "last 5 minutes". */
+/** The "now" strip looks this far back. */
 const RECENT_MS = 5 * 60_000;
 
 const seriesUrl = (hash: string, fromMs: number, toMs: number, maxPoints: number) =>
@@ -31,7 +31,7 @@ export function useKeySeries(hash: string, range: RangeState) {
   });
 }
 
-/** The last few minutes at one-second resolution, whatever range the chart shows: the header's "now" and status. */
+/** The last few minutes at one-second resolution, whatever range the chart shows: the header's "now" (truth and belief). */
 export function useRecentSeries(hash: string) {
   return useQuery({
     queryKey: ["key-recent", hash],
