@@ -30,7 +30,8 @@ export async function seriesFill(url: string, store: Store, fromSec: number, toS
       async key(keyId, series) {
         const seconds = sparseRows(series);
         const minutes = rollupMinutes(series);
-        await store.series.replace(keyId, series.fromSec, series.fromSec + series.maxInFlight.length, seconds, minutes);
+        // A fresh store holds nothing to clear: a key without traffic writes nothing.
+        if (seconds.length) await store.series.replace(keyId, series.fromSec, series.fromSec + series.maxInFlight.length, seconds, minutes);
         return { seconds: seconds.length, minutes: minutes.length };
       },
       async done() {},
@@ -41,17 +42,26 @@ export async function seriesFill(url: string, store: Store, fromSec: number, toS
   await ensurePartitions(url, [[PARTITIONED.series1s, days]]);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
+  // One key's COPY runs on the server while the next key is generated here.
+  let copying: Promise<void> = Promise.resolve();
   return {
     async key(keyId, series) {
       const seconds = sparseRows(series);
       const minutes = rollupMinutes(series);
+      if (seconds.length === 0) return { seconds: 0, minutes: 0 };
       // The repository first (it clears the key's range, seconds included), then the seconds.
       await store.series.replace(keyId, series.fromSec, series.fromSec + series.maxInFlight.length, [], minutes);
-      await copySeconds(client, keyId, seconds);
+      await copying;
+      copying = copySeconds(client, keyId, seconds);
+      copying.catch(() => undefined); // awaited by the next key or done()
       return { seconds: seconds.length, minutes: minutes.length };
     },
     async done() {
-      await client.end();
+      try {
+        await copying;
+      } finally {
+        await client.end();
+      }
     },
   };
 }

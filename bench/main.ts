@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import os from "node:os";
 import { BenchStores } from "./stores";
 import { suites } from "./suites";
 import type { BenchResult, BenchSuite } from "./types";
@@ -22,7 +23,8 @@ async function main() {
           `${r.name.padEnd(36)} ${fmt(r.value).padStart(12)} ${r.unit.padEnd(8)} baseline ${fmt(r.baseline).padStart(12)}  ratio ${r.ratio.toFixed(2)}x`,
         );
       }
-      console.log(`   (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      // The 1-minute load average: other work on the machine shows up here (2 cores: above ~2 the figures are disturbed).
+      console.log(`   (${((Date.now() - t0) / 1000).toFixed(1)} s; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`);
     }
   } finally {
     await stores.close();

@@ -1,6 +1,6 @@
 // The observe pipeline's figures on both stores (SQLite, Postgres): ingest throughput and its
 // raw-insert ceiling (bench/ingest.ts), the 24 h range query (bench/range-query.ts), and memory
-// growth over a 10 M-row ingest (bench/memory.ts, SQLite). The overview has a suite of its own
+// growth over a 5 M-row ingest (bench/memory.ts, SQLite). The overview has a suite of its own
 // (bench/overview.ts).
 import { ingestFigures } from "./ingest";
 import { memoryFigures } from "./memory";

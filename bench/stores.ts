@@ -6,9 +6,11 @@
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import Database from "better-sqlite3";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { PrismaClient as SqlitePrismaClient } from "@/generated/prisma/client";
 import { PrismaClient as PgPrismaClient } from "@/generated/prisma-postgres/client";
 import { migrateStore } from "@/lib/store/migrate";
@@ -33,15 +35,30 @@ export type BenchPrisma = PgPrismaClient;
 
 export class BenchStores {
   private pg: Promise<TestPostgres> | null = null;
+  /** A migrated empty database that fresh ones are copied from (CREATE DATABASE ... TEMPLATE: ~10x faster than migrating each). */
+  private pgTemplate: Promise<string> | null = null;
   private sqliteTemplate: string | null = null;
   private readonly dirs = new Set<string>();
 
   /** The URL of an empty store of the dialect, migrated by the real migrator (lib/store/migrate.ts). */
   async fresh(dialect: Dialect): Promise<string> {
     if (dialect === "postgres") {
-      const url = await (await this.postgres()).createDatabase("bench");
-      await migrateStore(url);
-      return url;
+      const server = await this.postgres();
+      this.pgTemplate ??= server.createDatabase("bench_template").then(async (url) => {
+        await migrateStore(url);
+        return url;
+      });
+      const template = new URL(await this.pgTemplate);
+      const url = new URL(template);
+      url.pathname = `/bench_${crypto.randomBytes(6).toString("hex")}`;
+      const admin = new pg.Client({ connectionString: server.url });
+      await admin.connect();
+      try {
+        await admin.query(`CREATE DATABASE "${url.pathname.slice(1)}" TEMPLATE "${template.pathname.slice(1)}"`);
+      } finally {
+        await admin.end();
+      }
+      return url.toString();
     }
     if (!this.sqliteTemplate) {
       const file = path.join(this.tempDir(), "template.db");
@@ -78,9 +95,10 @@ export class BenchStores {
   async close(): Promise<void> {
     for (const d of this.dirs) fs.rmSync(d, { recursive: true, force: true });
     this.dirs.clear();
-    const pg = this.pg;
+    const server = this.pg;
     this.pg = null;
-    if (pg) await (await pg).stop();
+    this.pgTemplate = null;
+    if (server) await (await server).stop();
   }
 
   private postgres(): Promise<TestPostgres> {
