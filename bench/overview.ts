@@ -1,8 +1,8 @@
 // overview_500_keys_p95_ms[_postgres]: p95 of lib/overview/overview.ts `overview(store, from, to)`
 // for the range the page opens with (the last 24 h), on each store, over 500 catalog keys filled at
 // the scale printed (see fillOverviewStore). Baseline: the same answer computed the straightforward
-// Prisma way on the same store: per key, findMany of its limit changes, its minute roll-up and the
-// seconds at the range's ragged edges, its seconds above its lowest limit and its recent seconds,
+// Prisma way on the same store: per key, findMany of its limit changes, its minute roll-up over
+// the range widened to whole minutes, its seconds above its lowest limit and its recent seconds,
 // findFirst of its newest belief; then the same pure domain functions (limit steps, status,
 // episodes, buckets). Both must list the same keys with the same peak, admitted, rejected, limit
 // now and in flight now (the baseline counts time over the limit by the second; how many statuses
@@ -250,8 +250,8 @@ const END = Number.MAX_SAFE_INTEGER;
 async function overviewViaPrisma(prisma: BenchPrisma, fromMs: number, toMs: number, nowMs = Date.now()): Promise<Overview> {
   const fromSec = Math.floor(fromMs / 1000);
   const toSec = Math.ceil(toMs / 1000);
-  const firstMinute = Math.ceil(fromSec / 60) * 60;
-  const lastMinute = Math.floor(toSec / 60) * 60;
+  const firstMinute = Math.floor(fromSec / 60) * 60;
+  const lastMinute = Math.ceil(toSec / 60) * 60;
   const { bucketSec } = seriesPlan(fromSec, toSec, sparkPoints(toMs - fromMs));
   // The store's listedKeys also lists keys seen only in spend logs: this store has none.
   const keys = await prisma.key.findMany({ where: { inCatalog: true }, orderBy: { id: "asc" } });
@@ -278,14 +278,8 @@ async function overviewViaPrisma(prisma: BenchPrisma, fromMs: number, toMs: numb
     );
     const limitNow = steps.length ? steps[steps.length - 1].maxParallelRequests : k.maxParallelRequests;
 
-    // Totals: whole minutes from the roll-up, the ragged edges from seconds; the sparkline from the minutes.
-    const minuteRows = await prisma.seriesMinute.findMany({ where: { keyId: k.id, minute: { gte: BigInt(Math.floor(fromSec / 60) * 60), lt: BigInt(toSec) } } });
-    const edgeRows = await prisma.seriesSecond.findMany({
-      where: {
-        keyId: k.id,
-        OR: [{ sec: { gte: BigInt(fromSec), lt: BigInt(Math.min(firstMinute, toSec)) } }, { sec: { gte: BigInt(Math.max(lastMinute, fromSec)), lt: BigInt(toSec) } }],
-      },
-    });
+    // Totals: the range widened to whole minutes, from the minute roll-up; the sparkline from the minutes.
+    const minuteRows = await prisma.seriesMinute.findMany({ where: { keyId: k.id, minute: { gte: BigInt(firstMinute), lt: BigInt(lastMinute) } } });
     let peak = 0;
     let admitted = 0;
     let rejected = 0;
@@ -294,8 +288,7 @@ async function overviewViaPrisma(prisma: BenchPrisma, fromMs: number, toMs: numb
       admitted += r.admitted;
       rejected += r.rejected;
     };
-    for (const m of minuteRows) if (Number(m.minute) >= firstMinute && Number(m.minute) < lastMinute) total(m);
-    for (const s of edgeRows) total(s);
+    for (const m of minuteRows) total(m);
     const sparkline = bucketize(
       minuteRows.map((m) => ({ sec: Math.max(fromSec, Number(m.minute)), maxInFlight: m.maxInFlight, admitted: m.admitted, rejected: m.rejected })),
       fromSec,
@@ -315,7 +308,7 @@ async function overviewViaPrisma(prisma: BenchPrisma, fromMs: number, toMs: numb
     const inRange = overRows.filter((r) => r.sec >= fromSec && r.sec < toSec);
 
     // "Now": the recent seconds, the last complete second, LiteLLM's newest belief.
-    const recent = wSec === null ? [] : await prisma.seriesSecond.findMany({ where: { keyId: k.id, sec: { gte: BigInt(recentFromSec) } } });
+    const recent = wSec === null ? [] : await prisma.seriesSecond.findMany({ where: { keyId: k.id, sec: { gte: BigInt(Math.floor(recentFromSec / 60) * 60) } } });
     const belief = await prisma.limiterSample.findFirst({ where: { keyId: k.id, atMs: { gte: BigInt(nowMs - BELIEF_FRESH_MS) } }, orderBy: { atMs: "desc" } });
     const believedNow = belief?.believedInFlight ?? null;
     const status = keyStatus({

@@ -1,7 +1,7 @@
 import { limitStepsByKey, type LimitStep } from "../catalog/limit-steps";
 import type { KeyRef } from "../catalog/repository";
 import { SPEND_LOG_SOURCE } from "../ingest/ingest";
-import { RESOLUTION_SEC, type KeyBucket, type Resolution, type SeriesRepository } from "../series/repository";
+import { RESOLUTION_SEC, type RangeTotal, type Resolution, type SecRange, type SeriesRepository } from "../series/repository";
 import type { Store } from "../store/store";
 import { episodesAbove, limitAt } from "../violations/episodes";
 import { keyStatus, severity, type KeyStatus } from "./status";
@@ -47,9 +47,9 @@ export const FINE_RANGE_S = 3600;
 
 /**
  * The state of each key over [fromMs, toMs). A fixed number of store reads whatever the number of
- * keys: totals exact to the second (the hour and minute roll-ups inside, seconds at the ragged
- * edges), and the time above a limit found top down (hours above it, then their minutes, then
- * their seconds), so a key within its limit costs a few rows however long the range.
+ * keys: totals over the range's whole minutes (the hour and minute roll-ups), and the time above a
+ * limit found top down (hours above it, then their minutes, then their seconds), so a key within
+ * its limit costs a few rows however long the range.
  */
 export async function readKeyStates(store: Reader, keys: KeyRef[], fromMs: number, toMs: number, nowMs = Date.now()): Promise<KeyStates> {
   const ids = keys.map((k) => k.id);
@@ -61,11 +61,14 @@ export async function readKeyStates(store: Reader, keys: KeyRef[], fromMs: numbe
   const recentFromSec = wSec === null ? END : wSec - RECENT_WINDOW_S;
   const lookFromSec = Math.min(fromSec, recentFromSec);
 
-  const [changes, range, recent, last, beliefs] = await Promise.all([
+  // The range and the recent window widened to whole minutes (the roll-ups answer them; reading
+  // their ragged edges second by second cost 500 index probes each on Postgres), and the last
+  // complete second before the watermark.
+  const minutes = (a: number, b: number): SecRange => [Math.floor(a / 60) * 60, Math.ceil(b / 60) * 60];
+  const windows: SecRange[] = wSec === null ? [minutes(fromSec, toSec)] : [minutes(fromSec, toSec), minutes(recentFromSec, END), [wSec - 1, wSec]];
+  const [changes, [range, recent, last], beliefs] = await Promise.all([
     store.catalog.limitChanges(ids, END),
-    exactTotals(store.series, ids, fromSec, toSec),
-    wSec === null ? [] : exactTotals(store.series, ids, recentFromSec, END),
-    wSec === null ? [] : store.series.totals(ids, "1s", wSec - 1, wSec),
+    exactTotals(store.series, ids, windows),
     store.samples.latest(ids, nowMs - BELIEF_FRESH_MS),
   ]);
   const steps = limitStepsByKey(ids, changes, lookFromSec * 1000, END);
@@ -76,9 +79,7 @@ export async function readKeyStates(store: Reader, keys: KeyRef[], fromMs: numbe
     rowsAbove(store.series, keys, steps, fromSec, toSec, rangeStep),
     wSec === null ? new Map<number, Over[]>() : rowsAbove(store.series, keys, steps, recentFromSec, END, "1s"),
   ]);
-  const rangeBy = byKey(range);
-  const recentBy = byKey(recent);
-  const lastBy = byKey(last);
+  const [rangeBy, recentBy, lastBy] = [range, recent, last].map((w) => w ?? new Map<number, Total>());
 
   const states = new Map<number, KeyState>();
   for (const k of keys) {
@@ -120,32 +121,48 @@ export async function readKeyStates(store: Reader, keys: KeyRef[], fromMs: numbe
   return { watermarkMs, states };
 }
 
-/** Per key over [fromSec, toSec), exact to the second: whole hours and minutes from the roll-ups, the ragged edges from seconds. */
-async function exactTotals(series: SeriesRepository, ids: number[], fromSec: number, toSec: number): Promise<KeyBucket[]> {
-  const parts: [Resolution, number, number][] = [];
-  const seconds = (a: number, b: number) => {
-    if (a < b) parts.push(["1s", a, b]);
-  };
-  const split = (lo: number, hi: number, res: Resolution, step: number, finer: (a: number, b: number) => void) => {
-    const first = Math.ceil(lo / step) * step;
-    const last = Math.floor(hi / step) * step;
-    if (first >= last) return finer(lo, hi);
-    finer(lo, first);
-    parts.push([res, first, last]);
-    finer(last, hi);
-  };
-  split(fromSec, toSec, "1h", 3600, (a, b) => split(a, b, "1m", 60, seconds));
-  const merged = new Map<number, KeyBucket>();
-  for (const b of (await Promise.all(parts.map(([res, a, z]) => series.totals(ids, res, a, z)))).flat()) {
-    const m = merged.get(b.keyId);
-    if (!m) merged.set(b.keyId, { ...b });
-    else {
-      m.maxInFlight = Math.max(m.maxInFlight, b.maxInFlight);
-      m.admitted += b.admitted;
-      m.rejected += b.rejected;
+type Total = Omit<RangeTotal, "range" | "keyId">;
+
+/**
+ * Per window and key, totals exact to the second: whole hours and minutes from the roll-ups, any
+ * ragged edges from seconds. One read per resolution for all the windows together.
+ */
+async function exactTotals(series: SeriesRepository, ids: number[], windows: SecRange[]): Promise<Map<number, Total>[]> {
+  // Each window's pieces, by resolution; `owner` maps a piece back to its window.
+  const pieces: Record<Resolution, { ranges: SecRange[]; owner: number[] }> = { "1s": { ranges: [], owner: [] }, "1m": { ranges: [], owner: [] }, "1h": { ranges: [], owner: [] } };
+  windows.forEach(([fromSec, toSec], w) => {
+    const add = (res: Resolution, a: number, b: number) => {
+      if (a >= b) return;
+      pieces[res].ranges.push([a, b]);
+      pieces[res].owner.push(w);
+    };
+    const split = (lo: number, hi: number, res: Resolution, finer: (a: number, b: number) => void) => {
+      const step = RESOLUTION_SEC[res];
+      const first = Math.ceil(lo / step) * step;
+      const last = Math.floor(hi / step) * step;
+      if (first >= last) return finer(lo, hi);
+      finer(lo, first);
+      add(res, first, last);
+      finer(last, hi);
+    };
+    split(fromSec, toSec, "1h", (a, b) => split(a, b, "1m", (c, d) => add("1s", c, d)));
+  });
+  const out = windows.map(() => new Map<number, Total>());
+  const reads = (Object.keys(pieces) as Resolution[]).filter((res) => pieces[res].ranges.length);
+  const results = await Promise.all(reads.map((res) => series.totals(ids, res, pieces[res].ranges)));
+  reads.forEach((res, i) => {
+    for (const t of results[i]) {
+      const merged = out[pieces[res].owner[t.range]];
+      const m = merged.get(t.keyId);
+      if (!m) merged.set(t.keyId, { maxInFlight: t.maxInFlight, admitted: t.admitted, rejected: t.rejected });
+      else {
+        m.maxInFlight = Math.max(m.maxInFlight, t.maxInFlight);
+        m.admitted += t.admitted;
+        m.rejected += t.rejected;
+      }
     }
-  }
-  return [...merged.values()];
+  });
+  return out;
 }
 
 type Over = { sec: number; maxInFlight: number };
@@ -208,8 +225,4 @@ function ratio(peak: number, over: { sec: number; maxInFlight: number }[], steps
   if (best !== null) return best;
   const fallback = limitNow ?? [...steps].reverse().find((s) => s.maxParallelRequests !== null)?.maxParallelRequests ?? null;
   return fallback ? peak / fallback : null;
-}
-
-function byKey(rows: KeyBucket[]): Map<number, KeyBucket> {
-  return new Map(rows.map((r) => [r.keyId, r]));
 }

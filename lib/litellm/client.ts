@@ -9,6 +9,7 @@ import {
   type VirtualKey,
 } from "./schemas";
 import { LiteLLMError, kindForStatus } from "./errors";
+import { HttpTransport, type HttpAnswer } from "./http";
 
 export interface LiteLLMClientOptions {
   baseUrl: string;
@@ -25,6 +26,7 @@ export const KEY_LIST_MAX_PAGE = 100;
 export class LiteLLMClient {
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
+  private readonly http = new HttpTransport();
 
   constructor(private readonly opts: LiteLLMClientOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, "");
@@ -82,22 +84,23 @@ export class LiteLLMClient {
   ): Promise<S extends z.ZodType ? z.output<S> : unknown> {
     const url = new URL(this.baseUrl + path);
     for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
-    let res: Response;
+    let res: HttpAnswer;
     try {
-      res = await fetch(url, {
+      res = await this.http.request(url, {
         method,
         headers: {
           authorization: `Bearer ${this.opts.masterKey}`,
+          accept: "application/json",
           ...(body === undefined ? {} : { "content-type": "application/json" }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        timeoutMs: this.timeoutMs,
       });
     } catch (e) {
-      throw new LiteLLMError("unreachable", `LiteLLM at ${this.baseUrl} is unreachable: ${describeFetchError(e)}`, undefined, path);
+      throw new LiteLLMError("unreachable", `LiteLLM at ${this.baseUrl} is unreachable: ${describeRequestError(e)}`, undefined, path);
     }
-    const text = await res.text().catch(() => "");
-    if (!res.ok) {
+    const text = res.text;
+    if (res.status < 200 || res.status >= 300) {
       throw new LiteLLMError(kindForStatus(res.status), `LiteLLM ${path} answered ${res.status}: ${errorMessage(text)}`, res.status, path);
     }
     if (schema === null) return undefined as never;
@@ -121,11 +124,10 @@ export class LiteLLMClient {
   }
 }
 
-function describeFetchError(e: unknown): string {
+function describeRequestError(e: unknown): string {
   if (e instanceof Error) {
     if (e.name === "TimeoutError") return "timed out";
-    const cause = (e as Error & { cause?: { code?: string; message?: string } }).cause;
-    return cause?.code ?? cause?.message ?? e.message;
+    return (e as NodeJS.ErrnoException).code ?? e.message;
   }
   return String(e);
 }

@@ -31,7 +31,7 @@ export async function metricsSnapshot(store: Pick<Store, "catalog" | "series" | 
   const ids = keys.map((k) => k.id);
   const wSec = cursor ? Math.floor(Math.max(cursor.completeBeforeMs, cursor.endWatermarkMs) / 1000) : null;
   const [last, beliefs, counters] = await Promise.all([
-    wSec === null ? [] : store.series.totals(ids, "1s", wSec - 1, wSec),
+    wSec === null ? [] : store.series.totals(ids, "1s", [[wSec - 1, wSec]]),
     store.samples.latest(ids, nowMs - BELIEF_FRESH_MS),
     store.metrics.counters(ids),
   ]);

@@ -21,15 +21,28 @@ export interface SweepRequests {
   rejectedAt: number[];
 }
 
-/** A key's aggregate over one bucket (or a whole window): most in flight, sums of the counts. */
+/** A key's aggregate over one bucket: most in flight, sums of the counts. */
 export interface KeyBucket {
   keyId: number;
-  /** Bucket start, epoch s (aligned to a multiple of the bucket size); 0 for a whole-window total. */
+  /** Bucket start, epoch s (aligned to a multiple of the bucket size). */
   t: number;
   maxInFlight: number;
   admitted: number;
   rejected: number;
 }
+
+/** A key's aggregate over one of the ranges asked for. */
+export interface RangeTotal {
+  keyId: number;
+  /** Index of the range in the query. */
+  range: number;
+  maxInFlight: number;
+  admitted: number;
+  rejected: number;
+}
+
+/** A time range [fromSec, toSec). */
+export type SecRange = readonly [fromSec: number, toSec: number];
 
 /** One stored row (a second, or a minute of the roll-up) of a key. */
 export interface KeySeriesRow {
@@ -73,8 +86,8 @@ export interface SeriesRepository {
   replace(keyId: number, fromSec: number, toSec: number, seconds: SeriesRow[], minutes: SeriesRow[]): Promise<void>;
   /** Per key and epoch-aligned bucket, grouped in the store; buckets without rows are absent. */
   buckets(q: BucketQuery): Promise<KeyBucket[]>;
-  /** Per key, one aggregate over [fromSec, toSec) (`t` = 0); keys without rows are absent. */
-  totals(keyIds: number[], resolution: Resolution, fromSec: number, toSec: number): Promise<KeyBucket[]>;
+  /** Per key and range, one aggregate over the range; in one read for all of them. Keys without rows in a range are absent for it. */
+  totals(keyIds: number[], resolution: Resolution, ranges: SecRange[]): Promise<RangeTotal[]>;
   /** Each query's rows (its key, its range, above its threshold), in the order of the queries, each in time order. */
   above(queries: AboveQuery[], resolution: Resolution): Promise<KeySeriesRow[]>;
 }

@@ -161,19 +161,24 @@ describe.each(DIALECTS)("store contract on %s", (dialect) => {
       const coarse = await s.series.buckets({ keyIds: [a.id], resolution: "1m", fromSec: sec0, toSec: sec0 + 120, bucketSec: 120 });
       expect(coarse).toEqual([{ keyId: a.id, t: sec0, maxInFlight: 7, admitted: 4, rejected: 1 }]);
       // The hour roll-up is made from the minutes (T0 is on the hour).
-      expect(await s.series.totals([a.id], "1h", sec0, sec0 + 3600)).toEqual([{ keyId: a.id, t: 0, maxInFlight: 7, admitted: 4, rejected: 1 }]);
+      expect(await s.series.totals([a.id], "1h", [[sec0, sec0 + 3600]])).toEqual([{ keyId: a.id, range: 0, maxInFlight: 7, admitted: 4, rejected: 1 }]);
       expect(await s.series.buckets({ keyIds: [a.id, c.id], resolution: "1h", fromSec: sec0, toSec: sec0 + 7200, bucketSec: 3600 })).toEqual([
         { keyId: a.id, t: sec0, maxInFlight: 7, admitted: 4, rejected: 1 },
         { keyId: c.id, t: sec0, maxInFlight: 2, admitted: 1, rejected: 0 },
       ]);
 
-      expect(sortBuckets(await s.series.totals([a.id, c.id, 999_999], "1s", sec0, sec0 + 60))).toEqual(
+      expect(sortBuckets(await s.series.totals([a.id, c.id, 999_999], "1s", [[sec0, sec0 + 60]]))).toEqual(
         sortBuckets([
-          { keyId: a.id, t: 0, maxInFlight: 3, admitted: 3, rejected: 1 },
-          { keyId: c.id, t: 0, maxInFlight: 2, admitted: 1, rejected: 0 },
+          { keyId: a.id, range: 0, maxInFlight: 3, admitted: 3, rejected: 1 },
+          { keyId: c.id, range: 0, maxInFlight: 2, admitted: 1, rejected: 0 },
         ]),
       );
-      expect(await s.series.totals([a.id], "1m", sec0 + 120, Number.MAX_SAFE_INTEGER)).toEqual([]);
+      expect(await s.series.totals([a.id], "1m", [[sec0 + 120, Number.MAX_SAFE_INTEGER]])).toEqual([]);
+      // Several ranges in one read, each answered apart.
+      expect(await s.series.totals([a.id], "1s", [[sec0, sec0 + 1], [sec0 + 1, sec0 + 120], [sec0 + 200, sec0 + 300]])).toEqual([
+        { keyId: a.id, range: 0, maxInFlight: 1, admitted: 1, rejected: 0 },
+        { keyId: a.id, range: 1, maxInFlight: 7, admitted: 3, rejected: 1 },
+      ]);
 
       const q = (keyId: number, threshold: number, fromSec: number, toSec: number) => ({ keyId, threshold, fromSec, toSec });
       const above = await s.series.above([q(c.id, 1, sec0, sec0 + 60), q(a.id, 2, sec0, sec0 + 120)], "1s");
@@ -189,11 +194,11 @@ describe.each(DIALECTS)("store contract on %s", (dialect) => {
 
       // Replacing a range removes what it no longer holds, on both tables.
       await s.series.replace(a.id, sec0 + 60, sec0 + 120, [], []);
-      expect(await s.series.totals([a.id], "1s", sec0 + 60, sec0 + 120)).toEqual([]);
-      expect(await s.series.totals([a.id], "1m", sec0 + 60, sec0 + 120)).toEqual([]);
-      expect(await s.series.totals([a.id], "1s", sec0, sec0 + 60)).toHaveLength(1);
+      expect(await s.series.totals([a.id], "1s", [[sec0 + 60, sec0 + 120]])).toEqual([]);
+      expect(await s.series.totals([a.id], "1m", [[sec0 + 60, sec0 + 120]])).toEqual([]);
+      expect(await s.series.totals([a.id], "1s", [[sec0, sec0 + 60]])).toHaveLength(1);
       // ... and its hour is recomputed from the minutes left.
-      expect(await s.series.totals([a.id], "1h", sec0, sec0 + 3600)).toEqual([{ keyId: a.id, t: 0, maxInFlight: 3, admitted: 3, rejected: 1 }]);
+      expect(await s.series.totals([a.id], "1h", [[sec0, sec0 + 3600]])).toEqual([{ keyId: a.id, range: 0, maxInFlight: 3, admitted: 3, rejected: 1 }]);
     });
 
     it("clears dirty marks up to an id", async () => {
@@ -276,17 +281,17 @@ describe.each(DIALECTS)("store contract on %s", (dialect) => {
       await s.retention.apply({ requestsMs: 7 * day, secondsMs: 7 * day, minutesMs: 7 * day, samplesMs: 3_600_000 }, now);
       expect(await s.ingest.admittedOverlapping(a.id, T0, T0 + 10_000, 60_000)).toEqual([]);
       expect((await s.ingest.admittedOverlapping(a.id, now - 60_000, now, 60_000)).map((r) => r.requestId)).toEqual(["recent"]);
-      expect(await s.series.totals([a.id], "1s", 0, now / 1000 - 3600)).toEqual([]);
-      expect(await s.series.totals([a.id], "1m", 0, now / 1000 - 3600)).toEqual([]);
-      expect(await s.series.totals([a.id], "1h", 0, now / 1000 - 3600)).toEqual([]);
-      expect(await s.series.totals([a.id], "1h", now / 1000 - 3600, now / 1000)).toHaveLength(1);
-      expect(await s.series.totals([a.id], "1s", now / 1000 - 3600, now / 1000)).toHaveLength(1);
+      expect(await s.series.totals([a.id], "1s", [[0, now / 1000 - 3600]])).toEqual([]);
+      expect(await s.series.totals([a.id], "1m", [[0, now / 1000 - 3600]])).toEqual([]);
+      expect(await s.series.totals([a.id], "1h", [[0, now / 1000 - 3600]])).toEqual([]);
+      expect(await s.series.totals([a.id], "1h", [[now / 1000 - 3600, now / 1000]])).toHaveLength(1);
+      expect(await s.series.totals([a.id], "1s", [[now / 1000 - 3600, now / 1000]])).toHaveLength(1);
       expect(await s.samples.latest([a.id], 0)).toEqual(new Map([[a.id, { atMs: now - 60_000, believed: 1, rawCounter: 1 }]]));
       expect(await s.samples.buckets(a.id, T0 / 1000, T0 / 1000 + 120, 60)).toEqual([]);
     });
   });
 });
 
-function sortBuckets<T extends { keyId: number; t: number }>(xs: T[]): T[] {
-  return [...xs].sort((a, b) => a.keyId - b.keyId || a.t - b.t);
+function sortBuckets<T extends { keyId: number; t?: number; range?: number }>(xs: T[]): T[] {
+  return [...xs].sort((a, b) => a.keyId - b.keyId || (a.t ?? a.range ?? 0) - (b.t ?? b.range ?? 0));
 }

@@ -36,7 +36,7 @@ describe.each(DIALECTS)("observe domain on %s", (dialect) => {
   const drain = () => maintainer.drain();
   const keyId = async (hash = HASH) => (await s.catalog.keyByHash(hash))!.id;
   const second = async (off: number) => {
-    const [b] = await s.series.totals([await keyId()], "1s", (T0 + off) / 1000, (T0 + off) / 1000 + 1);
+    const [b] = await s.series.totals([await keyId()], "1s", [[(T0 + off) / 1000, (T0 + off) / 1000 + 1]]);
     return b ? { m: b.maxInFlight, a: b.admitted, r: b.rejected } : undefined;
   };
 

@@ -87,7 +87,7 @@ describe("postgres partitions", () => {
     expect(await partitions("limiter_sample")).toEqual(["limiter_sample_p2025060112"]);
 
     expect(await s.ingest.admittedOverlapping(a.id, old, old + 2_000, 60_000)).toHaveLength(2);
-    expect(await s.series.totals([a.id], "1s", sec, sec + 60)).toEqual([{ keyId: a.id, t: 0, maxInFlight: 2, admitted: 2, rejected: 0 }]);
+    expect(await s.series.totals([a.id], "1s", [[sec, sec + 60]])).toEqual([{ keyId: a.id, range: 0, maxInFlight: 2, admitted: 2, rejected: 0 }]);
   });
 
   it("creates a partition beside a running read of the table (it never waits for one)", async () => {
@@ -186,7 +186,7 @@ describe("postgres retention by partitions", () => {
     expect(await partitions("series_1s")).toEqual(["series_1s_p20260120", "series_1s_p20260121"]);
     expect(await partitions("series_1m")).toEqual(["series_1m_p20260120", "series_1m_p20260121"]);
     expect(await partitions("series_1h")).toEqual(["series_1h_p20260120", "series_1h_p20260121"]);
-    expect(await s.series.totals([a.id], "1s", 0, now / 1000)).toEqual([]);
+    expect(await s.series.totals([a.id], "1s", [[0, now / 1000]])).toEqual([]);
     expect(await partitions("limiter_sample")).toEqual([
       "limiter_sample_p2026012008",
       "limiter_sample_p2026012009",

@@ -11,7 +11,7 @@ const END = Number.MAX_SAFE_INTEGER;
 export async function keyTruth(store: Store, hash: string, fromMs = 0) {
   const key = await store.catalog.keyByHash(hash);
   if (!key) return null;
-  const [t] = await store.series.totals([key.id], "1s", Math.floor(fromMs / 1000), END);
+  const [t] = await store.series.totals([key.id], "1s", [[Math.floor(fromMs / 1000), END]]);
   // admitted counts the requests starting in each second, rejected each 429: together, every stored request once.
   return { keyId: key.id, peak: t?.maxInFlight ?? 0, admitted: t?.admitted ?? 0, rejected: t?.rejected ?? 0 };
 }
@@ -26,6 +26,6 @@ export async function openPipeline(databaseUrl: string, proxyUrl: string, master
 /** Every stored request, all keys together (from the series: each request counted in the second it started). */
 export async function storedRequests(store: Store): Promise<number> {
   const keys = await store.catalog.listedKeys();
-  const totals = await store.series.totals(keys.map((k) => k.id), "1s", 0, END);
+  const totals = await store.series.totals(keys.map((k) => k.id), "1s", [[0, END]]);
   return totals.reduce((n, t) => n + t.admitted + t.rejected, 0);
 }

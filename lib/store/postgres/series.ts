@@ -4,7 +4,7 @@
 // prunes to. Bucket numbers are bigint arithmetic (bigint / bigint truncates), never float.
 // replace() deletes and re-inserts a key's range (unnest inserts) in one transaction.
 import type { SeriesRow } from "../../concurrency/downsample";
-import type { AboveQuery, BucketQuery, DirtyMark, KeyBucket, KeySeriesRow, Resolution, SeriesRepository, SweepRequests } from "../../series/repository";
+import type { AboveQuery, BucketQuery, DirtyMark, KeyBucket, KeySeriesRow, RangeTotal, Resolution, SecRange, SeriesRepository, SweepRequests } from "../../series/repository";
 import { intBound, withTx, type Pool, type PoolClient } from "./connection";
 import { PARTITIONED, type Partitions } from "./partitions";
 
@@ -105,16 +105,22 @@ export class PgSeriesRepository implements SeriesRepository {
     return rows.map(bucket);
   }
 
-  async totals(keyIds: number[], resolution: Resolution, fromSec: number, toSec: number): Promise<KeyBucket[]> {
-    if (keyIds.length === 0) return [];
+  async totals(keyIds: number[], resolution: Resolution, ranges: SecRange[]): Promise<RangeTotal[]> {
+    if (keyIds.length === 0 || ranges.length === 0) return [];
     const { table, col } = TABLE[resolution];
+    // Every range in one round trip, each its own aggregate (LATERAL): the range's bounds then reach
+    // the index condition and prune partitions. A plain join on the bounds scanned whole tables
+    // (2.7 s against 48 ms over a day of 500 keys).
     const { rows } = await this.pool.query(
-      `SELECT key_id, 0 AS t, max(max_in_flight) AS m, sum(admitted) AS a, sum(rejected) AS r
-       FROM ${table} WHERE key_id = ANY($1::int[]) AND ${col} >= $2 AND ${col} < $3
-       GROUP BY key_id ORDER BY key_id`,
-      [keyIds, intBound(fromSec), intBound(toSec)],
+      `SELECT s.key_id, r.i - 1 AS range, s.m, s.a, s.r
+       FROM unnest($2::bigint[], $3::bigint[]) WITH ORDINALITY AS r(f, t, i)
+       CROSS JOIN LATERAL (
+         SELECT key_id, max(max_in_flight) AS m, sum(admitted) AS a, sum(rejected) AS r
+         FROM ${table} WHERE key_id = ANY($1::int[]) AND ${col} >= r.f AND ${col} < r.t GROUP BY key_id) s
+       ORDER BY r.i, s.key_id`,
+      [keyIds, ranges.map(([f]) => intBound(f)), ranges.map(([, t]) => intBound(t))],
     );
-    return rows.map(bucket);
+    return rows.map((r: Row) => ({ keyId: Number(r.key_id), range: Number(r.range), maxInFlight: Number(r.m), admitted: Number(r.a), rejected: Number(r.r) }));
   }
 
   async above(queries: AboveQuery[], resolution: Resolution): Promise<KeySeriesRow[]> {
