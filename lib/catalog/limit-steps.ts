@@ -34,3 +34,16 @@ export function limitStepsByKey(keyIds: number[], changes: LimitChange[], fromMs
   for (const c of changes) perKey.get(c.keyId)?.push(c);
   return new Map(keyIds.map((id) => [id, limitSteps(perKey.get(id)!, fromMs, toMs)]));
 }
+
+/**
+ * Each key's lowest max_parallel_requests over its steps (keys without any limit are absent): a
+ * row at or below it is within every limit in force, so only rows above it need a closer look.
+ */
+export function lowestLimits(steps: Map<number, LimitStep[]>): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const [keyId, s] of steps) {
+    const limits = s.map((x) => x.maxParallelRequests).filter((l): l is number => l !== null);
+    if (limits.length) out.set(keyId, Math.min(...limits));
+  }
+  return out;
+}

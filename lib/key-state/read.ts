@@ -1,4 +1,4 @@
-import { limitStepsByKey, type LimitStep } from "../catalog/limit-steps";
+import { limitStepsByKey, lowestLimits, type LimitStep } from "../catalog/limit-steps";
 import type { KeyRef } from "../catalog/repository";
 import { SPEND_LOG_SOURCE } from "../ingest/ingest";
 import { RESOLUTION_SEC, type RangeTotal, type Resolution, type SecRange, type SeriesRepository } from "../series/repository";
@@ -72,12 +72,13 @@ export async function readKeyStates(store: Reader, keys: KeyRef[], fromMs: numbe
     store.samples.latest(ids, nowMs - BELIEF_FRESH_MS),
   ]);
   const steps = limitStepsByKey(ids, changes, lookFromSec * 1000, END);
+  const thresholds = lowestLimits(steps);
   // Violations in a long range are counted by the minute (a minute whose peak is above the limit
   // in force at its start); "now" (the recent window) always by the second.
   const rangeStep: Resolution = toSec - fromSec <= FINE_RANGE_S ? "1s" : "1m";
   const [overRange, overRecent] = await Promise.all([
-    rowsAbove(store.series, keys, steps, fromSec, toSec, rangeStep),
-    wSec === null ? new Map<number, Over[]>() : rowsAbove(store.series, keys, steps, recentFromSec, END, "1s"),
+    rowsAbove(store.series, thresholds, fromSec, toSec, rangeStep),
+    wSec === null ? new Map<number, Over[]>() : rowsAbove(store.series, thresholds, recentFromSec, END, "1s"),
   ]);
   const [rangeBy, recentBy, lastBy] = [range, recent, last].map((w) => w ?? new Map<number, Total>());
 
@@ -175,17 +176,11 @@ type Over = { sec: number; maxInFlight: number };
  */
 async function rowsAbove(
   series: SeriesRepository,
-  keys: KeyRef[],
-  steps: Map<number, LimitStep[]>,
+  thresholds: Map<number, number>,
   fromSec: number,
   toSec: number,
   resolution: "1s" | "1m",
 ): Promise<Map<number, Over[]>> {
-  const thresholds = new Map<number, number>();
-  for (const k of keys) {
-    const limits = steps.get(k.id)!.map((s) => s.maxParallelRequests).filter((l): l is number => l !== null);
-    if (limits.length) thresholds.set(k.id, Math.min(...limits));
-  }
   const levels: Resolution[] = resolution === "1s" ? ["1h", "1m", "1s"] : ["1h", "1m"];
   let spans: [number, number, number][] = [...thresholds.keys()].map((keyId) => [keyId, fromSec, toSec]);
   let rows: { keyId: number; sec: number; maxInFlight: number }[] = [];

@@ -1,4 +1,4 @@
-import { limitStepsByKey } from "../catalog/limit-steps";
+import { limitStepsByKey, lowestLimits } from "../catalog/limit-steps";
 import { SPEND_LOG_SOURCE } from "../ingest/ingest";
 import type { Store } from "../store/store";
 import { limitAt } from "../violations/episodes";
@@ -31,11 +31,7 @@ export async function countViolationSeconds(store: Pick<Store, "catalog" | "seri
   const keys = await store.catalog.listedKeys();
   const ids = keys.map((k) => k.id);
   const steps = limitStepsByKey(ids, await store.catalog.limitChanges(ids, throughSec * 1000), fromSec * 1000, throughSec * 1000);
-  const thresholds = new Map<number, number>();
-  for (const [id, s] of steps) {
-    const limits = s.map((x) => x.maxParallelRequests).filter((l): l is number => l !== null);
-    if (limits.length) thresholds.set(id, Math.min(...limits));
-  }
+  const thresholds = lowestLimits(steps);
   const perKey = new Map<number, number>();
   let seconds = 0;
   if (thresholds.size) {
