@@ -9,7 +9,8 @@ import {
   type VirtualKey,
 } from "./schemas";
 import { LiteLLMError, kindForStatus } from "./errors";
-import { HttpTransport, type HttpAnswer } from "./http";
+import { HttpTransport } from "./http";
+import { parseJsonBytes } from "./json-bytes";
 
 export interface LiteLLMClientOptions {
   baseUrl: string;
@@ -84,32 +85,33 @@ export class LiteLLMClient {
   ): Promise<S extends z.ZodType ? z.output<S> : unknown> {
     const url = new URL(this.baseUrl + path);
     for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
-    let res: HttpAnswer;
+    let res: Answer;
     try {
-      res = await this.http.request(url, {
-        method,
-        headers: {
-          authorization: `Bearer ${this.opts.masterKey}`,
-          accept: "application/json",
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
+      res = await this.http.request(
+        url,
+        {
+          method,
+          headers: {
+            authorization: `Bearer ${this.opts.masterKey}`,
+            accept: "application/json",
+            ...(body === undefined ? {} : { "content-type": "application/json" }),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          timeoutMs: this.timeoutMs,
         },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        timeoutMs: this.timeoutMs,
-      });
+        readAnswer,
+      );
     } catch (e) {
       throw new LiteLLMError("unreachable", `LiteLLM at ${this.baseUrl} is unreachable: ${describeRequestError(e)}`, undefined, path);
     }
-    const text = res.text;
-    if (res.status < 200 || res.status >= 300) {
-      throw new LiteLLMError(kindForStatus(res.status), `LiteLLM ${path} answered ${res.status}: ${errorMessage(text)}`, res.status, path);
+    if (!res.ok) {
+      throw new LiteLLMError(kindForStatus(res.status), `LiteLLM ${path} answered ${res.status}: ${errorMessage(res.text)}`, res.status, path);
     }
     if (schema === null) return undefined as never;
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
+    if (res.json === NOT_JSON) {
       throw new LiteLLMError("invalid_response", `LiteLLM ${path} answered with something that is not JSON`, res.status, path);
     }
+    const json = res.json;
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -121,6 +123,20 @@ export class LiteLLMClient {
       );
     }
     return parsed.data as never;
+  }
+}
+
+const NOT_JSON = Symbol("not JSON");
+
+/** A 2xx answer's body parsed as JSON; any other answer's body as text, for the error. */
+type Answer = { ok: true; status: number; json: unknown } | { ok: false; status: number; text: string };
+
+function readAnswer(status: number, body: Buffer): Answer {
+  if (status < 200 || status >= 300) return { ok: false, status, text: body.toString("utf8") };
+  try {
+    return { ok: true, status, json: body.length === 0 ? NOT_JSON : parseJsonBytes(body) };
+  } catch {
+    return { ok: true, status, json: NOT_JSON };
   }
 }
 

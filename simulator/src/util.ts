@@ -20,10 +20,20 @@ export function uuidHex(): string {
   return crypto.randomUUID().replace(/-/g, "");
 }
 
+/** `YYYY-MM-DDTHH:MM:SS.` of recent whole seconds, by second mod 64: a page of spend logs formats thousands of nearby instants. */
+const secondPrefix = { sec: new Float64Array(64).fill(NaN), text: new Array<string>(64).fill("") };
+
 /** Spend-log timestamp, §9.1: `YYYY-MM-DDTHH:MM:SS.mmm+00:00`. */
 export function isoOffset(ms: number): string {
-  const s = new Date(ms).toISOString();
-  return s.slice(0, 23) + "+00:00";
+  const t = Math.floor(ms);
+  const sec = Math.floor(t / 1000);
+  const slot = sec & 63;
+  if (secondPrefix.sec[slot] !== sec) {
+    secondPrefix.sec[slot] = sec;
+    secondPrefix.text[slot] = new Date(sec * 1000).toISOString().slice(0, 20);
+  }
+  const milli = t - sec * 1000;
+  return secondPrefix.text[slot] + (milli < 10 ? "00" : milli < 100 ? "0" : "") + milli + "+00:00";
 }
 
 /** Python `datetime.isoformat()` of an aware UTC datetime (microseconds): `…T…:….mmm000+00:00`. */

@@ -25,6 +25,7 @@
 import type { CursorState } from "../../ingest/cursor";
 import type { IngestRow } from "../../ingest/normalize";
 import type { CommitResult, IngestRepository, StoredRequest } from "../../ingest/repository";
+import { boolArrayLiteral, intArrayLiteral, textArrayLiteral } from "./array-literal";
 import { pgDate, type Pool, type PoolClient } from "./connection";
 import { PARTITIONED, type Partitions } from "./partitions";
 
@@ -123,7 +124,20 @@ export class PgIngestRepository implements IngestRepository {
       rejected[i] = r.rejected;
       model[i] = r.model;
     }
-    return [keyId, start, requestId, end, status, rejected, model, source, cursor !== null, cursor?.completeBeforeMs ?? 0, cursor?.endWatermarkMs ?? 0, pgDate(new Date())];
+    return [
+      intArrayLiteral(keyId),
+      intArrayLiteral(start),
+      textArrayLiteral(requestId),
+      intArrayLiteral(end),
+      textArrayLiteral(status),
+      boolArrayLiteral(rejected),
+      textArrayLiteral(model),
+      source,
+      cursor !== null,
+      cursor?.completeBeforeMs ?? 0,
+      cursor?.endWatermarkMs ?? 0,
+      pgDate(new Date()),
+    ];
   }
 
   /** Ids of these hashes, creating placeholder keys (not in the catalog) for those the store lacks. */
