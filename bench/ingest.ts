@@ -198,6 +198,9 @@ class TimedIngest implements IngestRepository {
   anyStartedSince(sinceMs: number) {
     return this.inner.anyStartedSince(sinceMs);
   }
+  countStarted(fromMs: number, toMs: number) {
+    return this.inner.countStarted(fromMs, toMs);
+  }
 }
 
 /** Inflight's ingest as the runner wires it (observePipeline), stepped until caught up; then the series, timed apart. */

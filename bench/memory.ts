@@ -101,16 +101,19 @@ class SeenSetIngest implements IngestRepository {
   readCursor(source: string) {
     return this.inner.readCursor(source);
   }
-  commit(source: string, rows: IngestRow[], cursor: Parameters<IngestRepository["commit"]>[2]) {
+  commit(source: string, rows: IngestRow[], ...rest: Parameters<IngestRepository["commit"]> extends [unknown, unknown, ...infer R] ? R : never) {
     const fresh = rows.filter((r) => !this.seen.has(r.requestId));
     for (const r of fresh) this.seen.add(r.requestId);
-    return this.inner.commit(source, fresh, cursor);
+    return this.inner.commit(source, fresh, ...rest);
   }
   admittedOverlapping(...args: Parameters<IngestRepository["admittedOverlapping"]>) {
     return this.inner.admittedOverlapping(...args);
   }
   anyStartedSince(sinceMs: number) {
     return this.inner.anyStartedSince(sinceMs);
+  }
+  countStarted(fromMs: number, toMs: number) {
+    return this.inner.countStarted(fromMs, toMs);
   }
 }
 

@@ -41,6 +41,14 @@ async function startPrivateRedis(cfg: LauncherConfig): Promise<string> {
  */
 const DEMO_WINDOW_S = 20;
 
+/**
+ * The demo proxy writes spend logs every 10 s (plus up to 5 s of jitter, LiteLLM's default), not
+ * the 60 s of LiteLLM's production guide that INGEST_FLUSH_LAG_S's default covers: so the demo's
+ * truth trails by ~20 s, not ~75 s.
+ */
+const DEMO_FLUSH_INTERVAL_S = 10;
+const DEMO_FLUSH_LAG_S = DEMO_FLUSH_INTERVAL_S + 6;
+
 async function startSimulator(cfg: LauncherConfig, redisUrl: string) {
   if (!(await portIsFree(cfg.SIMULATOR_PORT))) {
     throw new Error(`SIMULATOR_PORT ${cfg.SIMULATOR_PORT} is already in use: set SIMULATOR_PORT to a free port`);
@@ -52,6 +60,7 @@ async function startSimulator(cfg: LauncherConfig, redisUrl: string) {
     args: [
       path.join(repoRoot, "simulator", "src", "main.ts"),
       ...["--port", String(cfg.SIMULATOR_PORT), "--redis-url", redisUrl, "--master-key", masterKey, "--window", String(DEMO_WINDOW_S), "--demo"],
+      ...["--flush-interval", String(DEMO_FLUSH_INTERVAL_S)],
       // The demo proxy keeps its keys across restarts, as a real proxy does in its database.
       ...["--data-dir", path.join(cfg.DATA_DIR, "simulator")],
     ],
@@ -103,6 +112,7 @@ async function main() {
     const sim = await startSimulator(cfg, redisUrl);
     ({ url: litellmUrl, masterKey } = sim);
     extraEnv.LITELLM_RATE_LIMIT_WINDOW_SIZE = String(sim.windowS);
+    if (!process.env.INGEST_FLUSH_LAG_S) extraEnv.INGEST_FLUSH_LAG_S = String(DEMO_FLUSH_LAG_S);
     console.log(`[setup] LITELLM_URL unset: started the LiteLLM simulator with demo traffic at ${litellmUrl}`);
   } else if (!masterKey) {
     throw new ConfigError(["LITELLM_MASTER_KEY: required when LITELLM_URL is set"]);

@@ -51,8 +51,12 @@ function ServicePill({ state, now }: { state: ServiceStateView; now: number }) {
 
 function PipelinePill({ p, now }: { p: PipelineStatusView; now: number }) {
   const skipped = Object.values(p.skippedRows).reduce((a, b) => a + b, 0);
+  // Late rows in the last quarter hour are worth a glance: the proxy's database is slow, and the past was corrected.
+  const recentLate = p.lateRows.lastAt !== null && now - new Date(p.lateRows.lastAt).getTime() < 15 * 60_000;
   const detail = {
-    ok: `lag ${p.lagMs === null ? "?" : formatDuration(p.lagMs)}${p.rowsPerS ? ` · ${p.rowsPerS.toLocaleString("en-US")} rows/s` : ""}`,
+    ok:
+      `lag ${p.lagMs === null ? "?" : formatDuration(p.lagMs)}${p.rowsPerS ? ` · ${p.rowsPerS.toLocaleString("en-US")} rows/s` : ""}` +
+      (recentLate ? ` · ${p.lateRows.rows.toLocaleString("en-US")} late rows` : ""),
     "catching-up": `catching up · ${p.lagMs === null ? "?" : formatDuration(p.lagMs)} behind`,
     failing: p.failingSince ? `failing since ${ago(p.failingSince, now)}` : "failing",
     stale: p.lastPollAt ? `stopped · last poll ${ago(p.lastPollAt, now)}` : "stopped",
@@ -63,13 +67,23 @@ function PipelinePill({ p, now }: { p: PipelineStatusView; now: number }) {
     p.lagMs !== null ? `Stored data is complete up to ${formatDuration(p.lagMs)} ago` : null,
     p.error ? `Error: ${p.error}` : null,
     skipped ? `Skipped rows: ${Object.entries(p.skippedRows).map(([k, v]) => `${k} ${v}`).join(", ")}` : null,
+    p.flushLagMs !== null ? `Rows are assumed to appear within ${formatDuration(p.flushLagMs)} of their request's end (INGEST_FLUSH_LAG_S, or more when seen later)` : null,
+    p.lateRows.rows
+      ? `Late rows since the runner started: ${p.lateRows.rows.toLocaleString("en-US")} (up to ${formatDuration(p.lateRows.maxDelayMs)} after their end` +
+        `${p.lateRows.lastAt ? `, last ${ago(p.lateRows.lastAt, now)}` : ""}; ${p.lateRows.byReconcile.toLocaleString("en-US")} found by the reconcile pass), stored and the series corrected`
+      : null,
+    p.reconcile
+      ? p.reconcile.skipped
+        ? `Reconcile: ${p.reconcile.skipped}`
+        : `Reconcile: last pass ${ago(p.reconcile.at, now)}, ${p.reconcile.windowsChecked} windows checked, ${p.reconcile.windowsRead} re-read${p.reconcile.complete ? "" : " (continuing)"}`
+      : null,
     p.limiter ? `Limiter: ${p.limiter.message}` : null,
     p.limiterSampleError ? `Limiter sampling: ${p.limiterSampleError}` : null,
     p.holder ? `Runner: ${p.holder}` : null,
   ]
     .filter(Boolean)
     .join("\n");
-  const tone = p.state === "ok" ? "ok" : p.state === "catching-up" || p.state === "idle" ? "warn" : "bad";
+  const tone = p.state === "ok" && !recentLate ? "ok" : p.state === "ok" || p.state === "catching-up" || p.state === "idle" ? "warn" : "bad";
   return <Pill ok={tone !== "bad"} warn={tone === "warn"} label="Ingest" detail={detail} title={title} testId="health-ingest" />;
 }
 

@@ -36,6 +36,18 @@ export const PipelineStatusSchema = z.object({
   error: z.string().nullable(),
   failingSince: date,
   skippedRows: z.record(z.string(), z.number()),
+  flushLagMs: z.number().nullable(),
+  lateRows: z.object({ rows: z.number(), maxDelayMs: z.number(), lastAt: date, byReconcile: z.number() }),
+  reconcile: z
+    .object({
+      at: IsoDateSchema,
+      windowsChecked: z.number(),
+      windowsRead: z.number(),
+      lateRows: z.number(),
+      complete: z.boolean(),
+      skipped: z.string().nullable(),
+    })
+    .nullable(),
   limiter: z.object({ state: z.string(), message: z.string() }).nullable(),
   limiterSampleError: z.string().nullable(),
   jobs: z.array(JobStatusSchema),

@@ -59,3 +59,113 @@ describe("configuration", () => {
     expect(() => loadLauncherConfig({ CATALOG_SYNC_INTERVAL_S: "2" })).toThrow(/CATALOG_SYNC_INTERVAL_S: CATALOG_SYNC_INTERVAL_S must be at least 5/);
   });
 });
+
+/** The problems a ConfigError lists (one line per bad setting), or [] when the env loads. */
+function problems(load: (env: Record<string, string>) => unknown, env: Record<string, string>): string[] {
+  try {
+    load(env);
+    return [];
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    return e.problems;
+  }
+}
+
+describe("numeric settings: bounds", () => {
+  // The spec of every whole-number setting: [name, default, min, max].
+  const COUNTS: [string, number, number, number][] = [
+    ["LITELLM_TIMEOUT_MS", 10_000, 100, 120_000],
+    ["RUNNER_LEASE_TTL_S", 15, 2, 300],
+    ["CATALOG_SYNC_INTERVAL_S", 30, 5, 3600],
+    ["INGEST_POLL_INTERVAL_S", 5, 1, 300],
+    ["INGEST_MAX_REQUEST_S", 900, 10, 86_400],
+    ["INGEST_FLUSH_LAG_S", 70, 0, 3600],
+    ["INGEST_RECONCILE_INTERVAL_S", 300, 5, 86_400],
+    ["INGEST_RECONCILE_HOURS", 6, 0, 720],
+    ["INGEST_CLOCK_SKEW_S", 5, 0, 600],
+    ["INGEST_BACKFILL_HOURS", 24, 0, 2160],
+    ["SAMPLE_INTERVAL_MS", 1000, 200, 60_000],
+    ["SAMPLE_RETENTION_HOURS", 6, 1, 720],
+    ["SERIES_RETENTION_DAYS", 7, 1, 365],
+    ["ROLLUP_RETENTION_DAYS", 90, 1, 3650],
+    ["REQUEST_RETENTION_DAYS", 7, 1, 365],
+    ["LITELLM_RATE_LIMIT_WINDOW_SIZE", 60, 1, 3600],
+  ];
+  const PORTS: [string, number][] = [
+    ["PORT", 3000],
+    ["SIMULATOR_PORT", 4000],
+  ];
+  const GARBAGE = ["abc", "12abc", "NaN", "Infinity", "--5", "5 5"];
+  const defaults = loadLauncherConfig({}) as Record<string, unknown>;
+  const server = loadServerConfig({}) as Record<string, unknown>;
+  /** Both loaders where the server reads the setting too (SIMULATOR_PORT is the launcher's only). */
+  const loaders = (name: string) => (name in server ? [loadLauncherConfig, loadServerConfig] : [loadLauncherConfig]);
+
+  it("the tables below cover every numeric setting", () => {
+    const numeric = Object.keys(defaults).filter((k) => typeof defaults[k] === "number");
+    expect(numeric.sort()).toEqual([...COUNTS.map(([n]) => n), ...PORTS.map(([n]) => n)].sort());
+  });
+
+  it.each(COUNTS)("%s: default %i, accepts %i to %i, rejects one past either end, fractions and garbage", (name, fallback, min, max) => {
+    for (const load of loaders(name)) {
+      const value = (v: string) => (load({ [name]: v }) as Record<string, unknown>)[name];
+      expect((load({}) as Record<string, unknown>)[name]).toBe(fallback);
+      expect([value(String(min)), value(String(max))]).toEqual([min, max]);
+      expect(problems(load, { [name]: String(min - 1) })).toEqual([`${name}: ${name} must be at least ${min}`]);
+      expect(problems(load, { [name]: String(max + 1) })).toEqual([`${name}: ${name} must be at most ${max}`]);
+      expect(problems(load, { [name]: `${min}.5` })).toEqual([`${name}: ${name} must be a whole number`]);
+      for (const junk of GARBAGE) expect([junk, problems(load, { [name]: junk })]).toEqual([junk, [`${name}: ${name} must be a number`]]);
+    }
+  });
+
+  it.each(PORTS)("%s: default %i, accepts 1 to 65535, rejects 0, 65536, fractions and garbage", (name, fallback) => {
+    for (const load of loaders(name)) {
+      const value = (v: string) => (load({ [name]: v }) as Record<string, unknown>)[name];
+      expect((load({}) as Record<string, unknown>)[name]).toBe(fallback);
+      expect([value("1"), value("65535")]).toEqual([1, 65535]);
+      for (const out of ["0", "-1", "65536"]) expect(problems(load, { [name]: out })).toEqual([`${name}: ${name} must be between 1 and 65535`]);
+      expect(problems(load, { [name]: "80.5" })).toEqual([`${name}: ${name} must be a whole number`]);
+      for (const junk of GARBAGE) expect([junk, problems(load, { [name]: junk })]).toEqual([junk, [`${name}: ${name} must be a port number`]]);
+    }
+  });
+
+  it("lists one line per bad setting, in one error", () => {
+    const env = { PORT: "0", SAMPLE_INTERVAL_MS: "199", LITELLM_TIMEOUT_MS: "fast", REQUEST_RETENTION_DAYS: "1.5" };
+    let message = "";
+    try {
+      loadServerConfig(env);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toBe(
+      [
+        "Invalid configuration:",
+        "  - PORT: PORT must be between 1 and 65535",
+        "  - LITELLM_TIMEOUT_MS: LITELLM_TIMEOUT_MS must be a number",
+        "  - SAMPLE_INTERVAL_MS: SAMPLE_INTERVAL_MS must be at least 200",
+        "  - REQUEST_RETENTION_DAYS: REQUEST_RETENTION_DAYS must be a whole number",
+      ].join("\n"),
+    );
+  });
+});
+
+describe("an empty value means unset", () => {
+  // Settings with a default come back from loadLauncherConfig({}); those without (URLs, the key) do not.
+  const OPTIONAL = ["REDIS_URL", "INFLIGHT_REDIS_URL", "LITELLM_URL", "LITELLM_MASTER_KEY"];
+  const defaults = loadLauncherConfig({}) as Record<string, unknown>;
+  const ALL = [...Object.keys(defaults), ...OPTIONAL];
+
+  it.each(ALL)("%s: empty or blank gives the default", (name) => {
+    for (const blank of ["", "  "]) {
+      expect(loadLauncherConfig({ [name]: blank })).toEqual(defaults);
+      if (name !== "SIMULATOR_PORT") expect(loadServerConfig({ [name]: blank })).toEqual(loadServerConfig({}));
+    }
+  });
+
+  it("every setting empty at once is the defaults (PORT='' used to be rejected as out of range)", () => {
+    const empty = Object.fromEntries(ALL.map((k) => [k, ""]));
+    expect(loadLauncherConfig(empty)).toEqual(defaults);
+    expect(loadLauncherConfig(empty).PORT).toBe(3000);
+    expect(loadLauncherConfig(empty).LITELLM_TIMEOUT_MS).toBe(10_000);
+  });
+});

@@ -9,17 +9,24 @@ export class ConfigError extends Error {
   }
 }
 
-const port = (name: string, fallback: number) =>
-  z.coerce
-    .number({ error: `${name} must be a port number` })
-    .int(`${name} must be a whole number`)
-    .min(1, `${name} must be between 1 and 65535`)
-    .max(65535, `${name} must be between 1 and 65535`)
-    .default(fallback);
-
 type Env = Record<string, string | undefined>;
 
+/**
+ * An empty (or blank) value means unset, for every setting: `PORT=` in an env file or compose's
+ * `PORT: ""` asks for the default. Numbers need it most: z.coerce turns "" into 0.
+ */
 const emptyAsUnset = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+
+const port = (name: string, fallback: number) =>
+  z.preprocess(
+    emptyAsUnset,
+    z.coerce
+      .number({ error: `${name} must be a port number` })
+      .int(`${name} must be a whole number`)
+      .min(1, `${name} must be between 1 and 65535`)
+      .max(65535, `${name} must be between 1 and 65535`)
+      .default(fallback),
+  );
 
 const httpUrl = (name: string) =>
   z.preprocess(
@@ -48,6 +55,17 @@ const masterKey = z.preprocess(
     .optional(),
 );
 
+const count = (name: string, fallback: number, min: number, max: number) =>
+  z.preprocess(
+    emptyAsUnset,
+    z.coerce
+      .number({ error: `${name} must be a number` })
+      .int(`${name} must be a whole number`)
+      .min(min, `${name} must be at least ${min}`)
+      .max(max, `${name} must be at most ${max}`)
+      .default(fallback),
+  );
+
 /** Settings shared by the launcher and the app server. */
 const sharedShape = {
   HOST: z.preprocess(emptyAsUnset, z.string().default("127.0.0.1")),
@@ -70,19 +88,8 @@ const sharedShape = {
   INFLIGHT_REDIS_URL: redisUrl("INFLIGHT_REDIS_URL"),
   LITELLM_URL: httpUrl("LITELLM_URL"),
   LITELLM_MASTER_KEY: masterKey,
-  LITELLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  LITELLM_TIMEOUT_MS: count("LITELLM_TIMEOUT_MS", 10_000, 100, 120_000),
 };
-
-const count = (name: string, fallback: number, min: number, max: number) =>
-  z.preprocess(
-    emptyAsUnset,
-    z.coerce
-      .number({ error: `${name} must be a number` })
-      .int(`${name} must be a whole number`)
-      .min(min, `${name} must be at least ${min}`)
-      .max(max, `${name} must be at most ${max}`)
-      .default(fallback),
-  );
 
 const flag = (fallback: boolean) =>
   z.preprocess(emptyAsUnset, z.enum(["true", "false", "1", "0"]).default(fallback ? "true" : "false")).transform((v) => v === "true" || v === "1");
@@ -94,7 +101,10 @@ const runnerShape = {
   CATALOG_SYNC_INTERVAL_S: count("CATALOG_SYNC_INTERVAL_S", 30, 5, 3600),
   INGEST_POLL_INTERVAL_S: count("INGEST_POLL_INTERVAL_S", 5, 1, 300),
   INGEST_MAX_REQUEST_S: count("INGEST_MAX_REQUEST_S", 900, 10, 86_400),
-  INGEST_FLUSH_LAG_S: count("INGEST_FLUSH_LAG_S", 30, 0, 3600),
+  // LiteLLM's production guide writes spend logs every 60 s (plus 0–5 s of jitter): the default covers that.
+  INGEST_FLUSH_LAG_S: count("INGEST_FLUSH_LAG_S", 70, 0, 3600),
+  INGEST_RECONCILE_INTERVAL_S: count("INGEST_RECONCILE_INTERVAL_S", 300, 5, 86_400),
+  INGEST_RECONCILE_HOURS: count("INGEST_RECONCILE_HOURS", 6, 0, 24 * 30),
   INGEST_CLOCK_SKEW_S: count("INGEST_CLOCK_SKEW_S", 5, 0, 600),
   INGEST_BACKFILL_HOURS: count("INGEST_BACKFILL_HOURS", 24, 0, 24 * 90),
   SAMPLE_INTERVAL_MS: count("SAMPLE_INTERVAL_MS", 1000, 200, 60_000),

@@ -12,6 +12,12 @@ export interface PipelineStatus {
   failingSince: Date | null;
   /** Rows skipped since the runner started, by reason (never silently). */
   skippedRows: Record<string, number>;
+  /** The flush lag ingest assumes now: the setting, or more when rows were seen to appear later. */
+  flushLagMs: number | null;
+  /** Rows stored after the cursor had said they were in, since the runner started: how many, the longest delay, the last time, how many the reconcile pass found. */
+  lateRows: { rows: number; maxDelayMs: number; lastAt: Date | null; byReconcile: number };
+  /** The last reconcile pass over settled windows, null before the first. */
+  reconcile: { at: Date; windowsChecked: number; windowsRead: number; lateRows: number; complete: boolean; skipped: string | null } | null;
   limiter: { state: string; message: string } | null;
   limiterSampleError: string | null;
   jobs: JobStatus[];
@@ -27,7 +33,9 @@ export function summarisePipeline(jobs: JobStatus[], now = new Date()): Pipeline
   const discovery = jobs.find((j) => j.name === "limiter-discovery");
   const sampler = jobs.find((j) => j.name === "limiter-sampler");
   const stats = ingest?.stats ?? {};
-  const totals = (stats.totals ?? {}) as { problems?: Record<string, number> };
+  const totals = (stats.totals ?? {}) as { problems?: Record<string, number>; late?: { rows: number; maxDelayMs: number; lastAt: string | null; byReconcile: number } };
+  const late = totals.late;
+  const rec = stats.reconcile as { at: string; windowsChecked: number; windowsRead: number; lateRows: number; complete: boolean; skipped: string | null } | null | undefined;
   let state: PipelineStatus["state"] = "idle";
   if (ingest?.lastRunAt) {
     if (now.getTime() - ingest.lastRunAt.getTime() > STALE_MS) state = "stale";
@@ -43,6 +51,11 @@ export function summarisePipeline(jobs: JobStatus[], now = new Date()): Pipeline
     error: ingest?.lastError ?? null,
     failingSince: ingest?.failingSince ?? null,
     skippedRows: totals.problems ?? {},
+    flushLagMs: typeof stats.flushLagMs === "number" ? stats.flushLagMs : null,
+    lateRows: late
+      ? { rows: late.rows, maxDelayMs: late.maxDelayMs, lastAt: late.lastAt ? new Date(late.lastAt) : null, byReconcile: late.byReconcile }
+      : { rows: 0, maxDelayMs: 0, lastAt: null, byReconcile: 0 },
+    reconcile: rec ? { ...rec, at: new Date(rec.at) } : null,
     limiter: discovery && typeof discovery.stats.message === "string" ? { state: String(discovery.stats.state), message: discovery.stats.message } : null,
     limiterSampleError: sampler?.failingSince ? sampler.lastError : null,
     jobs,

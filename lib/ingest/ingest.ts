@@ -1,29 +1,30 @@
 import { initialCursor, lagMs, nextChunkMs, planStep, type CursorState, type IngestTiming, type Step } from "./cursor";
-import { normalizeRow, type IngestRow, type RowProblem } from "./normalize";
+import { FLUSH_LAG_DEFAULTS, FlushLagEstimator } from "./flush-lag";
+import { lateRows, type LateRows } from "./late-rows";
+import { normalizePage, type RowTally } from "./normalize";
 import type { NextWindow, SpendLogSource, SpendLogWindow } from "./source";
-import type { IngestRepository } from "./repository";
+import type { IngestRepository, InsertedSpan } from "./repository";
+import { SPEND_LOG_SOURCE, storePage, type IngestLogger, type StoreTally } from "./store-page";
 import { parseTimestampMs } from "./timestamps";
 
-export const SPEND_LOG_SOURCE = "spend-logs";
+export { SPEND_LOG_SOURCE, type IngestLogger };
 
-export interface StepReport {
+/** A live poll learns delays only right after another one: after a pause, "first seen" says nothing about when a row appeared. */
+const MAX_POLL_GAP_MS = 60_000;
+
+export interface StepReport extends RowTally, StoreTally {
   kind: Step["kind"];
   window: { fromMs: number; toMs: number };
   pages: number;
   rowsRead: number;
-  inserted: number;
-  problems: Partial<Record<RowProblem, number>>;
-  newUnknownKeys: string[];
-  /** Requests longer than the configured longest duration: the live window may miss such requests. */
-  longerThanMax: number;
   cursor: CursorState;
   lagMs: number;
+  /** The flush lag this step assumed (the setting, or more when rows were observed to appear later). */
+  flushLagMs: number;
+  /** Rows stored after the cursor had already said they were in (they appeared later than the flush lag). */
+  late: LateRows;
   /** More settled history is waiting: call step() again right away. */
   behind: boolean;
-}
-
-export interface IngestLogger {
-  warn(msg: string): void;
 }
 
 /**
@@ -33,6 +34,9 @@ export interface IngestLogger {
  */
 export class SpendLogIngest {
   private chunkMs = 5 * 60_000;
+  private readonly flushLag: FlushLagEstimator;
+  /** When the last live poll started, while polls follow each other. */
+  private lastLivePollMs: number | null = null;
 
   constructor(
     private readonly source: SpendLogSource,
@@ -40,12 +44,20 @@ export class SpendLogIngest {
     private readonly timing: IngestTiming,
     private readonly log: IngestLogger = console,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.flushLag = new FlushLagEstimator({ floorMs: timing.flushLagMs, ...FLUSH_LAG_DEFAULTS });
+  }
+
+  /** The timings in force now: the flush lag follows what live polls observed. */
+  private timingNow(nowMs: number): IngestTiming {
+    return { ...this.timing, flushLagMs: this.flushLag.lagMs(nowMs) };
+  }
 
   async step(): Promise<StepReport> {
     const now = this.now();
-    const cursor = (await this.store.readCursor(SPEND_LOG_SOURCE)) ?? initialCursor(now, this.timing);
-    const plan = planStep(cursor, now, this.timing, this.chunkMs);
+    const timing = this.timingNow(now);
+    const cursor = (await this.store.readCursor(SPEND_LOG_SOURCE)) ?? initialCursor(now, timing);
+    const plan = planStep(cursor, now, timing, this.chunkMs);
     const report: StepReport = {
       kind: plan.kind,
       window: plan.window,
@@ -57,8 +69,16 @@ export class SpendLogIngest {
       longerThanMax: 0,
       cursor,
       lagMs: lagMs(cursor, now),
+      flushLagMs: timing.flushLagMs,
+      late: { rows: 0, maxDelayMs: 0 },
       behind: false,
     };
+    // Delays are learnt only from a poll that follows another closely: a row first seen now then
+    // appeared since the last one.
+    const live = plan.kind === "live";
+    const learn = live && this.lastLivePollMs !== null && now - this.lastLivePollMs <= MAX_POLL_GAP_MS;
+    this.lastLivePollMs = live ? now : null;
+    const inserted: InsertedSpan[] = [];
     // While catching up, the source may fetch the next window's first page before this one is stored.
     const next: NextWindow | undefined = plan.kind === "catch-up" ? (pages) => this.nextCatchUpWindow(plan.after, pages) : undefined;
     const pages = this.source.pages({ ...plan.window, order: plan.kind === "live" ? "endDesc" : "startAsc" }, next);
@@ -67,50 +87,28 @@ export class SpendLogIngest {
     for await (const page of pages) {
       report.pages++;
       report.rowsRead += page.rows.length;
-      await this.commit(this.normalize(page.rows, report), null, report);
+      const rows = normalizePage(page.rows, report, this.timing.maxRequestMs, this.log);
+      inserted.push(...(await storePage(this.store, rows, null, report, this.log, live)));
       if (plan.kind === "live" && page.endDesc && this.endsBefore(page.rows, plan.stopBeforeEndMs)) break;
     }
-    await this.commit([], plan.after, report);
+    await storePage(this.store, [], plan.after, report, this.log, false);
+    if (live) {
+      report.late = lateRows(inserted, cursor, now);
+      if (learn) this.flushLag.observe(now, inserted.map((r) => now - r.endMs));
+    }
     report.cursor = plan.after;
     report.lagMs = lagMs(plan.after, this.now());
     if (plan.kind === "catch-up") {
       this.chunkMs = nextChunkMs(this.chunkMs, report.pages);
-      report.behind = planStep(plan.after, this.now(), this.timing, this.chunkMs).kind === "catch-up";
+      report.behind = planStep(plan.after, this.now(), this.timingNow(this.now()), this.chunkMs).kind === "catch-up";
     }
     return report;
   }
 
   /** The window the next step will read if this one has `pages` pages (and it is still catch-up by then). */
   private nextCatchUpWindow(after: CursorState, pages: number): SpendLogWindow | null {
-    const plan = planStep(after, this.now(), this.timing, nextChunkMs(this.chunkMs, pages));
+    const plan = planStep(after, this.now(), this.timingNow(this.now()), nextChunkMs(this.chunkMs, pages));
     return plan.kind === "catch-up" ? { ...plan.window, order: "startAsc" } : null;
-  }
-
-  private async commit(rows: IngestRow[], cursor: CursorState | null, report: StepReport) {
-    const res = await this.store.commit(SPEND_LOG_SOURCE, rows, cursor);
-    report.inserted += res.inserted;
-    if (res.newUnknownKeys.length) {
-      report.newUnknownKeys.push(...res.newUnknownKeys);
-      this.log.warn(`[ingest] spend logs name ${res.newUnknownKeys.length} key(s) the proxy's key list lacks; stored under placeholder keys`);
-    }
-  }
-
-  private normalize(raw: unknown[], report: StepReport): IngestRow[] {
-    const rows: IngestRow[] = [];
-    for (const r of raw) {
-      const row = normalizeRow(r);
-      if (typeof row === "string") {
-        const seen = (report.problems[row] = (report.problems[row] ?? 0) + 1);
-        if (seen <= 3) {
-          const id = (r as { request_id?: unknown } | null)?.request_id;
-          this.log.warn(`[ingest] skipped a spend-log row (${row}): request_id=${typeof id === "string" ? id : "?"}`);
-        }
-        continue;
-      }
-      if (row.endMs - row.startMs > this.timing.maxRequestMs) report.longerThanMax++;
-      rows.push(row);
-    }
-    return rows;
   }
 
   /** On a newest-ended-first page, the last row ending before the watermark means the rest are stored. */

@@ -52,3 +52,30 @@ export function normalizeRow(raw: unknown): IngestRow | RowProblem {
   const rejected = status === "failure" && endMs === startMs && errorCode(r.metadata) === "429";
   return { requestId, keyHash, startMs, endMs, status, rejected, model: typeof r.model === "string" ? r.model : "" };
 }
+
+/** What normalizing skipped or flagged, added up over a step. */
+export interface RowTally {
+  /** Rows skipped, by reason. */
+  problems: Partial<Record<RowProblem, number>>;
+  /** Requests longer than the configured longest duration: the live window may miss such requests. */
+  longerThanMax: number;
+}
+
+/** A page's rows normalized; skipped rows are counted by reason (and the first few of each logged), never dropped silently. */
+export function normalizePage(raw: readonly unknown[], tally: RowTally, maxRequestMs: number, log: { warn(msg: string): void }): IngestRow[] {
+  const rows: IngestRow[] = [];
+  for (const r of raw) {
+    const row = normalizeRow(r);
+    if (typeof row === "string") {
+      const seen = (tally.problems[row] = (tally.problems[row] ?? 0) + 1);
+      if (seen <= 3) {
+        const id = (r as { request_id?: unknown } | null)?.request_id;
+        log.warn(`[ingest] skipped a spend-log row (${row}): request_id=${typeof id === "string" ? id : "?"}`);
+      }
+      continue;
+    }
+    if (row.endMs - row.startMs > maxRequestMs) tally.longerThanMax++;
+    rows.push(row);
+  }
+  return rows;
+}

@@ -29,8 +29,16 @@ export interface SpendLogPageOut {
  */
 export type NextWindow = (pagesInWindow: number) => SpendLogWindow | null;
 
+/** The proxy's count of rows whose startTime lies in a window; `capped` when it stopped counting (10,000 on newer proxies). */
+export interface SpendLogCount {
+  total: number;
+  capped: boolean;
+}
+
 export interface SpendLogSource {
   pages(w: SpendLogWindow, next?: NextWindow): AsyncGenerator<SpendLogPageOut>;
+  /** Rows with startTime in [fromMs, toMs] (whole seconds), counted by the proxy; null when it cannot count (an old proxy). */
+  count(fromMs: number, toMs: number): Promise<SpendLogCount | null>;
   /** What the source learned about the proxy, for status. */
   describe(): { route: SpendLogRoute; pageSize: number; endTimeSort: boolean | null };
 }
@@ -134,6 +142,15 @@ export class ProxySpendLogSource implements SpendLogSource {
       page++;
       if (current.data.length === 0) return;
     }
+  }
+
+  async count(fromMs: number, toMs: number): Promise<SpendLogCount | null> {
+    if (this.route === "/spend/logs") return null;
+    // One row is the smallest page: the proxy's `total` is the count of the whole window.
+    const w: SpendLogWindow = { fromMs, toMs, order: "startAsc" };
+    const res = await this.client.spendLogsPage(this.route, { ...this.query(w, 1), pageSize: 1 });
+    if (typeof res.total !== "number") return null;
+    return { total: res.total, capped: res.total_is_capped === true };
   }
 
   private noteOrder(rows: unknown[]): boolean {

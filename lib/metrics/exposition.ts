@@ -25,8 +25,14 @@ export async function exposition(snap: MetricsSnapshot, pipeline: PipelineStatus
     "inflight_key_violation_seconds_total",
     "Seconds in which the key had more requests in flight than the max_parallel_requests in force, counted once settled (INGEST_MAX_REQUEST_S + INGEST_FLUSH_LAG_S after)",
   );
-  const lag = gauge("inflight_ingest_lag_seconds", "How far behind the proxy Inflight's stored truth is: every request that ended before now minus this is stored", []);
   const skipped = counter("inflight_ingest_rows_skipped_total", "Spend-log rows skipped since the runner started, by reason", ["reason"]);
+  const late = counter(
+    "inflight_ingest_late_rows_total",
+    "Spend-log rows stored after the ingest cursor had said they were in (they appeared later than the flush lag), since the runner started",
+    [],
+  );
+  const reconciled = counter("inflight_ingest_reconciled_rows_total", "Late spend-log rows the reconcile pass found in settled windows, since the runner started", []);
+  const lateDelay = gauge("inflight_ingest_late_row_max_delay_seconds", "The longest time from a late row's request end to Inflight storing it, since the runner started", []);
 
   for (const k of snap.keys) {
     const l = { hashed_api_key: k.hash, api_key_alias: k.alias, team: k.team };
@@ -38,7 +44,24 @@ export async function exposition(snap: MetricsSnapshot, pipeline: PipelineStatus
     rejected.inc(l, k.counters.rejected);
     violation.inc(l, k.counters.violationSeconds);
   }
-  if (snap.lagMs !== null) lag.set(snap.lagMs / 1000);
+  // Only once ingest has a cursor: an unlabelled gauge starts at 0, which would claim "no lag"
+  // before anything was read (an alert on lag would never fire for an ingest that never ran).
+  if (snap.lagMs !== null) {
+    gauge("inflight_ingest_lag_seconds", "How far behind the proxy Inflight's stored truth is: every request that ended before now minus this is stored", []).set(
+      snap.lagMs / 1000,
+    );
+  }
   for (const [reason, n] of Object.entries(pipeline.skippedRows)) skipped.inc({ reason }, n);
+  late.inc(pipeline.lateRows.rows);
+  reconciled.inc(pipeline.lateRows.byReconcile);
+  lateDelay.set(pipeline.lateRows.maxDelayMs / 1000);
+  // Absent, not 0, before the first poll, as the lag above.
+  if (pipeline.flushLagMs !== null) {
+    gauge(
+      "inflight_ingest_flush_lag_seconds",
+      "How long after its end a spend-log row may take to appear, as ingest assumes now: INGEST_FLUSH_LAG_S, or more when rows were seen to appear later",
+      [],
+    ).set(pipeline.flushLagMs / 1000);
+  }
   return { text: await registry.metrics(), contentType: registry.contentType };
 }

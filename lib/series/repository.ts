@@ -75,8 +75,9 @@ export interface SeriesRepository {
   /** Removes every mark up to and including `throughId`. */
   clearDirty(throughId: number): Promise<void>;
   /**
-   * Admitted requests of a key that started in [fromMs - lookbackMs, toMs) and were still running at
-   * fromMs, and the rejections that happened in [fromMs, toMs).
+   * Admitted requests of a key that started in [fromMs - lookback, toMs) and were still running at
+   * fromMs, and the rejections that happened in [fromMs, toMs). The lookback is `lookbackMs`, or the
+   * key's longest stored request when longer: every stored request overlapping the range is in.
    */
   sweepInput(keyId: number, fromMs: number, toMs: number, lookbackMs: number): Promise<SweepRequests>;
   /**

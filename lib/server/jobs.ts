@@ -9,7 +9,7 @@ import { limiterStatus } from "../limiter/status";
 import { ingestJob } from "../runner/ingest-job";
 import type { JobSpec } from "../runner/job";
 import type { Store } from "../store/store";
-import { ingestTiming, observePipeline } from "./pipeline";
+import { ingestTiming, observePipeline, reconcileOptions } from "./pipeline";
 
 export interface JobDeps {
   config: ServerConfig;
@@ -22,10 +22,10 @@ export interface JobDeps {
 
 /** Every background job of the runner; a new job is one more entry. */
 export function runnerJobs({ config: c, store, client, proxyRedis, log }: JobDeps): JobSpec[] {
-  const pipeline = observePipeline({ store, client, timing: ingestTiming(c), log });
+  const pipeline = observePipeline({ store, client, timing: ingestTiming(c), reconcile: reconcileOptions(c), log });
   const jobs: JobSpec[] = [
     { name: "catalog", intervalMs: c.CATALOG_SYNC_INTERVAL_S * 1000, run: async () => ({ stats: { ...(await syncCatalog(client, store.catalog)) } }) },
-    { name: "ingest", intervalMs: c.INGEST_POLL_INTERVAL_S * 1000, run: ingestJob(pipeline) },
+    { name: "ingest", intervalMs: c.INGEST_POLL_INTERVAL_S * 1000, run: ingestJob(pipeline, c.INGEST_RECONCILE_INTERVAL_S * 1000) },
     {
       name: "violation-counter",
       intervalMs: 30_000,

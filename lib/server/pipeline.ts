@@ -1,6 +1,7 @@
 import type { ServerConfig } from "../config/env";
 import type { IngestTiming } from "../ingest/cursor";
 import { SpendLogIngest, type IngestLogger, type StepReport } from "../ingest/ingest";
+import { RECONCILE_DEFAULTS, SpendLogReconciler, type ReconcileOptions } from "../ingest/reconcile";
 import { ProxySpendLogSource, type SpendLogSource } from "../ingest/source";
 import type { LiteLLMClient } from "../litellm/client";
 import { SeriesMaintainer } from "../series/maintain";
@@ -16,11 +17,22 @@ export function ingestTiming(c: ServerConfig): IngestTiming {
   };
 }
 
+/**
+ * What the reconcile pass re-checks, as a config sets it: never within a day of the request
+ * retention, where a late row's recompute would find the requests around it already pruned.
+ */
+export function reconcileOptions(c: ServerConfig): ReconcileOptions {
+  const hours = Math.max(0, Math.min(c.INGEST_RECONCILE_HOURS, (c.REQUEST_RETENTION_DAYS - 1) * 24));
+  return { ...RECONCILE_DEFAULTS, horizonMs: hours * 3_600_000 };
+}
+
 /** Spend logs in, truth series out: the one wiring the runner, the tests and the bench all use. */
 export interface ObservePipeline {
   source: SpendLogSource;
   ingest: SpendLogIngest;
   series: SeriesMaintainer;
+  /** Re-checks settled windows for rows that came late. */
+  reconciler: SpendLogReconciler;
   /** One ingest step, then the series brought up to date, as the runner's ingest job does. */
   step(): Promise<StepReport>;
   /** Steps until caught up with settled history. */
@@ -31,6 +43,8 @@ export function observePipeline(opts: {
   store: Pick<Store, "ingest" | "series">;
   client: LiteLLMClient;
   timing: IngestTiming;
+  /** What the reconcile pass re-checks; RECONCILE_DEFAULTS when not given. */
+  reconcile?: ReconcileOptions;
   log?: IngestLogger;
   /** A different spend-log source over the same client (the bench times one). */
   source?: SpendLogSource;
@@ -38,10 +52,13 @@ export function observePipeline(opts: {
   const source = opts.source ?? new ProxySpendLogSource(opts.client);
   const ingest = new SpendLogIngest(source, opts.store.ingest, opts.timing, opts.log ?? console);
   const series = new SeriesMaintainer(opts.store.series, opts.timing.maxRequestMs);
+  const reconcile = opts.reconcile ?? RECONCILE_DEFAULTS;
+  const reconciler = new SpendLogReconciler(source, opts.store.ingest, { ...reconcile, maxRequestMs: opts.timing.maxRequestMs }, opts.log ?? console);
   return {
     source,
     ingest,
     series,
+    reconciler,
     async step() {
       const r = await ingest.step();
       await series.drain();

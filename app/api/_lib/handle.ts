@@ -8,7 +8,8 @@ export function handle<A extends unknown[]>(fn: (...args: A) => Promise<unknown>
       return Response.json(body, { headers: { "cache-control": "no-store" } });
     } catch (e) {
       const err = toApiError(e);
-      if (err.status >= 500 && err.code === "internal") console.error(e);
+      // Logged where the answer says "see the server log" (it carries no detail itself).
+      if (err.code === "internal" || err.code === "store_unavailable") console.error(e);
       return Response.json({ error: { code: err.code, message: err.message } }, { status: err.status });
     }
   };

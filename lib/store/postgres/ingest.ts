@@ -24,18 +24,20 @@
 // hash -> id is cached in memory once committed (ids never change), so the steady state reads no key.
 import type { CursorState } from "../../ingest/cursor";
 import type { IngestRow } from "../../ingest/normalize";
-import type { CommitResult, IngestRepository, StoredRequest } from "../../ingest/repository";
+import type { CommitOptions, CommitResult, IngestRepository, StoredRequest } from "../../ingest/repository";
 import { boolArrayLiteral, intArrayLiteral, textArrayLiteral } from "./array-literal";
 import { pgDate, type Pool, type PoolClient } from "./connection";
+import { longestRequestMs } from "./longest-request";
 import { PARTITIONED, type Partitions } from "./partitions";
 
 /**
  * Rows, what the new ones change per key (the series range they touch: min start, max end; the
- * admitted and rejected counters: lib/ingest/commit-effects.ts), and the cursor when $9 is true:
+ * admitted and rejected counters and the longest request: lib/ingest/commit-effects.ts), and the cursor when $9 is true:
  * one statement ($1..$7 are the rows as column arrays). The CTEs after `ins` run to completion
- * though the final SELECT does not read them.
+ * though the final SELECT does not read them. COMMIT_LISTING also returns the inserted rows' starts
+ * and ends (in the same order), for callers that account for late rows.
  */
-const COMMIT = `
+const COMMIT_CTES = `
 WITH ins AS (
   INSERT INTO request (key_id, start_ms, request_id, end_ms, status, rejected, model)
   SELECT * FROM unnest($1::int[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::bool[], $7::text[])
@@ -46,9 +48,10 @@ WITH ins AS (
   SELECT key_id, min(start_ms), max(end_ms) FROM ins GROUP BY key_id ORDER BY key_id
   RETURNING 1
 ), counted AS (
-  INSERT INTO key_counter (key_id, admitted, rejected)
-  SELECT key_id, count(*) FILTER (WHERE NOT rejected), count(*) FILTER (WHERE rejected) FROM ins GROUP BY key_id ORDER BY key_id
-  ON CONFLICT (key_id) DO UPDATE SET admitted = key_counter.admitted + excluded.admitted, rejected = key_counter.rejected + excluded.rejected
+  INSERT INTO key_counter (key_id, admitted, rejected, longest_request_ms)
+  SELECT key_id, count(*) FILTER (WHERE NOT rejected), count(*) FILTER (WHERE rejected), max(end_ms - start_ms) FROM ins GROUP BY key_id ORDER BY key_id
+  ON CONFLICT (key_id) DO UPDATE SET admitted = key_counter.admitted + excluded.admitted, rejected = key_counter.rejected + excluded.rejected,
+    longest_request_ms = greatest(key_counter.longest_request_ms, excluded.longest_request_ms)
   RETURNING 1
 ), cur AS (
   INSERT INTO ingest_cursor (source, complete_before_ms, end_watermark_ms, updated_at)
@@ -56,8 +59,21 @@ WITH ins AS (
   ON CONFLICT (source) DO UPDATE SET complete_before_ms = excluded.complete_before_ms,
     end_watermark_ms = excluded.end_watermark_ms, updated_at = excluded.updated_at
   RETURNING 1
-)
-SELECT count(*) AS inserted FROM ins`;
+)`;
+const COMMIT = `${COMMIT_CTES} SELECT count(*) AS inserted FROM ins`;
+const COMMIT_LISTING = `${COMMIT_CTES}
+SELECT count(*) AS inserted, array_agg(start_ms ORDER BY start_ms, end_ms) AS starts, array_agg(end_ms ORDER BY start_ms, end_ms) AS ends FROM ins`;
+
+/** The inserted count, and the inserted spans when the statement listed them. */
+function commitResult(row: { inserted: string; starts?: string[] | null; ends?: string[] | null }, listed: boolean, newUnknownKeys: string[]): CommitResult {
+  const starts = row.starts ?? [];
+  const ends = row.ends ?? [];
+  return {
+    inserted: Number(row.inserted),
+    newUnknownKeys,
+    insertedSpans: listed ? starts.map((s, i) => ({ startMs: Number(s), endMs: Number(ends[i]) })) : undefined,
+  };
+}
 
 export class PgIngestRepository implements IngestRepository {
   private readonly keyIds = new Map<string, number>();
@@ -72,15 +88,16 @@ export class PgIngestRepository implements IngestRepository {
     return rows.length ? { completeBeforeMs: Number(rows[0].c), endWatermarkMs: Number(rows[0].w) } : null;
   }
 
-  async commit(source: string, rows: IngestRow[], cursor: CursorState | null): Promise<CommitResult> {
-    return this.partitions.writing([[PARTITIONED.request, rows.map((r) => r.startMs)]], () => this.commitOnce(source, rows, cursor));
+  async commit(source: string, rows: IngestRow[], cursor: CursorState | null, opts: CommitOptions = {}): Promise<CommitResult> {
+    return this.partitions.writing([[PARTITIONED.request, rows.map((r) => r.startMs)]], () => this.commitOnce(source, rows, cursor, opts.listInserted === true));
   }
 
-  private async commitOnce(source: string, rows: IngestRow[], cursor: CursorState | null): Promise<CommitResult> {
+  private async commitOnce(source: string, rows: IngestRow[], cursor: CursorState | null, listed: boolean): Promise<CommitResult> {
+    const sql = listed ? COMMIT_LISTING : COMMIT;
     const unknown = [...new Set(rows.map((r) => r.keyHash).filter((h) => !this.keyIds.has(h)))];
     if (unknown.length === 0) {
-      const res = await this.pool.query(COMMIT, this.params(source, rows, cursor, this.keyIds));
-      return { inserted: Number(res.rows[0].inserted), newUnknownKeys: [] };
+      const res = await this.pool.query(sql, this.params(source, rows, cursor, this.keyIds));
+      return commitResult(res.rows[0], listed, []);
     }
     // Hashes not cached yet: resolve (and create placeholders) in the rows' transaction.
     const client = await this.pool.connect();
@@ -88,10 +105,10 @@ export class PgIngestRepository implements IngestRepository {
       await client.query("BEGIN");
       const { ids, created } = await this.resolveKeys(client, unknown);
       const all = new Map([...this.keyIds, ...ids]);
-      const res = await client.query(COMMIT, this.params(source, rows, cursor, all));
+      const res = await client.query(sql, this.params(source, rows, cursor, all));
       await client.query("COMMIT");
       for (const [h, id] of ids) this.keyIds.set(h, id);
-      return { inserted: Number(res.rows[0].inserted), newUnknownKeys: unknown.filter((h) => created.has(h)) };
+      return commitResult(res.rows[0], listed, unknown.filter((h) => created.has(h)));
     } catch (e) {
       await client.query("ROLLBACK").catch(() => undefined);
       throw e;
@@ -172,9 +189,18 @@ export class PgIngestRepository implements IngestRepository {
     const { rows } = await this.pool.query(
       `SELECT request_id, start_ms, end_ms, status, model FROM request
        WHERE key_id = $1 AND NOT rejected AND start_ms >= $2 AND start_ms < $3 AND end_ms > $4 ORDER BY start_ms, request_id`,
-      [keyId, fromMs - lookbackMs, toMs, fromMs],
+      [keyId, fromMs - Math.max(lookbackMs, await longestRequestMs(this.pool, keyId)), toMs, fromMs],
     );
     return rows.map((r) => ({ requestId: r.request_id, startMs: Number(r.start_ms), endMs: Number(r.end_ms), status: r.status, model: r.model }));
+  }
+
+  async countStarted(fromMs: number, toMs: number): Promise<number> {
+    // Per key along the primary key, as anyStartedSince below.
+    const { rows } = await this.pool.query(
+      "SELECT coalesce(sum((SELECT count(*) FROM request r WHERE r.key_id = k.id AND r.start_ms BETWEEN $1 AND $2)), 0) AS n FROM key k",
+      [fromMs, toMs],
+    );
+    return Number(rows[0].n);
   }
 
   async anyStartedSince(sinceMs: number): Promise<boolean> {

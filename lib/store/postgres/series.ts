@@ -6,6 +6,7 @@
 import type { SeriesRow } from "../../concurrency/downsample";
 import type { AboveQuery, BucketQuery, DirtyMark, KeyBucket, KeySeriesRow, RangeTotal, Resolution, SecRange, SeriesRepository, SweepRequests } from "../../series/repository";
 import { intBound, withTx, type Pool, type PoolClient } from "./connection";
+import { longestRequestMs } from "./longest-request";
 import { PARTITIONED, type Partitions } from "./partitions";
 
 const TABLE: Record<Resolution, { table: string; col: string }> = {
@@ -33,12 +34,13 @@ export class PgSeriesRepository implements SeriesRepository {
 
   async sweepInput(keyId: number, fromMs: number, toMs: number, lookbackMs: number): Promise<SweepRequests> {
     // Admitted requests overlapping the range (from the lookback on) and rejections in it: one range scan of the key.
+    const longest = await longestRequestMs(this.pool, keyId);
     const { rows } = await this.pool.query<{ start_ms: number; end_ms: number; rejected: boolean }>(
       `SELECT start_ms, end_ms, rejected FROM request
        WHERE key_id = $1 AND start_ms >= $2 AND start_ms < $3
          AND CASE WHEN rejected THEN start_ms >= $4 ELSE end_ms > $4 END
        ORDER BY start_ms`,
-      [keyId, fromMs - lookbackMs, toMs, fromMs],
+      [keyId, fromMs - Math.max(lookbackMs, longest), toMs, fromMs],
     );
     let admitted = 0;
     for (const r of rows) if (!r.rejected) admitted++;

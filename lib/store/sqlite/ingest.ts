@@ -1,8 +1,9 @@
 import type { CursorState } from "../../ingest/cursor";
 import type { IngestRow } from "../../ingest/normalize";
-import type { CommitResult, IngestRepository, StoredRequest } from "../../ingest/repository";
+import type { CommitOptions, CommitResult, IngestRepository, InsertedSpan, StoredRequest } from "../../ingest/repository";
 import { CommitEffects } from "../../ingest/commit-effects";
 import { sqlDate, writeTx, type Sqlite } from "./connection";
+import { longestRequestMs } from "./longest-request";
 
 /**
  * Spend-log requests in SQLite through prepared better-sqlite3 statements: the measured-fast path
@@ -21,8 +22,9 @@ export class SqliteIngestRepository implements IngestRepository {
       insertUnknownKey: db.prepare("INSERT INTO key (hash, in_catalog, blocked, first_seen_at) VALUES (?, 0, 0, ?) RETURNING id").pluck(),
       dirty: db.prepare("INSERT INTO series_dirty (key_id, from_ms, to_ms) VALUES (?, ?, ?)"),
       count: db.prepare(
-        `INSERT INTO key_counter (key_id, admitted, rejected) VALUES (?, ?, ?)
-         ON CONFLICT (key_id) DO UPDATE SET admitted = key_counter.admitted + excluded.admitted, rejected = key_counter.rejected + excluded.rejected`,
+        `INSERT INTO key_counter (key_id, admitted, rejected, longest_request_ms) VALUES (?, ?, ?, ?)
+         ON CONFLICT (key_id) DO UPDATE SET admitted = key_counter.admitted + excluded.admitted, rejected = key_counter.rejected + excluded.rejected,
+           longest_request_ms = max(key_counter.longest_request_ms, excluded.longest_request_ms)`,
       ),
       readCursor: db.prepare("SELECT complete_before_ms AS c, end_watermark_ms AS w FROM ingest_cursor WHERE source = ?"),
       writeCursor: db.prepare(
@@ -37,6 +39,10 @@ export class SqliteIngestRepository implements IngestRepository {
         )
         .raw(),
       // Per key along the (key, start) primary key: a scan by start alone would read the whole table.
+      // Per key along the primary key, as below.
+      countStarted: db
+        .prepare("SELECT coalesce(sum((SELECT count(*) FROM request r WHERE r.key_id = k.id AND r.start_ms BETWEEN ? AND ?)), 0) FROM key k")
+        .pluck(),
       anySince: db.prepare("SELECT 1 FROM key k WHERE EXISTS (SELECT 1 FROM request r WHERE r.key_id = k.id AND r.start_ms >= ?) LIMIT 1").pluck(),
     };
   }
@@ -46,10 +52,11 @@ export class SqliteIngestRepository implements IngestRepository {
     return row ? { completeBeforeMs: Number(row.c), endWatermarkMs: Number(row.w) } : null;
   }
 
-  async commit(source: string, rows: IngestRow[], cursor: CursorState | null): Promise<CommitResult> {
+  async commit(source: string, rows: IngestRow[], cursor: CursorState | null, opts: CommitOptions = {}): Promise<CommitResult> {
     return writeTx(this.db, () => {
       const newUnknownKeys: string[] = [];
       const effects = new CommitEffects();
+      const insertedSpans: InsertedSpan[] | undefined = opts.listInserted ? [] : undefined;
       let inserted = 0;
       for (const r of rows) {
         let keyId = this.keyIds.get(r.keyHash);
@@ -64,17 +71,23 @@ export class SqliteIngestRepository implements IngestRepository {
         const res = this.stmt.insertRequest.run(keyId, r.startMs, r.requestId, r.endMs, r.status, r.rejected ? 1 : 0, r.model);
         if (res.changes === 0) continue;
         inserted++;
+        insertedSpans?.push({ startMs: r.startMs, endMs: r.endMs });
         effects.add(keyId, r.startMs, r.endMs, r.rejected);
       }
       for (const [keyId, [from, to]] of effects.spans) this.stmt.dirty.run(keyId, from, to);
-      for (const [keyId, c] of effects.counts) this.stmt.count.run(keyId, c.admitted, c.rejected);
+      for (const [keyId, c] of effects.counts) this.stmt.count.run(keyId, c.admitted, c.rejected, c.longestMs);
       if (cursor) this.stmt.writeCursor.run(source, cursor.completeBeforeMs, cursor.endWatermarkMs, sqlDate());
-      return { inserted, newUnknownKeys };
+      return { inserted, newUnknownKeys, insertedSpans };
     });
   }
 
+  async countStarted(fromMs: number, toMs: number): Promise<number> {
+    return Number(this.stmt.countStarted.get(fromMs, toMs));
+  }
+
   async admittedOverlapping(keyId: number, fromMs: number, toMs: number, lookbackMs: number): Promise<StoredRequest[]> {
-    return (this.stmt.overlapping.all(keyId, fromMs - lookbackMs, toMs, fromMs) as [string, number, number, string | null, string][]).map((r) => ({
+    const lookback = Math.max(lookbackMs, longestRequestMs(this.db, keyId));
+    return (this.stmt.overlapping.all(keyId, fromMs - lookback, toMs, fromMs) as [string, number, number, string | null, string][]).map((r) => ({
       requestId: r[0],
       startMs: Number(r[1]),
       endMs: Number(r[2]),

@@ -1,5 +1,6 @@
 import type { SeriesRow } from "../../concurrency/downsample";
 import type { AboveQuery, BucketQuery, DirtyMark, KeyBucket, KeySeriesRow, RangeTotal, Resolution, SecRange, SeriesRepository, SweepRequests } from "../../series/repository";
+import { longestRequestMs } from "./longest-request";
 import { writeTx, type Sqlite } from "./connection";
 
 const TABLE: Record<Resolution, { table: string; col: string }> = {
@@ -77,7 +78,8 @@ export class SqliteSeriesRepository implements SeriesRepository {
   }
 
   async sweepInput(keyId: number, fromMs: number, toMs: number, lookbackMs: number): Promise<SweepRequests> {
-    const rows = this.stmt.admitted.all(keyId, fromMs - lookbackMs, toMs, fromMs) as [number, number][];
+    const longest = longestRequestMs(this.db, keyId);
+    const rows = this.stmt.admitted.all(keyId, fromMs - Math.max(lookbackMs, longest), toMs, fromMs) as [number, number][];
     const starts = new Float64Array(rows.length);
     const ends = new Float64Array(rows.length);
     for (let i = 0; i < rows.length; i++) {
