@@ -8,6 +8,7 @@
 // - ingest_ceiling_pct[_postgres]: that ingest as a percentage of a raw insert of the same rows with
 //   no HTTP: the same normalized pages (in memory, same page sizes, same cursor commits) timed through
 //   `store.ingest.commit` alone into a fresh store.
+// - reconcile_window_ms[_postgres]: bench/reconcile.ts, on the stores those runs filled.
 import { PerformanceObserver } from "node:perf_hooks";
 import { SPEND_LOG_SOURCE, type StepReport } from "@/lib/ingest/ingest";
 import { normalizeRow, type IngestRow } from "@/lib/ingest/normalize";
@@ -25,6 +26,7 @@ import type { Dialect } from "@/lib/store/store";
 import { startSimulator } from "../tests/support/simulator";
 import { backendsCpuMs, simulatorCpuMs } from "./cpu";
 import { count, ms } from "./format";
+import { reconcileFigure } from "./reconcile";
 import { TIMING, quiet } from "./seeded";
 import { DIALECTS, ensurePartitions, figureName, openPrisma, type BenchPrisma, type BenchStores } from "./stores";
 import type { BenchResult } from "./types";
@@ -127,6 +129,10 @@ export async function ingestFigures(quick: boolean, stores: BenchStores): Promis
       results.push({ name: figureName("ingest_ceiling_pct", d), value: pct, unit: "%", baseline: 100, ratio: pct / 100 });
     }
     printWhereTimeGoes(best, pages);
+    // An hour from the middle of the seeded day, settled and complete in the best runs' stores.
+    const mid = best("sqlite").windows[Math.floor(best("sqlite").windows.length / 2)];
+    const hour = Math.floor(mid.fromMs / 3_600_000) * 3_600_000;
+    for (const d of DIALECTS) results.push(await reconcileFigure(d, best(d).url, client, hour, quick ? 3 : 7));
     return results;
   } finally {
     await sim.stop();

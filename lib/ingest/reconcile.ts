@@ -43,6 +43,38 @@ export interface ReconcileReport extends RowTally, StoreTally {
 
 const HOUR_S = 3600;
 
+/** One pass over windows: its report, the cursor it checks behind, its request budget, and where it got to. */
+interface Pass {
+  report: ReconcileReport;
+  cursor: CursorState;
+  budget: number;
+  /** Every window from this second to the pass's start has been checked. */
+  checked(fromS: number): void;
+}
+
+function emptyReport(): ReconcileReport {
+  return {
+    windowsChecked: 0,
+    windowsRead: 0,
+    proxyRequests: 0,
+    rowsRead: 0,
+    inserted: 0,
+    newUnknownKeys: [],
+    problems: {},
+    longerThanMax: 0,
+    late: { rows: 0, maxDelayMs: 0 },
+    checked: null,
+    complete: false,
+    skipped: null,
+  };
+}
+
+/** Counts one proxy request against the pass's budget. */
+function spend(pass: Pass): void {
+  if (pass.report.proxyRequests >= pass.budget) throw new OutOfBudget();
+  pass.report.proxyRequests++;
+}
+
 /** The run's proxy requests are spent: it stops, and the next run resumes. */
 class OutOfBudget extends Error {}
 
@@ -68,21 +100,9 @@ export class SpendLogReconciler {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Checks the next stretch of the horizon, newest first, within the request budget. */
   async run(): Promise<ReconcileReport> {
-    const report: ReconcileReport = {
-      windowsChecked: 0,
-      windowsRead: 0,
-      proxyRequests: 0,
-      rowsRead: 0,
-      inserted: 0,
-      newUnknownKeys: [],
-      problems: {},
-      longerThanMax: 0,
-      late: { rows: 0, maxDelayMs: 0 },
-      checked: null,
-      complete: false,
-      skipped: null,
-    };
+    const report = emptyReport();
     const cursor = await this.store.readCursor(SPEND_LOG_SOURCE);
     if (!cursor) return { ...report, skipped: "no spend logs read yet" };
     // Rows that started in the last second before the cursor are checked next time, once a whole second is behind it.
@@ -90,10 +110,11 @@ export class SpendLogReconciler {
     const oldestS = Math.floor((cursor.completeBeforeMs - this.opts.horizonMs) / 1000);
     this.forgetBefore(oldestS);
     const startS = Math.min(this.resumeAtS ?? newestS, newestS);
+    const pass: Pass = { report, cursor, budget: this.opts.requestBudget, checked: (fromS) => (this.resumeAtS = fromS) };
     try {
       for (let toS = startS; toS > oldestS; ) {
         const fromS = Math.max(oldestS, (Math.ceil(toS / HOUR_S) - 1) * HOUR_S);
-        await this.check(fromS, toS, report, cursor);
+        await this.check(fromS, toS, pass);
         toS = fromS;
       }
       this.resumeAtS = null;
@@ -107,55 +128,62 @@ export class SpendLogReconciler {
     return report;
   }
 
+  /** One window [fromMs, toMs] (whole seconds) checked and repaired now, whatever the budget and the pass in progress. */
+  async checkRange(fromMs: number, toMs: number): Promise<ReconcileReport> {
+    const report = emptyReport();
+    const cursor = await this.store.readCursor(SPEND_LOG_SOURCE);
+    if (!cursor) return { ...report, skipped: "no spend logs read yet" };
+    await this.check(Math.floor(fromMs / 1000), Math.floor(toMs / 1000), { report, cursor, budget: Infinity, checked: () => undefined });
+    report.checked = { fromMs, toMs };
+    report.complete = true;
+    return report;
+  }
+
   /** Compares one window's counts; reads it whole, or splits it, when they differ. */
-  private async check(fromS: number, toS: number, report: ReconcileReport, cursor: CursorState): Promise<void> {
-    const proxy = await this.count(fromS, toS, report);
+  private async check(fromS: number, toS: number, pass: Pass): Promise<void> {
+    const proxy = await this.count(fromS, toS, pass);
     if (proxy.capped && toS - fromS > 1) {
       // The proxy stopped counting: split by what the store holds there (the proxy holds at least that).
       const stored = await this.store.countStarted(fromS * 1000, toS * 1000);
-      return this.split(fromS, toS, Math.max(2, Math.ceil(stored / this.opts.leafRows)), report, cursor);
+      return this.split(fromS, toS, Math.max(2, Math.ceil(stored / this.opts.leafRows)), pass);
     }
     const stored = await this.store.countStarted(fromS * 1000, toS * 1000);
-    report.windowsChecked++;
+    pass.report.windowsChecked++;
     const key = `${fromS}-${toS}`;
     if ((proxy.capped || proxy.total !== stored) && this.readAt.get(key) !== proxy.total) {
       if (proxy.total > this.opts.leafRows && toS - fromS > 1) {
-        return this.split(fromS, toS, Math.max(2, Math.ceil(proxy.total / this.opts.leafRows)), report, cursor);
+        return this.split(fromS, toS, Math.max(2, Math.ceil(proxy.total / this.opts.leafRows)), pass);
       }
-      await this.readWhole(fromS, toS, report, cursor);
+      await this.readWhole(fromS, toS, pass);
       this.readAt.set(key, proxy.total);
     }
-    this.resumeAtS = fromS;
+    pass.checked(fromS);
   }
 
   /** Checks `parts` equal parts of the window, the newest first. */
-  private async split(fromS: number, toS: number, parts: number, report: ReconcileReport, cursor: CursorState): Promise<void> {
+  private async split(fromS: number, toS: number, parts: number, pass: Pass): Promise<void> {
     const step = Math.max(1, Math.ceil((toS - fromS) / parts));
-    for (let b = toS; b > fromS; b -= step) await this.check(Math.max(fromS, b - step), b, report, cursor);
+    for (let b = toS; b > fromS; b -= step) await this.check(Math.max(fromS, b - step), b, pass);
   }
 
-  private async readWhole(fromS: number, toS: number, report: ReconcileReport, cursor: CursorState): Promise<void> {
+  private async readWhole(fromS: number, toS: number, pass: Pass): Promise<void> {
+    const { report } = pass;
     report.windowsRead++;
     const seenAt = this.now();
     for await (const page of this.source.pages({ fromMs: fromS * 1000, toMs: toS * 1000, order: "startAsc" })) {
-      this.spend(report);
+      spend(pass);
       report.rowsRead += page.rows.length;
       const rows = normalizePage(page.rows, report, this.opts.maxRequestMs, this.log);
       const inserted = await storePage(this.store, rows, null, report, this.log, true);
-      report.late = addLate(report.late, lateRows(inserted, cursor, seenAt));
+      report.late = addLate(report.late, lateRows(inserted, pass.cursor, seenAt));
     }
   }
 
-  private async count(fromS: number, toS: number, report: ReconcileReport) {
-    this.spend(report);
+  private async count(fromS: number, toS: number, pass: Pass) {
+    spend(pass);
     const c = await this.source.count(fromS * 1000, toS * 1000);
     if (c === null) throw new CannotCount("the proxy does not count spend-log rows (an old proxy without /spend/logs/ui or /v2): late rows cannot be found");
     return c;
-  }
-
-  private spend(report: ReconcileReport): void {
-    if (report.proxyRequests >= this.opts.requestBudget) throw new OutOfBudget();
-    report.proxyRequests++;
   }
 
   private forgetBefore(oldestS: number): void {

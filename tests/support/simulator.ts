@@ -33,10 +33,14 @@ function descendants(pid: number): number[] {
   return kids.flatMap((k) => [...descendants(k), k]);
 }
 
-/** SIGKILL for the tsx wrapper and the node process it runs (tsx relays SIGTERM, but nothing relays SIGKILL). */
-function killTree(child: ChildProcess): void {
-  if (child.pid === undefined) return;
-  for (const pid of descendants(child.pid)) {
+/**
+ * SIGKILL for the tsx wrapper and the node process it runs (tsx relays SIGTERM, but nothing relays
+ * SIGKILL), deepest first. Returns the PIDs it signalled, the child's last.
+ */
+export function killTree(child: ChildProcess): number[] {
+  if (child.pid === undefined) return [];
+  const pids = descendants(child.pid);
+  for (const pid of pids) {
     try {
       process.kill(pid, "SIGKILL");
     } catch {
@@ -44,6 +48,7 @@ function killTree(child: ChildProcess): void {
     }
   }
   child.kill("SIGKILL");
+  return [...pids, child.pid];
 }
 
 /**
