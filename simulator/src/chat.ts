@@ -93,7 +93,7 @@ export async function handleChat(sim: Simulator, req: IncomingMessage, res: Serv
   if (!verdict.ok) {
     const e = verdict.error;
     const now = Date.now();
-    sim.writer.push(
+    sim.spendDelay.push(
       failureRow(sim, p, info, callId, now, now, e.status, verdict.errorClass, `${e.status}: ${e.message}`, "", false),
     );
     throw new ProxyError(e.status, e.message, e.type, e.param, { ...e.headers, ...sim.customHeaders(p, callId) });
@@ -190,7 +190,7 @@ function serve(sim: Simulator, req: IncomingMessage, res: ServerResponse, c: Ctx
       ended = true;
       for (const t of timers) clearTimeout(t);
       sim.upstream.dec(p.hash);
-      sim.writer.push(rowFor());
+      sim.spendDelay.push(rowFor());
       const released = c.admitted.release(outcome, completionTokens, totalTokens);
       released.then(resolve, resolve);
       return released;

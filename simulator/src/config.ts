@@ -12,6 +12,8 @@ export interface SimConfig {
   window: number;
   /** Spend-log batch write interval in seconds (proxy_batch_write_at). May be fractional to compress time. */
   flushInterval: number;
+  /** Seconds a spend-log row is held after its request ended before it enters the write queue (slow database). */
+  spendLogDelay: number;
   latencyMinMs: number;
   latencyMaxMs: number;
   stuckOnTimeout: boolean;
@@ -24,6 +26,9 @@ export interface SimConfig {
 
 export class UsageError extends Error {}
 
+/** Upper bound of the spend-log delay, for the flag and for POST /sim/spend-logs/delay alike. */
+export const MAX_SPEND_LOG_DELAY_S = 86_400;
+
 export const HELP = `usage: npm run simulator -- [flags]
   --port N                    port on 127.0.0.1 (default 4000)
   --master-key sk-...         proxy master key (default sk-master, or env LITELLM_MASTER_KEY)
@@ -32,6 +37,8 @@ export const HELP = `usage: npm run simulator -- [flags]
   --workers N                 simulated uvicorn workers (default 1)
   --window S                  rate-limit window in seconds (default 60)
   --flush-interval S          spend-log batch write interval in seconds (default 10)
+  --spend-log-delay S         spend-log rows reach the write queue S seconds after their request ended,
+                              on top of the flush interval: a slow database (default 0)
   --latency MIN-MAX           simulated model latency in ms (default 500-3000)
   --stuck-on-timeout          upstream timeouts never release their concurrency count
   --upstream-error-rate P     probability 0..1 of a random upstream 502/504 (default 0)
@@ -48,6 +55,7 @@ const VALUE_FLAGS = new Set([
   "workers",
   "window",
   "flush-interval",
+  "spend-log-delay",
   "latency",
   "upstream-error-rate",
   "seed-spend-logs",
@@ -109,6 +117,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     workers: 1,
     window: 60,
     flushInterval: 10,
+    spendLogDelay: 0,
     latencyMinMs: 500,
     latencyMaxMs: 3000,
     stuckOnTimeout: given.has("stuck-on-timeout"),
@@ -135,6 +144,9 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
   if (str("workers") !== undefined) cfg.workers = intIn("workers", str("workers")!, 1, 64);
   if (str("window") !== undefined) cfg.window = intIn("window", str("window")!, 1, 86400);
   if (str("flush-interval") !== undefined) cfg.flushInterval = numIn("flush-interval", str("flush-interval")!, 0, 3600, true);
+  if (str("spend-log-delay") !== undefined) {
+    cfg.spendLogDelay = numIn("spend-log-delay", str("spend-log-delay")!, 0, MAX_SPEND_LOG_DELAY_S);
+  }
   if (str("latency") !== undefined) {
     const m = /^(\d+)-(\d+)$/.exec(str("latency")!);
     if (!m) throw new UsageError(`--latency must be MIN-MAX in milliseconds, e.g. 500-3000, got "${str("latency")}"`);

@@ -38,7 +38,9 @@ function main(): void {
   sim.start().then(
     () => {
       console.log(
-        `simulator limiter=${cfg.limiter} workers=${cfg.workers} window=${cfg.window}s redis=${cfg.redisUrl ?? "none"} flush=${sim.writer.intervalMs}ms`,
+        `simulator limiter=${cfg.limiter} workers=${cfg.workers} window=${cfg.window}s redis=${cfg.redisUrl ?? "none"} flush=${sim.writer.intervalMs}ms` +
+          // Printed only when set, so a default start prints what it always did.
+          (cfg.spendLogDelay > 0 ? ` spend-log-delay=${cfg.spendLogDelay}s` : ""),
       );
       console.log(`simulator listening on http://127.0.0.1:${sim.port}`);
     },

@@ -4,13 +4,14 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { Auth, type Principal } from "./auth";
 import { handleChat } from "./chat";
-import type { SimConfig } from "./config";
+import { MAX_SPEND_LOG_DELAY_S, type SimConfig } from "./config";
 import { Demo } from "./demo";
 import { ProxyError, Query, ValidationError, parseJsonObject, readBody, sendError, sendJson } from "./http";
 import { KEY_LIST_SORT_FIELDS, KeyStore } from "./keys";
 import { GaugeLimiter, LegacyLimiter, type Limiter, RedisScripts, WindowedLimiter, createLimiter } from "./limiter";
 import { MODELS } from "./models";
 import { keysFile, loadKeys, saveKeys } from "./persist";
+import { SpendLogDelay } from "./spenddelay";
 import { SORT_FIELDS, SeedSource, type Filter, type SortField, SpendLogWriter, SpendStore } from "./spendlogs";
 import { UpstreamTracker } from "./upstream";
 import { parseYmd, parseYmdHms } from "./util";
@@ -26,6 +27,8 @@ export class Simulator {
   readonly upstream = new UpstreamTracker();
   readonly store = new SpendStore();
   readonly writer: SpendLogWriter;
+  /** Where ended requests hand their spend-log row: held for --spend-log-delay, then the writer's queue. */
+  readonly spendDelay: SpendLogDelay;
   readonly version: string;
   limiter!: Limiter;
   redis: RedisScripts | null = null;
@@ -41,6 +44,7 @@ export class Simulator {
     this.auth = new Auth(this.keys, cfg.masterKey);
     this.version = VERSION[cfg.limiter];
     this.writer = new SpendLogWriter(this.store, cfg.flushInterval, (rows) => this.keys.applySpend(rows));
+    this.spendDelay = new SpendLogDelay(this.writer, cfg.spendLogDelay);
     this.registerRoutes();
   }
 
@@ -138,6 +142,7 @@ export class Simulator {
 
   async stop(): Promise<void> {
     this.demo?.stop();
+    this.spendDelay.stop();
     this.writer.stop();
     if (this.server) {
       const closed = new Promise<void>((r) => this.server!.close(() => r()));
@@ -346,7 +351,12 @@ export class Simulator {
       this.upstream.reset();
       sendJson(res, 200, this.upstream.snapshot());
     });
+    // Flushes the write queue only: rows held by the spend-log delay stay held.
     this.on("POST", ["/sim/spend-logs/flush"], async (_req, res) => sendJson(res, 200, { flushed: this.writer.flush() }));
+    this.on("POST", ["/sim/spend-logs/delay"], async (req, res) => {
+      this.spendDelay.set(delaySeconds(await this.jsonBody(req)));
+      sendJson(res, 200, { seconds: this.spendDelay.seconds });
+    });
     this.on("GET", ["/sim/state"], async (_req, res) => {
       const l = this.limiter;
       sendJson(res, 200, {
@@ -355,6 +365,8 @@ export class Simulator {
         window: this.cfg.window,
         redis: this.cfg.redisUrl !== null,
         flush_interval_ms: this.writer.intervalMs,
+        spend_log_delay_s: this.spendDelay.seconds,
+        delayed_spend_logs: this.spendDelay.count,
         queued_spend_logs: this.writer.queued,
         stored_spend_logs: this.store.size,
         worker_local_caches: l instanceof WindowedLimiter || l instanceof GaugeLimiter || l instanceof LegacyLimiter ? l.localState() : [],
@@ -425,6 +437,22 @@ export class Simulator {
 /** handle_exception_on_proxy of a strptime ValueError: 500 "Internal Server Error, time data …". */
 function strptimeError(value: string, fmt: string): ProxyError {
   return new ProxyError(500, `Internal Server Error, time data '${value}' does not match format '${fmt}'`, "internal_server_error", "None");
+}
+
+/** The body of POST /sim/spend-logs/delay, `{"seconds": S}`, refused as pydantic's `seconds: float = Field(ge=0, le=…)` would be. */
+function delaySeconds(body: Record<string, unknown>): number {
+  const v = body.seconds;
+  const loc = ["body", "seconds"];
+  if (v === undefined) throw new ValidationError([{ type: "missing", loc, msg: "Field required", input: body }]);
+  if (typeof v !== "number") throw new ValidationError([{ type: "float_type", loc, msg: "Input should be a valid number", input: v }]);
+  if (v < 0) {
+    throw new ValidationError([{ type: "greater_than_equal", loc, msg: "Input should be greater than or equal to 0", input: v, ctx: { ge: 0 } }]);
+  }
+  if (v > MAX_SPEND_LOG_DELAY_S) {
+    const max = MAX_SPEND_LOG_DELAY_S;
+    throw new ValidationError([{ type: "less_than_equal", loc, msg: `Input should be less than or equal to ${max}`, input: v, ctx: { le: max } }]);
+  }
+  return v;
 }
 
 export { ValidationError };

@@ -30,20 +30,23 @@ describe("command line", () => {
     const cfg = parseArgs(
       [
         "--port=4100", "--master-key", "sk-x", "--redis-url", "redis://127.0.0.1:6390", "--limiter", "gauge", "--workers", "3",
-        "--window=5", "--flush-interval", "0.5", "--latency", "10-20", "--stuck-on-timeout", "--upstream-error-rate", "0.25",
-        "--demo", "--seed-spend-logs", "1000", "--data-dir", "data/sim",
+        "--window=5", "--flush-interval", "0.5", "--spend-log-delay", "2.5", "--latency", "10-20", "--stuck-on-timeout",
+        "--upstream-error-rate", "0.25", "--demo", "--seed-spend-logs", "1000", "--data-dir", "data/sim",
       ],
       env({}),
     );
     expect(cfg).toEqual({
       port: 4100, masterKey: "sk-x", redisUrl: "redis://127.0.0.1:6390", limiter: "gauge", workers: 3, window: 5, flushInterval: 0.5,
-      latencyMinMs: 10, latencyMaxMs: 20, stuckOnTimeout: true, upstreamErrorRate: 0.25, demo: true, seedSpendLogs: 1000,
-      dataDir: "data/sim",
+      spendLogDelay: 2.5, latencyMinMs: 10, latencyMaxMs: 20, stuckOnTimeout: true, upstreamErrorRate: 0.25, demo: true,
+      seedSpendLogs: 1000, dataDir: "data/sim",
     });
-    expect(parseArgs([], env({}))).toMatchObject({ port: 4000, masterKey: "sk-master", redisUrl: null, limiter: "windowed", workers: 1, window: 60, flushInterval: 10, latencyMinMs: 500, latencyMaxMs: 3000, dataDir: null });
+    expect(parseArgs([], env({}))).toMatchObject({ port: 4000, masterKey: "sk-master", redisUrl: null, limiter: "windowed", workers: 1, window: 60, flushInterval: 10, spendLogDelay: 0, latencyMinMs: 500, latencyMaxMs: 3000, dataDir: null });
     expect(parseArgs([], env({ LITELLM_MASTER_KEY: "sk-from-env" }))).toMatchObject({ masterKey: "sk-from-env" });
     expect(parseArgs(["--master-key", "sk-flag"], env({ LITELLM_MASTER_KEY: "sk-from-env" }))).toMatchObject({ masterKey: "sk-flag" });
-    for (const bad of [["--nope"], ["--limiter", "fast"], ["--workers", "0"], ["--latency", "3000-500"], ["--upstream-error-rate", "2"], ["--window"], ["--port", "x"]]) {
+    for (const bad of [
+      ["--nope"], ["--limiter", "fast"], ["--workers", "0"], ["--latency", "3000-500"], ["--upstream-error-rate", "2"], ["--window"],
+      ["--port", "x"], ["--spend-log-delay", "-1"], ["--spend-log-delay", "86401"],
+    ]) {
       expect(() => parseArgs(bad, env({})), bad.join(" ")).toThrow(UsageError);
     }
   });
