@@ -23,7 +23,7 @@ import { observePipeline } from "@/lib/server/pipeline";
 import { openStore } from "@/lib/store/open";
 import { PARTITIONED } from "@/lib/store/postgres/partitions";
 import type { Dialect } from "@/lib/store/store";
-import { startSimulator } from "../tests/support/simulator";
+import { startSimulator, type TestSimulator } from "../tests/support/simulator";
 import { backendsCpuMs, simulatorCpuMs } from "./cpu";
 import { count, ms } from "./format";
 import { reconcileFigure } from "./reconcile";
@@ -80,7 +80,7 @@ export async function ingestFigures(quick: boolean, stores: BenchStores): Promis
     // Best of N, the stores taking turns: other work on this 2-core machine shows up as ±30 % between runs.
     const tries = quick ? 1 : 2;
     const runs: Record<Dialect, PipelineRun[]> = { sqlite: [], postgres: [] };
-    for (let i = 0; i < tries; i++) for (const d of DIALECTS) runs[d].push(await runPipeline(await fresh(d), client, sim.port));
+    for (let i = 0; i < tries; i++) for (const d of DIALECTS) runs[d].push(await runPipeline(await fresh(d), client, sim));
     for (const d of DIALECTS) for (const r of runs[d]) await checkAgainstServed(client, r);
     const best = (d: Dialect) => runs[d].reduce((a, b) => (b.ingestMs < a.ingestMs ? b : a));
     const pages = await pageCosts(sim.url, sim.masterKey, best("sqlite").windows, quick ? 20 : 60);
@@ -210,7 +210,7 @@ class TimedIngest implements IngestRepository {
 }
 
 /** Inflight's ingest as the runner wires it (observePipeline), stepped until caught up; then the series, timed apart. */
-async function runPipeline(url: string, client: LiteLLMClient, simPort: number): Promise<PipelineRun> {
+async function runPipeline(url: string, client: LiteLLMClient, sim: TestSimulator): Promise<PipelineRun> {
   const store = await openStore(url);
   const dbCpu = () => (store.dialect === "postgres" ? backendsCpuMs(url) : 0);
   try {
@@ -222,7 +222,7 @@ async function runPipeline(url: string, client: LiteLLMClient, simPort: number):
     let stored = 0;
     const gc = gcTimer();
     const cpu0 = process.cpuUsage();
-    const sim0 = simulatorCpuMs(simPort);
+    const sim0 = simulatorCpuMs(sim);
     const db0 = dbCpu();
     const t0 = performance.now();
     let r: StepReport;
@@ -236,7 +236,7 @@ async function runPipeline(url: string, client: LiteLLMClient, simPort: number):
     const ingestMs = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     const gcMs = gc.stop();
-    const simCpuMs = simulatorCpuMs(simPort) - sim0;
+    const simCpuMs = simulatorCpuMs(sim) - sim0;
     const dbCpuMs = dbCpu() - db0;
     const t1 = performance.now();
     while ((await pipeline.series.run()).changes.length > 0);

@@ -1,8 +1,17 @@
 import type { ReactNode } from "react";
+import type { RejectionKind } from "@/lib/view/charts/rejection-kinds";
 import { CHART_COLORS, CHART_THEME } from "./chart-theme";
 
+interface Props {
+  hasLimit: boolean;
+  hasBelief: boolean;
+  hasProvisional: boolean;
+  /** The kinds of 429 the range holds, as the chart stacks them. */
+  rejections: RejectionKind[];
+}
+
 /** What each mark on the concurrency chart means; a swatch per series drawn, in the chart's own colours. */
-export function ChartLegend({ hasLimit, hasBelief, hasProvisional }: { hasLimit: boolean; hasBelief: boolean; hasProvisional: boolean }) {
+export function ChartLegend({ hasLimit, hasBelief, hasProvisional, rejections }: Props) {
   return (
     <ul className={`${CHART_THEME} flex flex-wrap gap-x-5 gap-y-1.5 text-xs text-zinc-600 dark:text-zinc-300`} aria-label="Chart legend">
       <Item swatch={<span className="block h-3 w-5 border-t-2" style={{ borderColor: CHART_COLORS.truth, background: `color-mix(in srgb, ${CHART_COLORS.truth} 15%, transparent)` }} />}>
@@ -23,7 +32,15 @@ export function ChartLegend({ hasLimit, hasBelief, hasProvisional }: { hasLimit:
       ) : (
         <Item swatch={<span className="block w-5 border-t-2 border-dotted border-zinc-400" />}>No limit set on this key</Item>
       )}
-      <Item swatch={<span className="block h-3 w-2 rounded-sm" style={{ background: CHART_COLORS.rejected }} />}>429s per bucket (right axis)</Item>
+      {rejections.length === 0 ? (
+        <Item swatch={<span className="block h-3 w-2 rounded-sm border border-zinc-300 dark:border-zinc-600" />}>No 429s in this range</Item>
+      ) : (
+        rejections.map((k) => (
+          <Item key={k.field} swatch={<span className="block h-3 w-2 rounded-sm" style={{ background: CHART_COLORS[k.field] }} />}>
+            {k.label} per bucket (right axis)
+          </Item>
+        ))
+      )}
       {hasProvisional ? (
         <Item
           swatch={

@@ -1,9 +1,20 @@
+import { Fragment } from "react";
 import type { ChartRow } from "@/lib/view/charts/concurrency-model";
+import type { RejectionKind } from "@/lib/view/charts/rejection-kinds";
 import { bucketLabel } from "@/lib/view/charts/time-axis";
 import { formatLimit } from "@/lib/view/format/keys";
+import { CHART_COLORS } from "./chart-theme";
+
+interface Props {
+  active?: boolean;
+  payload?: ReadonlyArray<{ payload?: unknown }>;
+  bucketMs: number;
+  /** The kinds of 429 the range holds: each gets a line (its count in this bucket, 0 included). */
+  rejections: RejectionKind[];
+}
 
 /** Exact values of the bucket under the cursor, its UTC time, and what a click does. */
-export function ChartTooltip({ active, payload, bucketMs }: { active?: boolean; payload?: ReadonlyArray<{ payload?: unknown }>; bucketMs: number }) {
+export function ChartTooltip({ active, payload, bucketMs, rejections }: Props) {
   const row = active ? (payload?.[0]?.payload as ChartRow | undefined) : undefined;
   if (!row) return null;
   const over = row.limit !== null && row.inFlight > row.limit ? row.inFlight - row.limit : 0;
@@ -23,10 +34,24 @@ export function ChartTooltip({ active, payload, bucketMs }: { active?: boolean; 
             <dd className="text-right font-semibold text-rose-700 dark:text-rose-300">{over}</dd>
           </>
         ) : null}
-        <dt>Admitted · 429s</dt>
-        <dd className="text-right">
-          {row.admitted} · {row.rejected}
-        </dd>
+        <dt>Admitted</dt>
+        <dd className="text-right">{row.admitted}</dd>
+        {rejections.length === 0 ? (
+          <>
+            <dt>429s</dt>
+            <dd className="text-right">0</dd>
+          </>
+        ) : (
+          rejections.map((k) => (
+            <Fragment key={k.field}>
+              <dt className="flex items-center gap-1.5">
+                <span aria-hidden className="block h-2.5 w-2 rounded-sm" style={{ background: CHART_COLORS[k.field] }} />
+                {k.label}
+              </dt>
+              <dd className="text-right">{row[k.field]}</dd>
+            </Fragment>
+          ))
+        )}
       </dl>
       {row.provisional ? <p className="mt-1.5 text-zinc-500 dark:text-zinc-400">Provisional: late spend-log rows may still change it</p> : null}
       <p className="mt-1.5 text-zinc-400 dark:text-zinc-500">Click for the requests in flight · drag to zoom</p>

@@ -40,8 +40,9 @@ const X_AXIS_HEIGHT = 30;
 
 /**
  * Truth as a stepped area, LiteLLM's belief dashed, the limit as a labelled stepped line, the excess
- * above it filled and its episodes banded, 429s as bars on the right axis, the provisional window
- * hatched. Click a bucket for its evidence; drag across buckets to zoom.
+ * above it filled and its episodes banded, 429s as bars on the right axis stacked by limit (one
+ * colour per kind the range holds), the provisional window hatched. Click a bucket for its
+ * evidence; drag across buckets to zoom.
  */
 export function ConcurrencyChart({ model, selected, onSelect, onZoom }: Props) {
   // The drag lives in a ref and an HTML band over the chart, so dragging never re-renders the SVG.
@@ -130,8 +131,8 @@ const ChartSvg = memo(function ChartSvg({ model, selected, onDown, onMove, onUp,
   const { ticks, stepMs } = useMemo(() => timeTicks(x0, model.toMs), [x0, model.toMs]);
   const tickFormatter = useCallback((t: number) => formatTick(t, stepMs), [stepMs]);
   const yDomain = useMemo(() => [0, model.yMax], [model.yMax]);
-  // Twice the highest count keeps the bars in the lower half, under the in-flight lines.
-  const rejectedDomain = useMemo(() => [0, Math.max(4, 2 * rows.reduce((m, r) => Math.max(m, r.rejected), 0))], [rows]);
+  // Twice the highest stack keeps the bars in the lower half, under the in-flight lines.
+  const rejectedDomain = useMemo(() => [0, Math.max(4, 2 * model.max429)], [model.max429]);
   const labelAt = useMemo(() => new Set(model.limitChanges.filter((c) => c.limit !== null).map((c) => c.t)), [model.limitChanges]);
 
   const limitLabel = useCallback(
@@ -147,8 +148,10 @@ const ChartSvg = memo(function ChartSvg({ model, selected, onDown, onMove, onUp,
     [rows, labelAt],
   );
   const tooltip = useCallback(
-    (p: { active?: boolean; payload?: ReadonlyArray<{ payload?: unknown }> }) => <ChartTooltip active={p.active} payload={p.payload} bucketMs={bucketMs} />,
-    [bucketMs],
+    (p: { active?: boolean; payload?: ReadonlyArray<{ payload?: unknown }> }) => (
+      <ChartTooltip active={p.active} payload={p.payload} bucketMs={bucketMs} rejections={model.rejections} />
+    ),
+    [bucketMs, model.rejections],
   );
 
   return (
@@ -209,7 +212,19 @@ const ChartSvg = memo(function ChartSvg({ model, selected, onDown, onMove, onUp,
             className="selected-bucket"
           />
         ) : null}
-        <Bar yAxisId="r" dataKey="rejected" name="429s" fill={CHART_COLORS.rejected} fillOpacity={0.45} isAnimationActive={false} />
+        {model.rejections.map((k) => (
+          <Bar
+            key={k.field}
+            yAxisId="r"
+            stackId="429s"
+            dataKey={k.field}
+            name={k.label}
+            fill={CHART_COLORS[k.field]}
+            fillOpacity={0.55}
+            className={`rejections-${k.kind}`}
+            isAnimationActive={false}
+          />
+        ))}
         <Area
           yAxisId="n"
           dataKey="inFlight"

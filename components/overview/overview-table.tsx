@@ -17,7 +17,7 @@ const COLUMNS: { id: SortColumn | null; label: string; title?: string; align?: "
   { id: "belief", label: "LiteLLM believes", title: "What LiteLLM's limiter state in Redis says is in flight", align: "right" },
   { id: "peak", label: "Peak / limit", title: "Most requests in flight at once in the range, against the limit", align: "right" },
   { id: "violations", label: "Violations", title: "Episodes above the limit in the range", align: "right" },
-  { id: "rejected", label: "429s", title: "Requests the limiter rejected in the range", align: "right" },
+  { id: "rejected", label: "429s", title: "Requests the limiter rejected for max_parallel_requests in the range (429s of rpm, tpm and other limits are on each key's chart)", align: "right" },
   { id: null, label: "Concurrency" },
 ];
 

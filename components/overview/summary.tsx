@@ -6,8 +6,8 @@ export function OverviewSummary({ rows }: { rows: OverviewRow[] }) {
   const cards = [
     { label: "Exceeding now", value: count("exceeding"), hint: "above max_parallel_requests in the last 5 min", tone: "text-rose-600 dark:text-rose-400", id: "exceeding" },
     { label: "Exceeded in range", value: rows.filter((r) => r.state.violations > 0).length, hint: "keys with at least one violation", tone: "text-amber-600 dark:text-amber-400", id: "exceeded" },
-    { label: "Limiter stuck", value: count("stuck"), hint: "429s with nothing in flight", tone: "text-fuchsia-600 dark:text-fuchsia-400", id: "stuck" },
-    { label: "429s in range", value: rows.reduce((s, r) => s + r.state.rejected, 0), hint: "rejected by the proxy's limiter", tone: "text-zinc-900 dark:text-zinc-100", id: "rejected" },
+    { label: "Limiter stuck", value: count("stuck"), hint: "max_parallel_requests 429s with nothing in flight", tone: "text-fuchsia-600 dark:text-fuchsia-400", id: "stuck" },
+    { label: "429s in range", value: rows.reduce((s, r) => s + r.state.rejected, 0), hint: "rejected for max_parallel_requests", tone: "text-zinc-900 dark:text-zinc-100", id: "rejected" },
   ];
   return (
     <dl className="grid grid-cols-2 gap-3 lg:grid-cols-4">

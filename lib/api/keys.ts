@@ -34,6 +34,7 @@ export const KeyStateSchema = z.object({
   limitNow: nullableCount,
   peak: z.number().int(),
   admitted: z.number().int(),
+  /** 429s for max_parallel_requests in the range. */
   rejected: z.number().int(),
   peakRatio: z.number().nullable(),
   violations: z.number().int(),
@@ -71,7 +72,12 @@ export const SeriesPointSchema = z.object({
   t: z.number(),
   inFlight: z.number().int(),
   admitted: z.number().int(),
+  /** 429s for the key's max_parallel_requests (concurrency rejections). */
   rejected: z.number().int(),
+  /** The proxy's other 429s: the key's rpm and tpm limits, and every other limit (team, user, per-model, unnamed). */
+  rejectedRpm: z.number().int(),
+  rejectedTpm: z.number().int(),
+  rejectedOther: z.number().int(),
 });
 export type SeriesPoint = z.infer<typeof SeriesPointSchema>;
 

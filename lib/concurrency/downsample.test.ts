@@ -15,12 +15,20 @@ function series(fromSec: number, max: number[], admitted?: number[], rejected?: 
   };
 }
 
-const row = (sec: number, maxInFlight: number, admitted = 0, rejected = 0): SeriesRow => ({
+const row = (sec: number, maxInFlight: number, admitted = 0, rejected = 0, [rejectedRpm, rejectedTpm, rejectedOther] = [0, 0, 0]): SeriesRow => ({
   sec,
   maxInFlight,
   admitted,
   rejected,
+  rejectedRpm,
+  rejectedTpm,
+  rejectedOther,
 });
+/** A bucket as bucketize returns it: a row's fields, its start as `t`. */
+const bucket = (...args: Parameters<typeof row>) => {
+  const { sec, ...rest } = row(...args);
+  return { t: sec, ...rest };
+};
 
 describe("chooseBucketSeconds", () => {
   it("picks the smallest nice bucket that fits", () => {
@@ -57,21 +65,13 @@ describe("chooseBucketSeconds", () => {
 
 describe("bucketize", () => {
   it("keeps each bucket's peak, sums counts and fills empty buckets with zeros", () => {
-    const rows = [row(T0 + 7, 1, 1), row(T0 + 1, 3, 2, 1), row(T0 + 2, 9, 0, 4), row(T0 + 3, 2, 5)];
-    expect(bucketize(rows, T0, T0 + 15, 5)).toEqual([
-      { t: T0, maxInFlight: 9, admitted: 7, rejected: 5 },
-      { t: T0 + 5, maxInFlight: 1, admitted: 1, rejected: 0 },
-      { t: T0 + 10, maxInFlight: 0, admitted: 0, rejected: 0 },
-    ]);
+    const rows = [row(T0 + 7, 1, 1, 0, [0, 0, 2]), row(T0 + 1, 3, 2, 1, [1, 0, 0]), row(T0 + 2, 9, 0, 4, [2, 3, 0]), row(T0 + 3, 2, 5)];
+    expect(bucketize(rows, T0, T0 + 15, 5)).toEqual([bucket(T0, 9, 7, 5, [3, 3, 0]), bucket(T0 + 5, 1, 1, 0, [0, 0, 2]), bucket(T0 + 10, 0, 0, 0)]);
   });
 
   it("aligns buckets to multiples of the bucket size and ignores rows outside the range", () => {
     const rows = [row(T0 + 1, 8), row(T0 + 2, 1, 1), row(T0 + 11, 4), row(T0 + 12, 7)];
-    expect(bucketize(rows, T0 + 2, T0 + 12, 5)).toEqual([
-      { t: T0, maxInFlight: 1, admitted: 1, rejected: 0 },
-      { t: T0 + 5, maxInFlight: 0, admitted: 0, rejected: 0 },
-      { t: T0 + 10, maxInFlight: 4, admitted: 0, rejected: 0 },
-    ]);
+    expect(bucketize(rows, T0 + 2, T0 + 12, 5)).toEqual([bucket(T0, 1, 1, 0), bucket(T0 + 5, 0, 0, 0), bucket(T0 + 10, 4, 0, 0)]);
     expect(bucketize(rows, T0, T0, 5)).toEqual([]);
   });
 
@@ -108,6 +108,18 @@ describe("sparseRows", () => {
     expect(sparseRows(s)).toEqual([row(T0 + 1, 2, 1, 0), row(T0 + 3, 0, 0, 3), row(T0 + 4, 1, 0, 0)]);
     expect(sparseRows(series(T0, [0, 0]))).toEqual([]);
   });
+
+  it("keeps a second with only 429s of other limits, and counts them apart from rejections", () => {
+    const s = sweepSeconds({
+      starts: [],
+      ends: [],
+      rejectedAt: [(T0 + 1) * 1000],
+      limitedAt: { rejectedRpm: [(T0 + 1) * 1000 + 5, (T0 + 3) * 1000], rejectedOther: [(T0 + 3) * 1000 + 999] },
+      fromSec: T0,
+      toSec: T0 + 4,
+    });
+    expect(sparseRows(s)).toEqual([row(T0 + 1, 0, 0, 1, [1, 0, 0]), row(T0 + 3, 0, 0, 0, [1, 0, 1])]);
+  });
 });
 
 describe("rollup", () => {
@@ -121,6 +133,13 @@ describe("rollup", () => {
     rejected[170] = 4;
     max[170] = 1;
     expect(rollupMinutes(series(T0, max, admitted, rejected))).toEqual([row(T0, 6, 2, 0), row(T0 + 120, 1, 0, 4)]);
+    // The other 429s are summed per kind too, and alone make a minute worth a row.
+    const limited = { ...series(T0, max, admitted, rejected), limited: { rejectedRpm: new Int32Array(180), rejectedTpm: new Int32Array(180), rejectedOther: new Int32Array(180) } };
+    limited.limited.rejectedRpm[61] = 2;
+    limited.limited.rejectedRpm[119] = 1;
+    limited.limited.rejectedTpm[170] = 5;
+    limited.limited.rejectedOther[0] = 1;
+    expect(rollupMinutes(limited)).toEqual([row(T0, 6, 2, 0, [0, 0, 1]), row(T0 + 60, 0, 0, 0, [3, 0, 0]), row(T0 + 120, 1, 0, 4, [0, 5, 0])]);
   });
 
   it("refuses a series that does not cover whole steps", () => {
@@ -135,7 +154,8 @@ describe("rollup", () => {
     const starts = Array.from({ length: n }, () => T0 * 1000 + Math.floor(rand() * 3600 * 1000));
     const ends = starts.map((s) => s + Math.floor(rand() * 20_000));
     const rejectedAt = starts.filter(() => rand() < 0.05);
-    const s = sweepSeconds({ starts, ends, rejectedAt, fromSec: T0, toSec: T0 + 3600 });
+    const limitedAt = { rejectedRpm: starts.filter(() => rand() < 0.05), rejectedTpm: starts.filter(() => rand() < 0.02), rejectedOther: starts.filter(() => rand() < 0.01) };
+    const s = sweepSeconds({ starts, ends, rejectedAt, limitedAt, fromSec: T0, toSec: T0 + 3600 });
     for (const step of [10, 60]) {
       const rolled = rollup(s, step);
       for (const bucketSec of [60, 300, 900]) {

@@ -1,19 +1,19 @@
+import { addCounts, zeroCounts, type PartialCounts, type RequestCounts } from "./counts";
 import type { SecondSeries } from "./sweep";
 
 /** One stored row: a second (or a roll-up step starting at `sec`). Seconds without a row are all zero. */
-export interface SeriesRow {
+export interface SeriesRow extends RequestCounts {
   sec: number;
   maxInFlight: number;
-  admitted: number;
-  rejected: number;
 }
 
-export interface Bucket {
+/** A row as `bucketize` reads it: one without the other 429s' counts counts none of them. */
+export type BucketInput = PartialCounts & { sec: number; maxInFlight: number };
+
+export interface Bucket extends RequestCounts {
   /** Bucket start, epoch s, aligned to a multiple of the bucket size. */
   t: number;
   maxInFlight: number;
-  admitted: number;
-  rejected: number;
 }
 
 /** Sizes a human reads at a glance on a time axis, and that nest into minutes, hours and days. */
@@ -41,7 +41,7 @@ export function chooseBucketSeconds(rangeSec: number, maxPoints: number): number
  * are ignored. Roll-up rows work too when `bucketSec` is a multiple of their step and the range is
  * aligned to it.
  */
-export function bucketize(rows: Iterable<SeriesRow>, fromSec: number, toSec: number, bucketSec: number): Bucket[] {
+export function bucketize(rows: Iterable<BucketInput>, fromSec: number, toSec: number, bucketSec: number): Bucket[] {
   if (!Number.isSafeInteger(bucketSec) || bucketSec < 1) throw new RangeError(`bad bucketSec ${bucketSec}`);
   if (!Number.isSafeInteger(fromSec) || !Number.isSafeInteger(toSec) || toSec < fromSec) {
     throw new RangeError(`bad range [${fromSec}, ${toSec}): whole seconds, from <= to`);
@@ -49,32 +49,19 @@ export function bucketize(rows: Iterable<SeriesRow>, fromSec: number, toSec: num
   if (toSec === fromSec) return [];
   const first = Math.floor(fromSec / bucketSec) * bucketSec;
   const count = Math.floor((toSec - 1 - first) / bucketSec) + 1;
-  const buckets: Bucket[] = Array.from({ length: count }, (_, k) => ({
-    t: first + k * bucketSec,
-    maxInFlight: 0,
-    admitted: 0,
-    rejected: 0,
-  }));
+  const buckets: Bucket[] = Array.from({ length: count }, (_, k) => ({ t: first + k * bucketSec, maxInFlight: 0, ...zeroCounts() }));
   for (const row of rows) {
     if (!(row.sec >= fromSec && row.sec < toSec)) continue;
     const b = buckets[Math.floor((row.sec - first) / bucketSec)];
     if (row.maxInFlight > b.maxInFlight) b.maxInFlight = row.maxInFlight;
-    b.admitted += row.admitted;
-    b.rejected += row.rejected;
+    addCounts(b, row);
   }
   return buckets;
 }
 
 /** The seconds of a dense series where anything happened: what the store keeps per second. */
 export function sparseRows(series: SecondSeries): SeriesRow[] {
-  const { fromSec, maxInFlight, admitted, rejected } = series;
-  const rows: SeriesRow[] = [];
-  for (let i = 0; i < maxInFlight.length; i++) {
-    if (maxInFlight[i] !== 0 || admitted[i] !== 0 || rejected[i] !== 0) {
-      rows.push({ sec: fromSec + i, maxInFlight: maxInFlight[i], admitted: admitted[i], rejected: rejected[i] });
-    }
-  }
-  return rows;
+  return rollup(series, 1);
 }
 
 /**
@@ -83,7 +70,7 @@ export function sparseRows(series: SecondSeries): SeriesRow[] {
  * partial step would be stored as the maximum of a step while covering only part of it.
  */
 export function rollup(series: SecondSeries, stepSec: number): SeriesRow[] {
-  const { fromSec, maxInFlight, admitted, rejected } = series;
+  const { fromSec, maxInFlight, admitted, rejected, limited } = series;
   if (!Number.isSafeInteger(stepSec) || stepSec < 1) throw new RangeError(`bad stepSec ${stepSec}`);
   if (fromSec % stepSec !== 0 || maxInFlight.length % stepSec !== 0) {
     throw new RangeError(
@@ -100,7 +87,20 @@ export function rollup(series: SecondSeries, stepSec: number): SeriesRow[] {
       adm += admitted[k];
       rej += rejected[k];
     }
-    if (max !== 0 || adm !== 0 || rej !== 0) rows.push({ sec: fromSec + i, maxInFlight: max, admitted: adm, rejected: rej });
+    // The other 429s only when the sweep saw any (a key without them pays nothing for them).
+    let rpm = 0;
+    let tpm = 0;
+    let other = 0;
+    if (limited) {
+      for (let k = i; k < i + stepSec; k++) {
+        rpm += limited.rejectedRpm[k];
+        tpm += limited.rejectedTpm[k];
+        other += limited.rejectedOther[k];
+      }
+    }
+    if (max !== 0 || adm !== 0 || rej !== 0 || rpm !== 0 || tpm !== 0 || other !== 0) {
+      rows.push({ sec: fromSec + i, maxInFlight: max, admitted: adm, rejected: rej, rejectedRpm: rpm, rejectedTpm: tpm, rejectedOther: other });
+    }
   }
   return rows;
 }

@@ -122,6 +122,28 @@ describe("sweepSeconds: small cases", () => {
     expect(sweep([], 0, 3, rejectedAt)).toEqual({ max: [0, 0, 0], admitted: [0, 0, 0], rejected: [2, 0, 2] });
   });
 
+  it("counts the other 429s per second and kind, beside rejections, never in flight; absent when there are none", () => {
+    const s = sweepSeconds({
+      starts: [ms(0, 500)],
+      ends: [ms(1, 500)],
+      rejectedAt: [ms(1)],
+      limitedAt: { rejectedRpm: [ms(0, 1), ms(0, 999), ms(-1, 999)], rejectedTpm: [ms(2, 5)], rejectedOther: [ms(1, 1), ms(3)] },
+      fromSec: T0,
+      toSec: T0 + 3,
+    });
+    expect([...s.maxInFlight]).toEqual([1, 1, 0]);
+    expect([...s.admitted]).toEqual([1, 0, 0]);
+    expect([...s.rejected]).toEqual([0, 1, 0]);
+    expect(s.limited && { rpm: [...s.limited.rejectedRpm], tpm: [...s.limited.rejectedTpm], other: [...s.limited.rejectedOther] }).toEqual({
+      rpm: [2, 0, 0],
+      tpm: [0, 0, 1],
+      other: [0, 1, 0],
+    });
+    expect(sweepSeconds({ starts: [], ends: [], rejectedAt: [ms(1)], fromSec: T0, toSec: T0 + 3 }).limited).toBeUndefined();
+    expect(sweepSeconds({ starts: [], ends: [], limitedAt: { rejectedRpm: [] }, fromSec: T0, toSec: T0 + 3 }).limited).toBeUndefined();
+    expect(() => sweepSeconds({ starts: [], ends: [], limitedAt: { rejectedTpm: [NaN] }, fromSec: 0, toSec: 1 })).toThrow(/non-finite/);
+  });
+
   it("floors fractional ms", () => {
     expect(sweep([[ms(0, 999.9), ms(1, 0.5)]], 0, 2, [ms(0, 999.5)])).toEqual({
       max: [1, 0],

@@ -1,11 +1,14 @@
+import { LIMITED_FIELDS, type LimitedField } from "./counts";
 import { radixSortU32 } from "./radix";
 
 export interface SweepInput {
   /** Admitted requests: start and end in epoch ms (unsorted, any length; same length). */
   starts: ArrayLike<number>;
   ends: ArrayLike<number>;
-  /** Limiter-rejected (429) requests: their epoch-ms times (unsorted). */
+  /** Concurrency rejections (429s for max_parallel_requests): their epoch-ms times (unsorted). */
   rejectedAt?: ArrayLike<number>;
+  /** The proxy's other 429s (rpm, tpm, other limits; ./counts.ts): their epoch-ms times (unsorted). */
+  limitedAt?: Partial<Record<LimitedField, ArrayLike<number>>>;
   /** Output range, whole epoch seconds, [fromSec, toSec). */
   fromSec: number;
   toSec: number;
@@ -17,6 +20,8 @@ export interface SecondSeries {
   maxInFlight: Int32Array;
   admitted: Int32Array;
   rejected: Int32Array;
+  /** The other 429s per second; absent when the input had none, so a key without them costs nothing more. */
+  limited?: Record<LimitedField, Int32Array>;
 }
 
 /**
@@ -50,7 +55,13 @@ export function sweepSeconds(input: SweepInput): SecondSeries {
     admitted: new Int32Array(length),
     rejected: new Int32Array(length),
   };
-  if (input.rejectedAt) countRejections(input.rejectedAt, series);
+  if (input.rejectedAt) countAt(input.rejectedAt, fromSec, series.rejected);
+  const limitedAt = input.limitedAt;
+  if (limitedAt && LIMITED_FIELDS.some((f) => (limitedAt[f]?.length ?? 0) > 0)) {
+    const limited = { rejectedRpm: new Int32Array(length), rejectedTpm: new Int32Array(length), rejectedOther: new Int32Array(length) };
+    for (const f of LIMITED_FIELDS) countAt(limitedAt[f] ?? [], fromSec, limited[f]);
+    series.limited = limited;
+  }
   if (length === 0 || starts.length === 0) return series;
 
   // One set of buffers serves every chunk; +1 leaves room for the sentinel.
@@ -151,12 +162,12 @@ function sweepChunk(
   }
 }
 
-function countRejections(times: ArrayLike<number>, series: SecondSeries): void {
-  const { fromSec, rejected } = series;
+/** Counts each time (epoch ms) in the second it falls in, of `counts` (seconds from `fromSec`); times outside are ignored. */
+function countAt(times: ArrayLike<number>, fromSec: number, counts: Int32Array): void {
   for (let i = 0; i < times.length; i++) {
     const sec = Math.floor(times[i] / 1000);
     if (!Number.isFinite(sec)) throw new RangeError(`rejection ${i} has a non-finite time (${times[i]})`);
     const idx = sec - fromSec;
-    if (idx >= 0 && idx < rejected.length) rejected[idx]++;
+    if (idx >= 0 && idx < counts.length) counts[idx]++;
   }
 }

@@ -48,7 +48,16 @@ export class SpendLogIngest {
     this.flushLag = new FlushLagEstimator({ floorMs: timing.flushLagMs, ...FLUSH_LAG_DEFAULTS });
   }
 
-  /** The timings in force now: the flush lag follows what live polls observed. */
+  /**
+   * Rows found late by someone else (the reconcile pass), by how long after their end they were
+   * first seen: rows later than the live window reaches (longest request + flush lag) are never
+   * seen by a live poll, so only this teaches the flush lag about them.
+   */
+  learnDelays(atMs: number, delaysMs: readonly number[]): void {
+    this.flushLag.observe(atMs, delaysMs);
+  }
+
+  /** The timings in force now: the flush lag follows what live polls and the reconcile pass observed. */
   private timingNow(nowMs: number): IngestTiming {
     return { ...this.timing, flushLagMs: this.flushLag.lagMs(nowMs) };
   }

@@ -1,3 +1,4 @@
+import { limitTypeOf, type LimitType } from "./limit-type";
 import { parseTimestampMs } from "./timestamps";
 
 /** A spend-log row reduced to what concurrency needs. */
@@ -7,7 +8,12 @@ export interface IngestRow {
   startMs: number;
   endMs: number;
   status: string | null;
-  /** Rejected by the proxy's rate limiter: a 429 failure row whose start equals its end (docs/litellm-reference.md §9.7). */
+  /**
+   * For a proxy-side 429 (a failure row whose start equals its end, error code 429;
+   * docs/litellm-reference.md §9.7), the limit it hit (./limit-type.ts); null for every other row.
+   */
+  limitType: LimitType | null;
+  /** A concurrency rejection: a proxy-side 429 for the key's max_parallel_requests. Other 429s never held a slot either. */
   rejected: boolean;
   model: string;
 }
@@ -17,8 +23,8 @@ export type RowProblem = (typeof ROW_PROBLEMS)[number];
 
 type Raw = Record<string, unknown>;
 
-/** The error code a failure row carries in `metadata.error_information` (metadata may be a JSON string on old proxies). */
-function errorCode(metadata: unknown): string | null {
+/** `metadata.error_information` of a failure row (metadata may be a JSON string on old proxies). */
+function errorInformation(metadata: unknown): Raw | null {
   let m = metadata;
   if (typeof m === "string") {
     if (!m.includes("error_information")) return null;
@@ -30,9 +36,15 @@ function errorCode(metadata: unknown): string | null {
   }
   if (!m || typeof m !== "object") return null;
   const info = (m as Raw).error_information;
-  if (!info || typeof info !== "object") return null;
-  const code = (info as Raw).error_code;
-  return code === undefined || code === null ? null : String(code);
+  return info && typeof info === "object" ? (info as Raw) : null;
+}
+
+/** The limit a proxy-side 429 hit, or null when the row is not one: it ran, or failed otherwise. */
+function proxyLimitType(status: string | null, startMs: number, endMs: number, metadata: unknown): LimitType | null {
+  if (status !== "failure" || endMs !== startMs) return null;
+  const info = errorInformation(metadata);
+  if (!info || info.error_code === undefined || info.error_code === null || String(info.error_code) !== "429") return null;
+  return limitTypeOf(typeof info.error_message === "string" ? info.error_message : null);
 }
 
 /** Turns one raw spend-log row into an IngestRow, or names what is wrong with it. */
@@ -49,8 +61,9 @@ export function normalizeRow(raw: unknown): IngestRow | RowProblem {
   if (Number.isNaN(endMs)) return "bad_end_time";
   if (endMs < startMs) return "end_before_start";
   const status = typeof r.status === "string" ? r.status : null;
-  const rejected = status === "failure" && endMs === startMs && errorCode(r.metadata) === "429";
-  return { requestId, keyHash, startMs, endMs, status, rejected, model: typeof r.model === "string" ? r.model : "" };
+  const limitType = proxyLimitType(status, startMs, endMs, r.metadata);
+  const rejected = limitType === "max_parallel_requests";
+  return { requestId, keyHash, startMs, endMs, status, limitType, rejected, model: typeof r.model === "string" ? r.model : "" };
 }
 
 /** What normalizing skipped or flagged, added up over a step. */

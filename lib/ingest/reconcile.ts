@@ -97,6 +97,8 @@ export class SpendLogReconciler {
     private readonly store: IngestRepository,
     private readonly opts: ReconcileOptions & { maxRequestMs: number },
     private readonly log: IngestLogger = console,
+    /** Told how long after its end each row it stored was first seen (the ingest's flush lag learns from it). */
+    private readonly seenLate: (atMs: number, delaysMs: number[]) => void = () => undefined,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -176,6 +178,7 @@ export class SpendLogReconciler {
       const rows = normalizePage(page.rows, report, this.opts.maxRequestMs, this.log);
       const inserted = await storePage(this.store, rows, null, report, this.log, true);
       report.late = addLate(report.late, lateRows(inserted, pass.cursor, seenAt));
+      if (inserted.length) this.seenLate(seenAt, inserted.map((r) => seenAt - r.endMs));
     }
   }
 

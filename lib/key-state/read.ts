@@ -1,5 +1,6 @@
 import { limitStepsByKey, lowestLimits, type LimitStep } from "../catalog/limit-steps";
 import type { KeyRef } from "../catalog/repository";
+import { addCounts, limitedCount } from "../concurrency/counts";
 import { SPEND_LOG_SOURCE } from "../ingest/ingest";
 import { RESOLUTION_SEC, type RangeTotal, type Resolution, type SecRange, type SeriesRepository } from "../series/repository";
 import type { Store } from "../store/store";
@@ -98,6 +99,7 @@ export async function readKeyStates(store: Reader, keys: KeyRef[], fromMs: numbe
       limitNow,
       admitted: t?.admitted ?? 0,
       rejected: t?.rejected ?? 0,
+      limited: t ? limitedCount(t) : 0,
       exceededInRange: inRange.length > 0,
       exceededRecently: (overRecent.get(k.id) ?? []).some(isOver),
       recentPeak: r?.maxInFlight ?? 0,
@@ -154,12 +156,12 @@ async function exactTotals(series: SeriesRepository, ids: number[], windows: Sec
   reads.forEach((res, i) => {
     for (const t of results[i]) {
       const merged = out[pieces[res].owner[t.range]];
-      const m = merged.get(t.keyId);
-      if (!m) merged.set(t.keyId, { maxInFlight: t.maxInFlight, admitted: t.admitted, rejected: t.rejected });
+      const { keyId, range: _range, ...total } = t;
+      const m = merged.get(keyId);
+      if (!m) merged.set(keyId, total);
       else {
         m.maxInFlight = Math.max(m.maxInFlight, t.maxInFlight);
-        m.admitted += t.admitted;
-        m.rejected += t.rejected;
+        addCounts(m, t);
       }
     }
   });

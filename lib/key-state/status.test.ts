@@ -5,6 +5,7 @@ const base: StatusInput = {
   limitNow: 5,
   admitted: 100,
   rejected: 0,
+  limited: 0,
   exceededInRange: false,
   exceededRecently: false,
   recentPeak: 3,
@@ -15,6 +16,7 @@ const base: StatusInput = {
 describe("key status", () => {
   it.each<[string, Partial<StatusInput>, ReturnType<typeof keyStatus>]>([
     ["no requests at all", { admitted: 0, rejected: 0 }, "no-traffic"],
+    ["only 429s of its rpm limit: the proxy answered, so it has traffic", { admitted: 0, rejected: 0, limited: 4, recentPeak: 0 }, "ok"],
     ["within its limit", {}, "ok"],
     ["above it in the last minutes", { exceededInRange: true, exceededRecently: true }, "exceeding"],
     ["above it earlier only", { exceededInRange: true }, "exceeded"],

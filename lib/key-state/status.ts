@@ -15,7 +15,7 @@ export const STATUS_LABELS: Record<KeyStatus, string> = {
 };
 
 export const STATUS_HELP: Record<KeyStatus, string> = {
-  stuck: "The proxy rejects this key's requests (429) while nothing of it is in flight: its limiter holds slots no request is using",
+  stuck: "The proxy rejects this key's requests for max_parallel_requests (429) while nothing of it is in flight: its limiter holds slots no request is using",
   exceeding: "More requests in flight than the max_parallel_requests in force, in the last 5 minutes of stored truth",
   exceeded: "Above the max_parallel_requests in force at the time, earlier in the chosen range",
   ok: "Never above the max_parallel_requests in force in the chosen range",
@@ -26,14 +26,15 @@ export const STATUS_HELP: Record<KeyStatus, string> = {
 export interface StatusInput {
   /** The limit in force now (null: none). */
   limitNow: number | null;
-  /** Requests in the range, admitted and rejected. */
+  /** Requests in the range: admitted, rejected for max_parallel_requests, and 429s of the proxy's other limits (absent: none). */
   admitted: number;
   rejected: number;
+  limited?: number;
   /** Seconds of the range above the limit in force at each of them: at least one. */
   exceededInRange: boolean;
   /** Seconds of the recent window (the last minutes of stored truth) above the limit in force then. */
   exceededRecently: boolean;
-  /** Over the recent window: most in flight, and 429s. */
+  /** Over the recent window: most in flight, and 429s for max_parallel_requests. */
   recentPeak: number;
   recentRejected: number;
   /** LiteLLM's latest belief, when sampled. */
@@ -41,12 +42,12 @@ export interface StatusInput {
 }
 
 /**
- * Pure. "Stuck" is #27955/#34534: 429s while nothing is in flight (and, when visible, LiteLLM
- * believing the key full). Exceeding and exceeded compare each second with the limit in force
+ * Pure. "Stuck" is #27955/#34534: 429s for max_parallel_requests while nothing is in flight (and,
+ * when visible, LiteLLM believing the key full); a key at its rpm or tpm limit is not stuck. Exceeding and exceeded compare each second with the limit in force
  * then, so raising a limit after a violation does not hide it.
  */
 export function keyStatus(s: StatusInput): KeyStatus {
-  if (s.admitted === 0 && s.rejected === 0) return "no-traffic";
+  if (s.admitted === 0 && s.rejected === 0 && !s.limited) return "no-traffic";
   if (s.limitNow !== null && s.recentRejected > 0 && s.recentPeak === 0 && (s.believed === null || s.believed >= s.limitNow)) return "stuck";
   if (s.exceededRecently) return "exceeding";
   if (s.exceededInRange) return "exceeded";

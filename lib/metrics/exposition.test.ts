@@ -1,7 +1,7 @@
 // /metrics as Prometheus reads it: the text exposition() makes from a snapshot of a real store,
 // rows committed through the store's ingest repository as the runner commits them. Once per dialect.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { row, T0 } from "../../tests/support/rows";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { proxy429, row, T0 } from "../../tests/support/rows";
 import { createTestStore, DIALECTS, type TestStore } from "../../tests/support/store";
 import { summarisePipeline } from "../health/pipeline";
 import { SPEND_LOG_SOURCE } from "../ingest/ingest";
@@ -30,6 +30,7 @@ const KEY_FAMILIES: Record<string, string> = {
   inflight_key_litellm_raw_counter: "gauge",
   inflight_key_admitted_requests_total: "counter",
   inflight_key_rejected_requests_total: "counter",
+  inflight_key_limited_requests_total: "counter",
   inflight_key_violation_seconds_total: "counter",
   inflight_ingest_rows_skipped_total: "counter",
 };
@@ -61,7 +62,8 @@ describe.each(DIALECTS)("/metrics exposition over a %s store", (dialect) => {
   let s: Store;
   const scrape = async () => exposition(await metricsSnapshot(s, NOW), summarisePipeline(await s.jobs.all(), new Date(NOW)));
 
-  beforeAll(async () => {
+  // A fresh store per test: "before ingest" must not depend on running before the test that ingests.
+  beforeEach(async () => {
     t = await createTestStore(dialect);
     s = t.store;
     const key = (token: string, alias: string | null, team: string | null, mpr: number | null) =>
@@ -80,11 +82,11 @@ describe.each(DIALECTS)("/metrics exposition over a %s store", (dialect) => {
       T0 - 3_600_000,
     );
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await t?.close();
   });
 
-  it("before ingest has a cursor: no lag sample at all (not 0), in-flight 0, no skipped rows", async () => {
+  it("before ingest has a cursor: no lag sample at all (not 0), in-flight 0, no skipped rows, no 429s of other limits", async () => {
     const { text, contentType } = await scrape();
     expect(contentType).toBe("text/plain; version=0.0.4; charset=utf-8");
     const got = parse(text, { ...KEY_FAMILIES, [LAG]: "gauge" });
@@ -110,18 +112,22 @@ describe.each(DIALECTS)("/metrics exposition over a %s store", (dialect) => {
 
   it("after ingest: every family, exact labels and values; no limit sample for a key without one; lag; skipped rows by reason", async () => {
     // Committed as the runner commits a live poll: rows and cursor together. A: two in flight in
-    // the second before the watermark, one earlier, one 429. B: one long request. C: unknown to the
+    // the second before the watermark, one earlier, one 429 for max_parallel_requests, one for its
+    // rpm and one for its team's rpm. B: one long request, one 429 for its tpm. C: unknown to the
     // catalog (a placeholder key, no alias or team), finished long before.
     const rows = [
       row(A, "a1", 59_000, 800),
       row(A, "a2", 59_200, 700),
       row(A, "a3", 10_000, 1_000),
       row(A, "a-429", 59_500, 0, true),
+      proxy429(A, "a-rpm", 59_600, "rpm"),
+      proxy429(A, "a-team", 59_700, "team_rpm"),
       row(B, "b1", 50_000, 20_000),
+      proxy429(B, "b-tpm", 51_000, "tpm"),
       row(C, "c1", 1_000, 1_000),
     ];
     const res = await s.ingest.commit(SPEND_LOG_SOURCE, rows, { completeBeforeMs: WATERMARK - 900_000, endWatermarkMs: WATERMARK });
-    expect(res).toEqual({ inserted: 6, newUnknownKeys: [C] });
+    expect(res).toEqual({ inserted: 9, newUnknownKeys: [C] });
     await new SeriesMaintainer(s.series, 900_000).drain();
     const ids = new Map((await s.catalog.listedKeys()).map((k) => [k.hash, k.id]));
     await s.metrics.addViolationSeconds(new Map([[ids.get(A)!, 7]]), T0 / 1000);
@@ -160,6 +166,10 @@ describe.each(DIALECTS)("/metrics exposition over a %s store", (dialect) => {
         `inflight_key_rejected_requests_total{${a}} 1`,
         `inflight_key_rejected_requests_total{${b}} 0`,
         `inflight_key_rejected_requests_total{${c}} 0`,
+        // The other 429s by limit_type, only for the kinds a key met: never counted as rejected.
+        `inflight_key_limited_requests_total{${a},limit_type="rpm"} 1`,
+        `inflight_key_limited_requests_total{${a},limit_type="other"} 1`,
+        `inflight_key_limited_requests_total{${b},limit_type="tpm"} 1`,
         `inflight_key_violation_seconds_total{${a}} 7`,
         `inflight_key_violation_seconds_total{${b}} 0`,
         `inflight_key_violation_seconds_total{${c}} 0`,

@@ -1,6 +1,10 @@
 import { Counter, Gauge, Registry } from "prom-client";
 import type { PipelineStatus } from "../health/pipeline";
+import { COUNTED_IN } from "../ingest/limit-type";
 import type { MetricsSnapshot } from "./snapshot";
+
+/** The `limit_type` label values of the other 429s' counter: how lib/ingest/limit-type.ts counts them. */
+const LIMITED_KINDS = ["rpm", "tpm", "other"] as const;
 
 /** Key labels named as LiteLLM's own metrics name them, so the two join in Grafana. */
 const KEY_LABELS = ["hashed_api_key", "api_key_alias", "team"] as const;
@@ -20,7 +24,16 @@ export async function exposition(snap: MetricsSnapshot, pipeline: PipelineStatus
   const believed = gauge("inflight_key_litellm_believed_in_flight", "What LiteLLM's limiter state in Redis says is in flight for the key (its belief)");
   const raw = gauge("inflight_key_litellm_raw_counter", "LiteLLM's raw limiter counter for the key; the windowed limiter's can be negative or above the limit");
   const admitted = counter("inflight_key_admitted_requests_total", "Requests of the key the proxy admitted, counted as Inflight stores their spend-log rows");
-  const rejected = counter("inflight_key_rejected_requests_total", "Requests of the key the proxy's limiter rejected with a 429, counted as Inflight stores their spend-log rows");
+  const rejected = counter(
+    "inflight_key_rejected_requests_total",
+    "Requests of the key the proxy's limiter rejected with a 429 for its max_parallel_requests (concurrency rejections), counted as Inflight stores their spend-log rows",
+  );
+  const limited = counter(
+    "inflight_key_limited_requests_total",
+    "The key's other 429s from the proxy's limiter, by limit_type: rpm and tpm (the key's own limits), other (team, user, end-user and per-model limits, " +
+      "and texts that name no limit); counted as Inflight stores their spend-log rows",
+    [...KEY_LABELS, "limit_type"],
+  );
   const violation = counter(
     "inflight_key_violation_seconds_total",
     "Seconds in which the key had more requests in flight than the max_parallel_requests in force, counted once settled (INGEST_MAX_REQUEST_S + INGEST_FLUSH_LAG_S after)",
@@ -42,6 +55,12 @@ export async function exposition(snap: MetricsSnapshot, pipeline: PipelineStatus
     if (k.rawCounter !== null) raw.set(l, k.rawCounter);
     admitted.inc(l, k.counters.admitted);
     rejected.inc(l, k.counters.rejected);
+    // Only the kinds a key has met: most keys never meet an rpm or tpm limit, and three zero
+    // series per key would triple what a scrape of many keys carries.
+    for (const kind of LIMITED_KINDS) {
+      const n = k.counters[COUNTED_IN[kind]];
+      if (n > 0) limited.inc({ ...l, limit_type: kind }, n);
+    }
     violation.inc(l, k.counters.violationSeconds);
   }
   // Only once ingest has a cursor: an unlabelled gauge starts at 0, which would claim "no lag"

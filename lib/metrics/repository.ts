@@ -1,7 +1,10 @@
-/** A key's monotonic counters, as /metrics exports them. */
-export interface KeyCounters {
-  admitted: number;
-  rejected: number;
+import type { RequestCounts } from "../concurrency/counts";
+
+/**
+ * A key's monotonic counters, as /metrics exports them: its requests (admitted; 429s for
+ * max_parallel_requests in `rejected`, the other 429s by kind) and its seconds above the limit.
+ */
+export interface KeyCounters extends RequestCounts {
   violationSeconds: number;
 }
 

@@ -1,3 +1,4 @@
+import { zeroCounts } from "../concurrency/counts";
 import { lagMs } from "../ingest/cursor";
 import { SPEND_LOG_SOURCE } from "../ingest/ingest";
 import type { Store } from "../store/store";
@@ -23,7 +24,7 @@ export interface MetricsSnapshot {
   lagMs: number | null;
 }
 
-const ZERO: KeyCounters = { admitted: 0, rejected: 0, violationSeconds: 0 };
+const ZERO: KeyCounters = { ...zeroCounts(), violationSeconds: 0 };
 
 /** What /metrics reports: a few bulk reads whatever the number of keys. */
 export async function metricsSnapshot(store: Pick<Store, "catalog" | "series" | "samples" | "ingest" | "metrics">, nowMs = Date.now()): Promise<MetricsSnapshot> {

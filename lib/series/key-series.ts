@@ -23,7 +23,7 @@ export async function readKeySeries(store: Pick<Store, "catalog" | "series" | "s
     toMs: toSec * 1000,
     bucketMs: w.bucketSec * 1000,
     resolution: w.resolution,
-    points: w.buckets.map((b) => ({ t: b.t * 1000, inFlight: b.maxInFlight, admitted: b.admitted, rejected: b.rejected })),
+    points: w.buckets.map(({ t, maxInFlight, ...counts }) => ({ t: t * 1000, inFlight: maxInFlight, ...counts })),
     limits: limitSteps(changes, fromSec * 1000, toSec * 1000),
     belief: belief.map((b) => ({ ...b, t: b.t * 1000 })),
     provisionalFromMs: cursor?.completeBeforeMs ?? null,

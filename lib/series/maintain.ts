@@ -61,7 +61,8 @@ export class SeriesMaintainer {
   private async recompute(keyId: number, fromSec: number, toSec: number, report: MaintainReport): Promise<SeriesChange> {
     const input = await this.repo.sweepInput(keyId, fromSec * 1000, toSec * 1000, this.maxRequestMs);
     const series = sweepSeconds({ ...input, fromSec, toSec });
-    report.requestsSwept += input.starts.length + input.rejectedAt.length;
+    const { rejectedRpm, rejectedTpm, rejectedOther } = input.limitedAt;
+    report.requestsSwept += input.starts.length + input.rejectedAt.length + rejectedRpm.length + rejectedTpm.length + rejectedOther.length;
     const seconds = sparseRows(series);
     await this.repo.replace(keyId, fromSec, toSec, seconds, rollupMinutes(series));
     report.secondsWritten += seconds.length;

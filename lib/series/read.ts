@@ -1,4 +1,4 @@
-import { bucketize, chooseBucketSeconds, type Bucket } from "../concurrency/downsample";
+import { bucketize, chooseBucketSeconds, type Bucket, type SeriesRow } from "../concurrency/downsample";
 import { RESOLUTION_SEC, type Resolution, type SeriesRepository } from "./repository";
 
 export interface SeriesWindow {
@@ -31,9 +31,9 @@ export async function readSeriesWindows(
 ): Promise<Map<number, SeriesWindow>> {
   const { bucketSec, resolution, readFromSec } = seriesPlan(fromSec, toSec, maxPoints);
   const rows = await repo.buckets({ keyIds, resolution, fromSec: readFromSec, toSec, bucketSec });
-  const perKey = new Map<number, { sec: number; maxInFlight: number; admitted: number; rejected: number }[]>(keyIds.map((id) => [id, []]));
+  const perKey = new Map<number, SeriesRow[]>(keyIds.map((id) => [id, []]));
   // A bucket that starts before the range (epoch alignment) is counted at the range start.
-  for (const r of rows) perKey.get(r.keyId)?.push({ sec: Math.max(fromSec, r.t), maxInFlight: r.maxInFlight, admitted: r.admitted, rejected: r.rejected });
+  for (const { keyId, t, ...rest } of rows) perKey.get(keyId)?.push({ ...rest, sec: Math.max(fromSec, t) });
   return new Map(keyIds.map((id) => [id, { bucketSec, resolution, buckets: bucketize(perKey.get(id)!, fromSec, toSec, bucketSec) }]));
 }
 

@@ -1,3 +1,4 @@
+import type { LimitedField, RequestCounts } from "../concurrency/counts";
 import type { SeriesRow } from "../concurrency/downsample";
 import type { KeyRange } from "./ranges";
 
@@ -17,28 +18,26 @@ export interface SweepRequests {
   /** Admitted requests overlapping the range, as parallel arrays of start and end (ms). */
   starts: Float64Array;
   ends: Float64Array;
-  /** Start (ms) of each rejection (limiter 429) in the range. */
+  /** Start (ms) of each concurrency rejection (a 429 for max_parallel_requests) in the range. */
   rejectedAt: number[];
+  /** Start (ms) of each other proxy-side 429 in the range, by how it is counted (lib/concurrency/counts.ts). */
+  limitedAt: Record<LimitedField, number[]>;
 }
 
 /** A key's aggregate over one bucket: most in flight, sums of the counts. */
-export interface KeyBucket {
+export interface KeyBucket extends RequestCounts {
   keyId: number;
   /** Bucket start, epoch s (aligned to a multiple of the bucket size). */
   t: number;
   maxInFlight: number;
-  admitted: number;
-  rejected: number;
 }
 
 /** A key's aggregate over one of the ranges asked for. */
-export interface RangeTotal {
+export interface RangeTotal extends RequestCounts {
   keyId: number;
   /** Index of the range in the query. */
   range: number;
   maxInFlight: number;
-  admitted: number;
-  rejected: number;
 }
 
 /** A time range [fromSec, toSec). */
@@ -76,7 +75,7 @@ export interface SeriesRepository {
   clearDirty(throughId: number): Promise<void>;
   /**
    * Admitted requests of a key that started in [fromMs - lookback, toMs) and were still running at
-   * fromMs, and the rejections that happened in [fromMs, toMs). The lookback is `lookbackMs`, or the
+   * fromMs, and the proxy-side 429s (by limit) that happened in [fromMs, toMs). The lookback is `lookbackMs`, or the
    * key's longest stored request when longer: every stored request overlapping the range is in.
    */
   sweepInput(keyId: number, fromMs: number, toMs: number, lookbackMs: number): Promise<SweepRequests>;

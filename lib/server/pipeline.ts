@@ -53,7 +53,9 @@ export function observePipeline(opts: {
   const ingest = new SpendLogIngest(source, opts.store.ingest, opts.timing, opts.log ?? console);
   const series = new SeriesMaintainer(opts.store.series, opts.timing.maxRequestMs);
   const reconcile = opts.reconcile ?? RECONCILE_DEFAULTS;
-  const reconciler = new SpendLogReconciler(source, opts.store.ingest, { ...reconcile, maxRequestMs: opts.timing.maxRequestMs }, opts.log ?? console);
+  const reconciler = new SpendLogReconciler(source, opts.store.ingest, { ...reconcile, maxRequestMs: opts.timing.maxRequestMs }, opts.log ?? console, (at, delays) =>
+    ingest.learnDelays(at, delays),
+  );
   return {
     source,
     ingest,

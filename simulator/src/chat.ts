@@ -130,9 +130,10 @@ function makePlan(
   }
   // A "real" call: the simulated model takes --latency and costs tokens.
   const cfg = sim.cfg;
-  const delayMs = cfg.latencyMinMs + Math.random() * (cfg.latencyMaxMs - cfg.latencyMinMs);
-  if (cfg.upstreamErrorRate > 0 && Math.random() < cfg.upstreamErrorRate) {
-    return Math.random() < 0.5
+  const random = sim.callRandom;
+  const delayMs = cfg.latencyMinMs + random() * (cfg.latencyMaxMs - cfg.latencyMinMs);
+  if (cfg.upstreamErrorRate > 0 && random() < cfg.upstreamErrorRate) {
+    return random() < 0.5
       ? {
           kind: "error",
           delayMs,
@@ -151,7 +152,7 @@ function makePlan(
         };
   }
   const prompt = promptTokens(data.messages);
-  let completion = 16 + Math.floor(Math.random() * 240);
+  let completion = 16 + Math.floor(random() * 240);
   if (o.maxTokens !== undefined && o.maxTokens >= 1) completion = Math.min(completion, Math.floor(o.maxTokens));
   return {
     kind: "ok",

@@ -22,6 +22,8 @@ export interface SimConfig {
   seedSpendLogs: number;
   /** Where the key table is kept across restarts; null keeps it in memory only. */
   dataDir: string | null;
+  /** Seed of every random choice (rng.ts); null draws one at start. */
+  seed: number | null;
 }
 
 export class UsageError extends Error {}
@@ -30,7 +32,7 @@ export class UsageError extends Error {}
 export const MAX_SPEND_LOG_DELAY_S = 86_400;
 
 export const HELP = `usage: npm run simulator -- [flags]
-  --port N                    port on 127.0.0.1 (default 4000)
+  --port N                    port on 127.0.0.1 (default 4000; 0 takes a free one, printed when listening)
   --master-key sk-...         proxy master key (default sk-master, or env LITELLM_MASTER_KEY)
   --redis-url URL             Redis for limiter state (default: none, counters in process memory)
   --limiter gauge|windowed|legacy   limiter era (default windowed)
@@ -45,6 +47,8 @@ export const HELP = `usage: npm run simulator -- [flags]
   --demo                      run the built-in traffic generator over demo keys
   --seed-spend-logs N         preload N spend-log rows spread over the last 24 h
   --data-dir DIR              keep keys across restarts in DIR/keys.json (default: memory only)
+  --seed N                    seed of every random choice (demo traffic, latency, errors, flush jitter,
+                              seeded rows), 0..4294967295, so a run replays them (default: a new one each start)
   --help                      print this help`;
 
 const VALUE_FLAGS = new Set([
@@ -60,6 +64,7 @@ const VALUE_FLAGS = new Set([
   "upstream-error-rate",
   "seed-spend-logs",
   "data-dir",
+  "seed",
 ]);
 const BOOL_FLAGS = new Set(["stuck-on-timeout", "demo", "help"]);
 
@@ -125,8 +130,10 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     demo: given.has("demo"),
     seedSpendLogs: 0,
     dataDir: str("data-dir") ?? null,
+    seed: null,
   };
-  if (str("port") !== undefined) cfg.port = intIn("port", str("port")!, 1, 65535);
+  // 0: the system picks a free port, printed in the "listening" line (no port race for tests).
+  if (str("port") !== undefined) cfg.port = intIn("port", str("port")!, 0, 65535);
   if (str("master-key") !== undefined) cfg.masterKey = str("master-key")!;
   if (!cfg.masterKey.startsWith("sk-")) throw new UsageError(`--master-key must start with "sk-" (LiteLLM requires it)`);
   if (str("redis-url") !== undefined) {
@@ -159,5 +166,6 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     cfg.upstreamErrorRate = numIn("upstream-error-rate", str("upstream-error-rate")!, 0, 1);
   }
   if (str("seed-spend-logs") !== undefined) cfg.seedSpendLogs = intIn("seed-spend-logs", str("seed-spend-logs")!, 0, 50_000_000);
+  if (str("seed") !== undefined) cfg.seed = intIn("seed", str("seed")!, 0, 0xffffffff);
   return cfg;
 }

@@ -3,6 +3,7 @@
  * All demo keys allow client mock responses, so demo traffic costs nothing; mock_delay sets each request's duration.
  */
 import http from "node:http";
+import type { Rng } from "./rng";
 import type { Simulator } from "./simulator";
 
 interface Profile {
@@ -62,7 +63,7 @@ const PROFILES: Profile[] = [
   },
 ];
 
-const between = ([lo, hi]: [number, number]) => lo + Math.random() * (hi - lo);
+const between = (random: Rng, [lo, hi]: [number, number]) => lo + random() * (hi - lo);
 
 export class Demo {
   private keys: { alias: string; key: string; hash: string; note: string }[] = [];
@@ -87,7 +88,12 @@ export class Demo {
     this.port = port;
     for (const k of this.keys) console.log(`demo key ${k.alias.padEnd(15)} ${k.key}  (${k.note})`);
     PROFILES.forEach((p, i) => {
-      for (let c = 0; c < p.clients; c++) this.later(Math.random() * 2, () => this.loop(p, this.keys[i].key));
+      for (let c = 0; c < p.clients; c++) {
+        // Each client draws from its own stream of the run's seed: with --seed its durations and pauses
+        // replay, however the clients' requests interleave.
+        const random = this.sim.random(`demo:${p.alias}:${c}`);
+        this.later(random() * 2, () => this.loop(p, this.keys[i].key, random));
+      }
     });
   }
 
@@ -107,9 +113,9 @@ export class Demo {
     this.timers.add(t);
   }
 
-  private loop(p: Profile, key: string): void {
+  private loop(p: Profile, key: string, random: Rng): void {
     if (this.stopped) return;
-    const delay = between(p.durationS(this.sim.cfg.window));
+    const delay = between(random, p.durationS(this.sim.cfg.window));
     const body = JSON.stringify({
       model: "gpt-4o-mini",
       messages: [{ role: "user", content: `demo request from ${p.alias}` }],
@@ -127,10 +133,10 @@ export class Demo {
       },
       (res) => {
         res.resume();
-        res.on("end", () => this.later(between(res.statusCode === 429 ? p.backoffS : p.thinkS), () => this.loop(p, key)));
+        res.on("end", () => this.later(between(random, res.statusCode === 429 ? p.backoffS : p.thinkS), () => this.loop(p, key, random)));
       },
     );
-    req.on("error", () => this.later(1, () => this.loop(p, key)));
+    req.on("error", () => this.later(1, () => this.loop(p, key, random)));
     req.end(body);
   }
 }

@@ -40,7 +40,8 @@ function main(): void {
       console.log(
         `simulator limiter=${cfg.limiter} workers=${cfg.workers} window=${cfg.window}s redis=${cfg.redisUrl ?? "none"} flush=${sim.writer.intervalMs}ms` +
           // Printed only when set, so a default start prints what it always did.
-          (cfg.spendLogDelay > 0 ? ` spend-log-delay=${cfg.spendLogDelay}s` : ""),
+          (cfg.spendLogDelay > 0 ? ` spend-log-delay=${cfg.spendLogDelay}s` : "") +
+          (cfg.seed !== null ? ` seed=${cfg.seed}` : ""),
       );
       console.log(`simulator listening on http://127.0.0.1:${sim.port}`);
     },

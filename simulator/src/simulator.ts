@@ -14,6 +14,7 @@ import { keysFile, loadKeys, saveKeys } from "./persist";
 import { SpendLogDelay } from "./spenddelay";
 import { SORT_FIELDS, SeedSource, type Filter, type SortField, SpendLogWriter, SpendStore } from "./spendlogs";
 import { UpstreamTracker } from "./upstream";
+import { drawSeed, stream, type Rng } from "./rng";
 import { parseYmd, parseYmdHms } from "./util";
 
 /** x-litellm-version per era; labels chosen by the simulator (see README), not a claim about exact releases. */
@@ -39,13 +40,24 @@ export class Simulator {
   private routes = new Map<string, Map<string, Handler>>();
   private demo: Demo | null = null;
   port = 0;
+  /** The seed of every random choice this run makes (--seed, else drawn at start): see rng.ts. */
+  readonly randomSeed: number;
+  /** The draws of simulated model calls: a real call's latency, upstream errors, completion tokens. */
+  readonly callRandom: Rng;
 
   constructor(readonly cfg: SimConfig) {
+    this.randomSeed = cfg.seed ?? drawSeed();
+    this.callRandom = this.random("calls");
     this.auth = new Auth(this.keys, cfg.masterKey);
     this.version = VERSION[cfg.limiter];
-    this.writer = new SpendLogWriter(this.store, cfg.flushInterval, (rows) => this.keys.applySpend(rows));
+    this.writer = new SpendLogWriter(this.store, cfg.flushInterval, (rows) => this.keys.applySpend(rows), this.random("flush-jitter"));
     this.spendDelay = new SpendLogDelay(this.writer, cfg.spendLogDelay);
     this.registerRoutes();
+  }
+
+  /** The run's random stream for one purpose (each purpose draws its own sequence from the seed). */
+  random(purpose: string): Rng {
+    return stream(this.randomSeed, purpose);
   }
 
   /** Round-robin over the simulated uvicorn workers. */
@@ -133,8 +145,9 @@ export class Simulator {
       return { hash, alias: `seed-key-${i + 1}`, teamId: i % 2 === 0 ? "team-seed-a" : "team-seed-b", userId: null };
     });
     const now = Date.now();
-    const runId = crypto.randomBytes(4).toString("hex");
-    this.store.seed = new SeedSource(n, seedKeys, MODELS, runId, now - 86_400_000, now, crypto.randomBytes(4).readUInt32LE(0));
+    const runId = crypto.randomBytes(4).toString("hex"); // in each row's request id: unique per run, even with --seed
+    const rowSeed = Math.floor(this.random("seed-spend-logs")() * 0x1_0000_0000);
+    this.store.seed = new SeedSource(n, seedKeys, MODELS, runId, now - 86_400_000, now, rowSeed);
     const ms = Date.now() - t0;
     console.log(`simulator seeded ${n} spend-log rows in ${ms} ms`);
     return { ms };

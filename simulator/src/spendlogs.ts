@@ -6,6 +6,7 @@
  * page (k-th element of two sorted runs), so a page of 1000 rows costs O(page + log n) whatever the store size.
  */
 import type { ModelInfo } from "./models";
+import { mulberry32, type Rng } from "./rng";
 import { isoOffset } from "./util";
 
 export const SPEND_LOGS_PAGINATION_COUNT_CAP = 10_000;
@@ -332,15 +333,7 @@ export class SeedSource implements Source {
     this.failed = new Uint8Array(n);
     this.prompt = new Uint16Array(n);
     this.completion = new Uint16Array(n);
-    // mulberry32
-    let s = seed >>> 0;
-    const rnd = () => {
-      s = (s + 0x6d2b79f5) >>> 0;
-      let t = s;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const rnd = mulberry32(seed);
     const step = (toMs - fromMs) / Math.max(1, n);
     const nk = keys.length;
     const nm = models.length;
@@ -697,8 +690,10 @@ export class SpendLogWriter {
     private store: SpendStore,
     flushIntervalS: number,
     private onFlush: (rows: LiveRow[]) => void,
+    /** Where the jitter is drawn from: random by nature in LiteLLM, seedable here (--seed). */
+    random: Rng,
   ) {
-    const jitter = Math.random() * Math.min(5, flushIntervalS / 2);
+    const jitter = random() * Math.min(5, flushIntervalS / 2);
     this.intervalMs = Math.round((flushIntervalS + jitter) * 1000);
     this.pollMs = Math.round(Math.min(2, flushIntervalS / 5) * 1000);
     this.timer = setInterval(() => this.flush(), this.intervalMs);

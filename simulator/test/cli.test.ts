@@ -2,7 +2,6 @@ import { spawn, spawnSync } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { freePort } from "../../tests/support/ports";
 import { startSimulator } from "../../tests/support/simulator";
 import { request } from "./helpers";
 import { parseArgs, UsageError } from "../src/config";
@@ -31,21 +30,23 @@ describe("command line", () => {
       [
         "--port=4100", "--master-key", "sk-x", "--redis-url", "redis://127.0.0.1:6390", "--limiter", "gauge", "--workers", "3",
         "--window=5", "--flush-interval", "0.5", "--spend-log-delay", "2.5", "--latency", "10-20", "--stuck-on-timeout",
-        "--upstream-error-rate", "0.25", "--demo", "--seed-spend-logs", "1000", "--data-dir", "data/sim",
+        "--upstream-error-rate", "0.25", "--demo", "--seed-spend-logs", "1000", "--data-dir", "data/sim", "--seed=42",
       ],
       env({}),
     );
     expect(cfg).toEqual({
       port: 4100, masterKey: "sk-x", redisUrl: "redis://127.0.0.1:6390", limiter: "gauge", workers: 3, window: 5, flushInterval: 0.5,
       spendLogDelay: 2.5, latencyMinMs: 10, latencyMaxMs: 20, stuckOnTimeout: true, upstreamErrorRate: 0.25, demo: true,
-      seedSpendLogs: 1000, dataDir: "data/sim",
+      seedSpendLogs: 1000, dataDir: "data/sim", seed: 42,
     });
-    expect(parseArgs([], env({}))).toMatchObject({ port: 4000, masterKey: "sk-master", redisUrl: null, limiter: "windowed", workers: 1, window: 60, flushInterval: 10, spendLogDelay: 0, latencyMinMs: 500, latencyMaxMs: 3000, dataDir: null });
+    expect(parseArgs([], env({}))).toMatchObject({ port: 4000, masterKey: "sk-master", redisUrl: null, limiter: "windowed", workers: 1, window: 60, flushInterval: 10, spendLogDelay: 0, latencyMinMs: 500, latencyMaxMs: 3000, dataDir: null, seed: null });
+    expect(parseArgs(["--port", "0"], env({}))).toMatchObject({ port: 0 }); // a free port, printed when listening
+    expect(parseArgs(["--seed", "4294967295"], env({}))).toMatchObject({ seed: 4294967295 });
     expect(parseArgs([], env({ LITELLM_MASTER_KEY: "sk-from-env" }))).toMatchObject({ masterKey: "sk-from-env" });
     expect(parseArgs(["--master-key", "sk-flag"], env({ LITELLM_MASTER_KEY: "sk-from-env" }))).toMatchObject({ masterKey: "sk-flag" });
     for (const bad of [
       ["--nope"], ["--limiter", "fast"], ["--workers", "0"], ["--latency", "3000-500"], ["--upstream-error-rate", "2"], ["--window"],
-      ["--port", "x"], ["--spend-log-delay", "-1"], ["--spend-log-delay", "86401"],
+      ["--port", "x"], ["--port", "65536"], ["--spend-log-delay", "-1"], ["--spend-log-delay", "86401"], ["--seed", "-1"], ["--seed", "4294967296"], ["--seed", "1.5"],
     ]) {
       expect(() => parseArgs(bad, env({})), bad.join(" ")).toThrow(UsageError);
     }
@@ -76,19 +77,21 @@ describe("command line", () => {
     expect(sim.output()).toContain("simulator stopped (SIGTERM)");
     expect(await portOpen(sim.port)).toBe(false);
 
-    const port = await freePort();
-    const child = spawn(TSX, ["simulator/src/main.ts", "--port", String(port)], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    // Its own process, to send SIGINT; on a port it takes itself and names.
+    const child = spawn(TSX, ["simulator/src/main.ts", "--port", "0"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
-    await new Promise<void>((resolve, reject) => {
+    const port = await new Promise<number>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(out)), 20_000);
       child.stdout.on("data", () => {
-        if (out.includes("simulator listening")) {
+        const m = /simulator listening on http:\/\/127\.0\.0\.1:(\d+)\n/.exec(out);
+        if (m) {
           clearTimeout(t);
-          resolve();
+          resolve(Number(m[1]));
         }
       });
     });
+    expect(port).toBeGreaterThan(0);
     const code = new Promise<number | null>((r) => child.once("exit", (c) => r(c)));
     child.kill("SIGINT");
     expect(await code).toBe(0);

@@ -1,6 +1,7 @@
 /** Shared helpers for the simulator's integration tests (real process, real HTTP). */
 import http from "node:http";
 import type { TestSimulator } from "../../tests/support/simulator";
+import { waitFor as waitUntil } from "../../tests/support/wait";
 
 export interface Resp {
   status: number;
@@ -91,16 +92,12 @@ export async function load(
   return counts;
 }
 
+/** A pause that is the scenario (traffic pacing, a deliberate gap): never to wait for something to happen. */
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function waitFor<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
+/** tests/support/wait.ts's waitFor in the argument order these tests use: polls `f` until it returns a value. */
+export function waitFor<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  return waitUntil(f, { what, timeoutMs });
 }
 
 /** `%Y-%m-%d %H:%M:%S` in UTC. */

@@ -24,9 +24,10 @@ describe("legacy limiter (era A, v1 per-minute in-process dict)", () => {
 
   it("holds the limit within a minute, answers the v1 429 text, and writes nothing to Redis", async () => {
     const { key, hash } = await newKey(sim, { max_parallel_requests: 3, rpm_limit: 1000, ...MOCK });
-    // stay inside one minute: wait if the boundary is less than 8 s away
+    // Stay inside one minute (the limiter's counts are per minute): if the boundary is less than 15 s away, sleep
+    // past it. A wait for a clock instant, the scenario's own, not for something to happen.
     const toNext = 60000 - (Date.now() % 60000);
-    if (toNext < 8000) await sleep(toNext + 100);
+    if (toNext < 15000) await sleep(toNext + 100);
     const counts = await load(sim, key, 50, 2000, { mock_response: "ok", mock_delay: 0.3 });
     expect((await upstream(sim, hash)).peak).toBe(3);
     expect(counts[429]).toBeGreaterThan(0);
@@ -69,13 +70,15 @@ describe("legacy limiter (era A, v1 per-minute in-process dict)", () => {
 
   it("forgets requests that cross a minute boundary, so concurrency resets every minute", { timeout: 90_000 }, async () => {
     const { key, hash } = await newKey(sim, { max_parallel_requests: 3, ...MOCK });
+    // Waits for clock instants, the scenario's own: at least 5 s of minute M left for the three to start and
+    // the fourth to be refused in it.
     let toNext = 60000 - (Date.now() % 60000);
-    if (toNext < 1500) {
+    if (toNext < 5000) {
       await sleep(toNext + 100);
       toNext = 60000 - (Date.now() % 60000);
     }
-    // three requests that start in minute M and end 1.5 s into minute M+1
-    const delay = (toNext + 1500) / 1000;
+    // three requests that start in minute M and end 4 s into minute M+1 (the checks below happen in between)
+    const delay = (toNext + 4000) / 1000;
     const old = [1, 2, 3].map(() => chat(sim, key, { mock_response: "x", mock_delay: delay }));
     await waitFor("3 in flight", async () => ((await upstream(sim, hash)).current === 3 ? true : undefined));
     expect((await chat(sim, key, { mock_response: "x" })).status).toBe(429);

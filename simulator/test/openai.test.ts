@@ -6,16 +6,19 @@ import { newKey, upstream, waitFor } from "./helpers";
 // LiteLLM-specific body fields the official client passes through untouched.
 type Extra = { mock_response?: string; mock_delay?: number };
 
+/** A fresh key (limit 1) and the official client on it. */
+async function clientOf(sim: TestSimulator): Promise<{ client: OpenAI; hash: string }> {
+  const { key, hash } = await newKey(sim, { max_parallel_requests: 1, metadata: { allow_client_mock_response: true } });
+  return { client: new OpenAI({ apiKey: key, baseURL: `${sim.url}/v1`, maxRetries: 0 }), hash };
+}
+
 describe("the official openai npm client against the simulator (default windowed limiter)", () => {
   let sim: TestSimulator;
-  let key: string;
-  let hash: string;
   let client: OpenAI;
 
   beforeAll(async () => {
     sim = await startSimulator([]);
-    ({ key, hash } = await newKey(sim, { max_parallel_requests: 1, metadata: { allow_client_mock_response: true } }));
-    client = new OpenAI({ apiKey: key, baseURL: `${sim.url}/v1`, maxRetries: 0 });
+    ({ client } = await clientOf(sim));
   });
   afterAll(async () => {
     await sim?.stop();
@@ -51,6 +54,9 @@ describe("the official openai npm client against the simulator (default windowed
   });
 
   it("gets a RateLimitError with LiteLLM's headers when over the limit", async () => {
+    // A key of its own: the 429's +1 is never released (era B), so this key stays refused until its 60 s
+    // window rolls; the other tests' key must not depend on running before this one.
+    const { client, hash } = await clientOf(sim);
     const holding = client.chat.completions.create({
       model: "gpt-4o-mini",
       messages: [{ role: "user", content: "hold" }],

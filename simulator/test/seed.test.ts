@@ -9,17 +9,19 @@ function ui(sim: TestSimulator, params: Record<string, string | number>) {
 
 describe("--seed-spend-logs", () => {
   let sim: TestSimulator;
+  // What /sim/state said before any test ran: the live rows a test adds must not change what another reads.
+  let atStart: { stored_spend_logs: number };
   const N = 300_000;
   beforeAll(async () => {
     sim = await startSimulator(["--seed-spend-logs", String(N), "--flush-interval", "1"]);
+    atStart = (await request(sim, "GET", "/sim/state", { key: null })).json;
   });
   afterAll(async () => {
     await sim?.stop();
   });
 
   it("loads N rows over the last 24 h across seed keys that /key/list knows", async () => {
-    const state = await request(sim, "GET", "/sim/state", { key: null });
-    expect(state.json.stored_spend_logs).toBe(N);
+    expect(atStart.stored_spend_logs).toBe(N);
     const keys = await request(sim, "GET", "/key/list?return_full_object=true&size=100");
     const seedKeys = keys.json.keys.filter((k: { key_alias: string }) => k.key_alias?.startsWith("seed-key-"));
     expect(seedKeys.length).toBe(8);

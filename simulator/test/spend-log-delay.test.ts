@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startSimulator, type TestSimulator } from "../../tests/support/simulator";
 import { chat, newKey, request, sleep, upstream, waitFor, ymdHms } from "./helpers";
 
@@ -39,13 +39,18 @@ async function visibleNoSoonerThan(sim: TestSimulator, hash: string, requestId: 
 
 describe("--spend-log-delay: rows visible S seconds after their request ended, on top of the flush interval", () => {
   let delayed: TestSimulator; // --spend-log-delay 2
-  let plain: TestSimulator; // no delay at start, changed at runtime
+  let plain: TestSimulator; // no delay at start, changed at runtime by each test
 
   beforeAll(async () => {
     [delayed, plain] = await Promise.all([
       startSimulator(["--limiter", "gauge", "--spend-log-delay", "2", "--flush-interval", "0.2"]),
       startSimulator(["--limiter", "gauge", "--flush-interval", "0.2"]),
     ]);
+    expect(await state(plain)).toMatchObject({ spend_log_delay_s: 0, delayed_spend_logs: 0 }); // without the flag
+  });
+  // Each test on `plain` starts from no delay and nothing held, whatever ran before it (or failed halfway).
+  beforeEach(async () => {
+    await setDelay(plain, { seconds: 0 });
   });
   afterAll(async () => {
     await Promise.all([delayed?.stop(), plain?.stop()]);
@@ -126,7 +131,6 @@ describe("--spend-log-delay: rows visible S seconds after their request ended, o
       expect(r.json.detail[0].type).toBe(type);
     }
     expect(await state(plain)).toMatchObject({ spend_log_delay_s: 1.5 });
-    await setDelay(plain, { seconds: 0 });
   });
 });
 

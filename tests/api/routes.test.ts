@@ -70,7 +70,8 @@ describe("API routes on the server's app", () => {
     expect(text).not.toContain("inflight_ingest_lag_seconds");
   });
 
-  it("a generic 500 when the store fails in a way that is not 'unavailable' (here: closed under the route)", async () => {
+  // Last on purpose, and must stay last: it closes the process's one app store, which no test after it could use.
+  it("(last: closes the app's store) a generic 500 when the store fails in a way that is not 'unavailable' (here: closed under the route)", async () => {
     const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
     try {
       await (await app()).store.close();

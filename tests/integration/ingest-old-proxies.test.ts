@@ -2,13 +2,13 @@
 // capped at 100, no sort_by) and bad rows. The proxy here is a local HTTP stand-in for a real
 // LiteLLM, the one thing that cannot run on this machine.
 import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { ProxySpendLogSource } from "../../lib/ingest/source";
 import { LiteLLMClient } from "../../lib/litellm/client";
 import type { VirtualKey } from "../../lib/litellm/schemas";
 import { observePipeline } from "../../lib/server/pipeline";
 import { storedRequests } from "../support/inflight";
-import { freePort } from "../support/ports";
 import { createTestStore } from "../support/store";
 
 type Row = Record<string, unknown>;
@@ -23,7 +23,6 @@ const fromProxyDate = (s: string) => Date.parse(s.replace(" ", "T") + (s.length 
 
 /** A stand-in proxy: `routes` says which list routes exist; pages are capped; sort_by is honoured only if `sorts`. */
 async function fakeProxy(rows: Row[], opts: { routes: string[]; maxPage: number; sorts: boolean }) {
-  const port = await freePort();
   const seen: string[] = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url!, "http://x");
@@ -52,9 +51,9 @@ async function fakeProxy(rows: Row[], opts: { routes: string[]; maxPage: number;
     const page = Number(q.get("page"));
     return send(200, { data: match.slice((page - 1) * size, page * size), total: match.length, page, page_size: size, total_pages: Math.ceil(match.length / size) });
   });
-  await new Promise<void>((r) => server.listen(port, "127.0.0.1", () => r()));
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r())); // a port of its own choosing: none to lose
   cleanups.push(() => new Promise((r) => server.close(r)));
-  return { url: `http://127.0.0.1:${port}`, seen };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
 }
 
 function rowsEndedMinutesAgo(n: number, now: number): Row[] {

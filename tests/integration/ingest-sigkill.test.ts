@@ -12,6 +12,7 @@ import type { Store } from "../../lib/store/store";
 import { killTree, startSimulator, type TestSimulator } from "../support/simulator";
 import { createTestDatabase, DIALECTS } from "../support/store";
 import { compareStoredRows, openRequestTableReader, type RequestTableReader, type StoredRequestRow } from "../support/stored-requests";
+import { waitFor } from "../support/wait";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 /** Seeded over the last 24 h: ~5,000 an hour, so a catch-up window (≤ 1 h) is several pages of 1,000. */
@@ -22,21 +23,10 @@ const FIRST_KILL_AFTER = SEEDED / 5;
 const MAX_KILLS = 6;
 const POLL_MS = 20;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs: number, explain: () => string = () => ""): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}\n${explain()}`);
-    await sleep(POLL_MS);
-  }
-}
 
 /** Whether a PID is gone (or a zombie: dead, only not reaped yet). */
 function gone(pid: number): boolean {
@@ -70,7 +60,7 @@ function spawnRunner(env: Record<string, string>): RunnerProcess {
   const crash = async () => {
     const pids = killTree(child);
     await exit;
-    await waitFor("the killed runner's processes to be gone", async () => pids.every(gone), 30_000);
+    await waitFor(() => pids.every(gone), { what: "the killed runner's processes to be gone", timeoutMs: 30_000, intervalMs: POLL_MS });
   };
   cleanups.push(() => (isDone() ? undefined : crash()));
   return {
@@ -153,7 +143,6 @@ describe.each(DIALECTS)("ingest under SIGKILL (%s store)", (dialect) => {
       const before = kills.at(-1)?.stored ?? 0;
       const runner = spawnRunner(env);
       const seen = await waitFor(
-        "a window part-stored (rows past the cursor)",
         async () => {
           if (runner.exited()) throw new Error(`the runner exited:\n${runner.output()}`);
           const s = await ingestState(reader);
@@ -161,8 +150,7 @@ describe.each(DIALECTS)("ingest under SIGKILL (%s store)", (dialect) => {
           // This runner made progress of its own, then is caught between page commits and the cursor commit.
           return s.stored >= Math.max(FIRST_KILL_AFTER, before + 1) && s.pastCursor > 0 && s;
         },
-        300_000,
-        () => runner.output(),
+        { what: "a window part-stored (rows past the cursor)", timeoutMs: 300_000, intervalMs: POLL_MS, detail: () => runner.output() },
       );
       await runner.crash();
       const after = await ingestState(reader);
@@ -180,14 +168,12 @@ describe.each(DIALECTS)("ingest under SIGKILL (%s store)", (dialect) => {
     const store = await openStore(db.url);
     cleanups.push(() => store.close());
     await waitFor(
-      "catch-up past the seeded history, its series maintained",
       async () => {
         if (runner.exited()) throw new Error(`the runner exited:\n${runner.output()}`);
         const c = await reader.cursor();
         return c !== null && c.completeBeforeMs > seedEnd && (await store.series.dirtyMarks(1)).length === 0;
       },
-      600_000,
-      () => `${JSON.stringify(kills)}\n${runner.output()}`,
+      { what: "catch-up past the seeded history, its series maintained", timeoutMs: 600_000, intervalMs: POLL_MS, detail: () => `${JSON.stringify(kills)}\n${runner.output()}` },
     );
     await runner.stop();
 

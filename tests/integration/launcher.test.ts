@@ -31,8 +31,23 @@ it("a bad setting stops npm start with a non-zero exit and one line naming it, b
   expect(fs.existsSync(dataDir)).toBe(false);
 });
 
-/** `npm start` (the built app; `npm test` builds first) with a data folder, until it says it is up. */
+/**
+ * `npm start` (the built app; `npm test` builds first) with a data folder, until it says it is up, on
+ * ports picked here: npm start cannot take port 0 and name the port it got, so when another process
+ * takes a picked port first (npm start then stops, saying so) it starts again on others.
+ */
 async function startStack(env: Record<string, string>) {
+  for (let attempt = 1; ; attempt++) {
+    const ports = { PORT: String(await freePort()), SIMULATOR_PORT: String(await freePort()) };
+    try {
+      return await startStackOn({ ...env, ...ports });
+    } catch (e) {
+      if (!/already in use|EADDRINUSE/.test((e as Error).message) || attempt === 3) throw e;
+    }
+  }
+}
+
+async function startStackOn(env: Record<string, string>) {
   const child = spawn(process.execPath, ["scripts/start.mjs", "--no-build"], {
     cwd: ROOT,
     env: { ...process.env, LITELLM_URL: "", LITELLM_MASTER_KEY: "", REDIS_URL: "", INFLIGHT_DATABASE_URL: "", INFLIGHT_REDIS_URL: "", ...env },
@@ -45,10 +60,15 @@ async function startStack(env: Record<string, string>) {
   const exited = new Promise<void>((r) => child.on("exit", () => r()));
   const until = Date.now() + 120_000;
   while (!out.includes("Inflight is up")) {
-    if (child.exitCode !== null || Date.now() > until) throw new Error(`npm start did not come up:\n${out}`);
-    await new Promise((r) => setTimeout(r, 200));
+    if (child.exitCode !== null || Date.now() > until) {
+      if (child.exitCode === null) process.kill(-child.pid!, "SIGKILL");
+      await exited;
+      throw new Error(`npm start did not come up:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 200)); // a poll of its output, with the deadline above
   }
   return {
+    base: `http://127.0.0.1:${env.PORT}`,
     output: () => out,
     async stop() {
       process.kill(-child.pid!, "SIGINT");
@@ -59,9 +79,8 @@ async function startStack(env: Record<string, string>) {
 
 it("two starts in a row list each demo key once, under the same hash", async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "inflight-restart-"));
-  const env = { DATA_DIR: dataDir, PORT: String(await freePort()), SIMULATOR_PORT: String(await freePort()) };
-  const base = `http://127.0.0.1:${env.PORT}`;
-  const demoKeys = async () => {
+  const env = { DATA_DIR: dataDir };
+  const demoKeys = async (base: string) => {
     const until = Date.now() + 60_000;
     for (;;) {
       const res = await fetch(`${base}/api/overview?from=${Date.now() - 86_400_000}&to=${Date.now()}`);
@@ -73,10 +92,10 @@ it("two starts in a row list each demo key once, under the same hash", async () 
   };
   try {
     const first = await startStack(env);
-    const before = await demoKeys().finally(() => first.stop());
+    const before = await demoKeys(first.base).finally(() => first.stop());
     expect(before).toHaveLength(4);
     const second = await startStack(env);
-    const after = await demoKeys().finally(() => second.stop());
+    const after = await demoKeys(second.base).finally(() => second.stop());
     expect(after).toEqual(before);
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });

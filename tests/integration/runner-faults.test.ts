@@ -12,6 +12,7 @@ import { startRedis } from "../support/redis";
 import { testRunnerConfig } from "../support/runner-config";
 import { startSimulator, type TestSimulator } from "../support/simulator";
 import { createTestDatabase, DIALECTS } from "../support/store";
+import { waitFor } from "../support/wait";
 
 const quiet = { warn: () => undefined, info: () => undefined };
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
@@ -19,6 +20,7 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
+/** A pause that is the scenario (how long an outage lasts), never a wait for something to happen. */
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function newKey(sim: TestSimulator, limit: number) {
@@ -28,16 +30,6 @@ async function newKey(sim: TestSimulator, limit: number) {
     body: JSON.stringify({ max_parallel_requests: limit, metadata: { allow_client_mock_response: true } }),
   });
   return (await res.json()) as { key: string; token_id: string };
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false | "">, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as T;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
 }
 
 async function job(store: Store, name: string): Promise<JobStatus | undefined> {
@@ -68,29 +60,39 @@ describe.each(DIALECTS)("runner faults (%s store)", (dialect) => {
     const { store } = await startApp(dialect, { LITELLM_URL: gateway.url, LITELLM_MASTER_KEY: sim.masterKey, REDIS_URL: redis.url });
 
     const traffic = runTraffic({ baseUrl: sim.url, key: key.key, clients: 6, durationMs: 14_000, delayS: (i) => (i % 5 === 0 ? 4 : 1.5) });
-    await sleep(2_000);
+    // The outage starts once ingest has read through the gateway, not at a guessed moment.
+    await waitFor(async () => (await job(store, "ingest"))?.lastOkAt, { what: "ingest to succeed through the gateway", timeoutMs: 30_000, intervalMs: 250 });
     await gateway.set("error");
-    const failing503 = await waitFor("ingest failing on 503", async () => {
-      const j = await job(store, "ingest");
-      return j?.failingSince ? j : undefined;
-    });
+    const failing503 = await waitFor(
+      async () => {
+        const j = await job(store, "ingest");
+        return j?.failingSince ? j : undefined;
+      },
+      { what: "ingest failing on 503", timeoutMs: 30_000, intervalMs: 250 },
+    );
     expect(failing503.lastError).toMatch(/503/);
-    await sleep(1_500);
+    await sleep(1_500); // the scenario: the 503s go on a while before the connections are refused
     await gateway.set("down");
-    const refused = await waitFor("ingest failing on refused connections", async () => {
-      const j = await job(store, "ingest");
-      return j?.lastError?.includes("unreachable") ? j : undefined;
-    });
+    const refused = await waitFor(
+      async () => {
+        const j = await job(store, "ingest");
+        return j?.lastError?.includes("unreachable") ? j : undefined;
+      },
+      { what: "ingest failing on refused connections", timeoutMs: 30_000, intervalMs: 250 },
+    );
     // The outage keeps its start time across both kinds of failure.
     expect(refused.failingSince).toEqual(failing503.failingSince);
-    await sleep(2_000);
+    await sleep(2_000); // the scenario: the proxy stays unreachable a while
     await gateway.set("up");
     const sent = await traffic;
 
-    const stored = await waitFor("every request to be stored", async () => {
-      const t = await keyTruth(store, key.token_id);
-      return t && t.admitted + t.rejected >= sent.sent && t;
-    });
+    const stored = await waitFor(
+      async () => {
+        const t = await keyTruth(store, key.token_id);
+        return t && t.admitted + t.rejected >= sent.sent && t;
+      },
+      { what: "every request to be stored", timeoutMs: 30_000, intervalMs: 250 },
+    );
     expect(stored.admitted + stored.rejected).toBe(sent.sent);
     expect(stored.rejected).toBe(sent.rejected);
     expect((await job(store, "ingest"))?.failingSince).toBeNull();
@@ -105,22 +107,28 @@ describe.each(DIALECTS)("runner faults (%s store)", (dialect) => {
     cleanups.push(() => sim.stop());
     const key = await newKey(sim, 3);
     const { store, runner } = await startApp(dialect, { LITELLM_URL: sim.url, LITELLM_MASTER_KEY: sim.masterKey, REDIS_URL: redis.url });
-    await waitFor("the sampler to run", async () => (await job(store, "limiter-sampler"))?.lastOkAt);
+    await waitFor(async () => (await job(store, "limiter-sampler"))?.lastOkAt, { what: "the sampler to run", timeoutMs: 30_000, intervalMs: 250 });
 
     const traffic = runTraffic({ baseUrl: sim.url, key: key.key, clients: 4, durationMs: 8_000, delayS: () => 1 });
-    await sleep(1_000);
+    await sleep(1_000); // the scenario: Redis goes away with the traffic under way
     await redis.stop();
     redisUp = false;
-    const sampler = await waitFor("the sampler to report Redis down", async () => {
-      const j = await job(store, "limiter-sampler");
-      return j?.failingSince ? j : undefined;
-    });
+    const sampler = await waitFor(
+      async () => {
+        const j = await job(store, "limiter-sampler");
+        return j?.failingSince ? j : undefined;
+      },
+      { what: "the sampler to report Redis down", timeoutMs: 30_000, intervalMs: 250 },
+    );
     expect(sampler.lastError).toMatch(/Redis/);
     const sent = await traffic;
-    const stored = await waitFor("history to keep flowing without Redis", async () => {
-      const t = await keyTruth(store, key.token_id);
-      return t && t.admitted + t.rejected >= sent.sent && t;
-    });
+    const stored = await waitFor(
+      async () => {
+        const t = await keyTruth(store, key.token_id);
+        return t && t.admitted + t.rejected >= sent.sent && t;
+      },
+      { what: "history to keep flowing without Redis", timeoutMs: 30_000, intervalMs: 250 },
+    );
     expect(stored.admitted + stored.rejected).toBe(sent.sent);
     expect((await job(store, "ingest"))?.failingSince).toBeNull();
     expect(runner.isLeading()).toBe(true);

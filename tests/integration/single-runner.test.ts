@@ -12,6 +12,7 @@ import { keyTruth } from "../support/inflight";
 import { startRedis } from "../support/redis";
 import { startSimulator } from "../support/simulator";
 import { createTestDatabase, DIALECTS } from "../support/store";
+import { waitFor } from "../support/wait";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const children: ChildProcess[] = [];
@@ -26,8 +27,6 @@ afterAll(async () => {
   }
   while (cleanups.length) await cleanups.pop()!();
 });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function spawnRunner(env: Record<string, string>) {
   const child = spawn(path.join(ROOT, "node_modules", ".bin", "tsx"), ["scripts/runner.ts"], {
@@ -77,36 +76,34 @@ describe.each(DIALECTS)("single runner (%s store)", (dialect) => {
     const proxyReader = new Redis(proxyRedis.url);
     try {
       const traffic = runTraffic({ baseUrl: sim.url, key: key.key, clients: 3, durationMs: 14_000, delayS: () => 1 });
-      const until = Date.now() + 20_000;
-      while (!a.leads() && !b.leads()) {
-        if (Date.now() > until) throw new Error(`no runner took the lease:\n${a.output()}\n${b.output()}`);
-        await sleep(200);
-      }
-      await sleep(3_000);
+      await waitFor(() => a.leads() || b.leads(), { what: "a runner to take the lease", timeoutMs: 20_000, intervalMs: 200 }).catch((e) => {
+        throw new Error(`${(e as Error).message}:\n${a.output()}\n${b.output()}`);
+      });
+      // The scenario, not a wait for something: over one lease TTL (2 s) in which a second leader would show.
+      await new Promise((r) => setTimeout(r, 3_000));
       // Exactly one leads, and Inflight's Redis names it.
       expect([a.leads(), b.leads()].filter(Boolean)).toHaveLength(1);
       const [leader, follower] = a.leads() ? [a, b] : [b, a];
       expect(await leaseReader.get("inflight:runner:lease")).toBe(leader.holderId());
 
       leader.crash();
-      const deadline = Date.now() + 15_000;
-      while (!follower.leads()) {
-        if (Date.now() > deadline) throw new Error(`the follower did not take over:\n${follower.output()}`);
-        await sleep(200);
-      }
+      await waitFor(() => follower.leads(), { what: "the follower to take over", timeoutMs: 15_000, intervalMs: 200 }).catch((e) => {
+        throw new Error(`${(e as Error).message}:\n${follower.output()}`);
+      });
       expect(await leaseReader.get("inflight:runner:lease")).toBe(follower.holderId());
 
       const sent = await traffic;
       const store = await openStore(db.url);
       try {
-        const stopAt = Date.now() + 20_000;
         let n = 0;
-        while (Date.now() < stopAt) {
-          const t = await keyTruth(store, key.token_id);
-          n = t ? t.admitted + t.rejected : 0;
-          if (n >= sent.sent) break;
-          await sleep(300);
-        }
+        await waitFor(
+          async () => {
+            const t = await keyTruth(store, key.token_id);
+            n = t ? t.admitted + t.rejected : 0;
+            return n >= sent.sent;
+          },
+          { what: `all ${sent.sent} requests stored`, timeoutMs: 20_000, intervalMs: 300 },
+        ).catch(() => undefined); // the count below says how many were
         expect(n).toBe(sent.sent);
       } finally {
         await store.close();

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Limits } from "../../lib/catalog/diff";
 import type { VirtualKey } from "../../lib/litellm/schemas";
 import type { Store } from "../../lib/store/store";
-import { row, T0 } from "../support/rows";
+import { counts, row, T0 } from "../support/rows";
 import { createTestStore, DIALECTS, type TestStore } from "../support/store";
 
 const H = (c: string) => c.repeat(64);
@@ -109,8 +109,8 @@ describe.each(DIALECTS)("store contract on %s", (dialect) => {
       // r1, r2, r3 admitted and x1 rejected for a (the re-commit counted nothing); c-1 for c.
       expect(counters).toEqual(
         new Map([
-          [a.id, { admitted: 3, rejected: 1, violationSeconds: 0 }],
-          [c.id, { admitted: 1, rejected: 0, violationSeconds: 0 }],
+          [a.id, { ...counts(3, 1), violationSeconds: 0 }],
+          [c.id, { ...counts(1, 0), violationSeconds: 0 }],
         ]),
       );
     });
@@ -121,7 +121,7 @@ describe.each(DIALECTS)("store contract on %s", (dialect) => {
       await s.metrics.addViolationSeconds(new Map([[a.id, 4]]), 1_000);
       await s.metrics.addViolationSeconds(new Map([[a.id, 2]]), 1_060);
       expect(await s.metrics.violationsCountedThrough()).toBe(1_060);
-      expect((await s.metrics.counters([a.id])).get(a.id)).toEqual({ admitted: 3, rejected: 1, violationSeconds: 6 });
+      expect((await s.metrics.counters([a.id])).get(a.id)).toEqual({ ...counts(3, 1), violationSeconds: 6 });
     });
   });
 
@@ -132,52 +132,54 @@ describe.each(DIALECTS)("store contract on %s", (dialect) => {
       expect([...input.starts].sort()).toEqual([T0, T0 + 1_000, T0 + 1_500]);
       expect([...input.ends].sort()).toEqual([T0 + 1_700, T0 + 2_000, T0 + 5_000]);
       expect(input.rejectedAt).toEqual([T0 + 1_600]);
+      expect(input.limitedAt).toEqual({ rejectedRpm: [], rejectedTpm: [], rejectedOther: [] });
     });
 
-    it("replaces a range, reads buckets, totals and rows above a threshold at both resolutions", async () => {
+    it("replaces a range, reads buckets, totals and rows above a threshold at both resolutions, with every count", async () => {
       const a = (await s.catalog.keyByHash(H("a")))!;
       const c = (await s.catalog.keyByHash(H("c")))!;
       const sec0 = T0 / 1000;
       const seconds = [
-        { sec: sec0, maxInFlight: 1, admitted: 1, rejected: 0 },
-        { sec: sec0 + 1, maxInFlight: 3, admitted: 2, rejected: 1 },
-        { sec: sec0 + 61, maxInFlight: 7, admitted: 1, rejected: 0 },
+        { sec: sec0, maxInFlight: 1, ...counts(1, 0) },
+        // The other 429s [rpm, tpm, other] on some rows only: rows with and without them in one write.
+        { sec: sec0 + 1, maxInFlight: 3, ...counts(2, 1, [2, 0, 1]) },
+        { sec: sec0 + 61, maxInFlight: 7, ...counts(1, 0, [0, 3, 0]) },
       ];
       const minutes = [
-        { sec: sec0, maxInFlight: 3, admitted: 3, rejected: 1 },
-        { sec: sec0 + 60, maxInFlight: 7, admitted: 1, rejected: 0 },
+        { sec: sec0, maxInFlight: 3, ...counts(3, 1, [2, 0, 1]) },
+        { sec: sec0 + 60, maxInFlight: 7, ...counts(1, 0, [0, 3, 0]) },
       ];
       await s.series.replace(a.id, sec0, sec0 + 120, seconds, minutes);
-      await s.series.replace(c.id, sec0, sec0 + 60, [{ sec: sec0 + 5, maxInFlight: 2, admitted: 1, rejected: 0 }], [{ sec: sec0, maxInFlight: 2, admitted: 1, rejected: 0 }]);
+      await s.series.replace(c.id, sec0, sec0 + 60, [{ sec: sec0 + 5, maxInFlight: 2, ...counts(1, 0) }], [{ sec: sec0, maxInFlight: 2, ...counts(1, 0) }]);
 
       const fine = await s.series.buckets({ keyIds: [a.id, c.id], resolution: "1s", fromSec: sec0, toSec: sec0 + 120, bucketSec: 30 });
       expect(sortBuckets(fine)).toEqual(
         sortBuckets([
-          { keyId: a.id, t: sec0, maxInFlight: 3, admitted: 3, rejected: 1 },
-          { keyId: a.id, t: sec0 + 60, maxInFlight: 7, admitted: 1, rejected: 0 },
-          { keyId: c.id, t: sec0, maxInFlight: 2, admitted: 1, rejected: 0 },
+          { keyId: a.id, t: sec0, maxInFlight: 3, ...counts(3, 1, [2, 0, 1]) },
+          { keyId: a.id, t: sec0 + 60, maxInFlight: 7, ...counts(1, 0, [0, 3, 0]) },
+          { keyId: c.id, t: sec0, maxInFlight: 2, ...counts(1, 0) },
         ]),
       );
       const coarse = await s.series.buckets({ keyIds: [a.id], resolution: "1m", fromSec: sec0, toSec: sec0 + 120, bucketSec: 120 });
-      expect(coarse).toEqual([{ keyId: a.id, t: sec0, maxInFlight: 7, admitted: 4, rejected: 1 }]);
+      expect(coarse).toEqual([{ keyId: a.id, t: sec0, maxInFlight: 7, ...counts(4, 1, [2, 3, 1]) }]);
       // The hour roll-up is made from the minutes (T0 is on the hour).
-      expect(await s.series.totals([a.id], "1h", [[sec0, sec0 + 3600]])).toEqual([{ keyId: a.id, range: 0, maxInFlight: 7, admitted: 4, rejected: 1 }]);
+      expect(await s.series.totals([a.id], "1h", [[sec0, sec0 + 3600]])).toEqual([{ keyId: a.id, range: 0, maxInFlight: 7, ...counts(4, 1, [2, 3, 1]) }]);
       expect(await s.series.buckets({ keyIds: [a.id, c.id], resolution: "1h", fromSec: sec0, toSec: sec0 + 7200, bucketSec: 3600 })).toEqual([
-        { keyId: a.id, t: sec0, maxInFlight: 7, admitted: 4, rejected: 1 },
-        { keyId: c.id, t: sec0, maxInFlight: 2, admitted: 1, rejected: 0 },
+        { keyId: a.id, t: sec0, maxInFlight: 7, ...counts(4, 1, [2, 3, 1]) },
+        { keyId: c.id, t: sec0, maxInFlight: 2, ...counts(1, 0) },
       ]);
 
       expect(sortBuckets(await s.series.totals([a.id, c.id, 999_999], "1s", [[sec0, sec0 + 60]]))).toEqual(
         sortBuckets([
-          { keyId: a.id, range: 0, maxInFlight: 3, admitted: 3, rejected: 1 },
-          { keyId: c.id, range: 0, maxInFlight: 2, admitted: 1, rejected: 0 },
+          { keyId: a.id, range: 0, maxInFlight: 3, ...counts(3, 1, [2, 0, 1]) },
+          { keyId: c.id, range: 0, maxInFlight: 2, ...counts(1, 0) },
         ]),
       );
       expect(await s.series.totals([a.id], "1m", [[sec0 + 120, Number.MAX_SAFE_INTEGER]])).toEqual([]);
       // Several ranges in one read, each answered apart.
       expect(await s.series.totals([a.id], "1s", [[sec0, sec0 + 1], [sec0 + 1, sec0 + 120], [sec0 + 200, sec0 + 300]])).toEqual([
-        { keyId: a.id, range: 0, maxInFlight: 1, admitted: 1, rejected: 0 },
-        { keyId: a.id, range: 1, maxInFlight: 7, admitted: 3, rejected: 1 },
+        { keyId: a.id, range: 0, maxInFlight: 1, ...counts(1, 0) },
+        { keyId: a.id, range: 1, maxInFlight: 7, ...counts(3, 1, [2, 3, 1]) },
       ]);
 
       const q = (keyId: number, threshold: number, fromSec: number, toSec: number) => ({ keyId, threshold, fromSec, toSec });
@@ -198,7 +200,7 @@ describe.each(DIALECTS)("store contract on %s", (dialect) => {
       expect(await s.series.totals([a.id], "1m", [[sec0 + 60, sec0 + 120]])).toEqual([]);
       expect(await s.series.totals([a.id], "1s", [[sec0, sec0 + 60]])).toHaveLength(1);
       // ... and its hour is recomputed from the minutes left.
-      expect(await s.series.totals([a.id], "1h", [[sec0, sec0 + 3600]])).toEqual([{ keyId: a.id, range: 0, maxInFlight: 3, admitted: 3, rejected: 1 }]);
+      expect(await s.series.totals([a.id], "1h", [[sec0, sec0 + 3600]])).toEqual([{ keyId: a.id, range: 0, maxInFlight: 3, ...counts(3, 1, [2, 0, 1]) }]);
     });
 
     it("clears dirty marks up to an id", async () => {
@@ -274,7 +276,7 @@ describe.each(DIALECTS)("store contract on %s", (dialect) => {
       // Something recent in every table, on top of the T0 data from the tests above.
       await s.ingest.commit("t", [row(H("a"), "recent", 10 * 86_400_000 - 60_000, 1_000)], null);
       const recentSec = (now - 60_000) / 1000;
-      await s.series.replace(a.id, recentSec, recentSec + 60, [{ sec: recentSec, maxInFlight: 1, admitted: 1, rejected: 0 }], [{ sec: recentSec, maxInFlight: 1, admitted: 1, rejected: 0 }]);
+      await s.series.replace(a.id, recentSec, recentSec + 60, [{ sec: recentSec, maxInFlight: 1, ...counts(1, 0) }], [{ sec: recentSec, maxInFlight: 1, ...counts(1, 0) }]);
       await s.samples.insert([{ keyId: a.id, atMs: now - 60_000, era: "gauge", believedInFlight: 1, rawCounter: 1, windowStartS: null, requests: null, tokens: null }]);
 
       const day = 86_400_000;

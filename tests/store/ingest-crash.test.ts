@@ -3,6 +3,7 @@
 // fail. Nothing is missing, nothing is stored or counted twice, and the per-second series is the
 // sweep of exactly the source's requests. Both step kinds: a catch-up window read oldest-started
 // first, and a live poll read newest-ended first. Runs once per dialect on a real database.
+import { mulberry32 } from "../../lib/traffic/prng";
 import { afterEach, describe, expect, it } from "vitest";
 import { sweepSeconds } from "../../lib/concurrency/sweep";
 import type { CursorState, IngestTiming } from "../../lib/ingest/cursor";
@@ -26,18 +27,6 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-/** mulberry32: the same rows every run. */
-function random(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A spend-log row as the proxy lists it (docs/litellm-reference.md §4.3, §9.7), from a normalized one. */
 function listed(r: IngestRow) {
   return {
@@ -47,7 +36,10 @@ function listed(r: IngestRow) {
     endTime: new Date(r.endMs).toISOString(),
     status: r.status,
     model: r.model,
-    metadata: r.rejected ? { error_information: { error_code: "429" } } : {},
+    // A concurrency rejection's row names its limit (lib/ingest/limit-type.ts): a bare 429 is of an unknown limit.
+    metadata: r.rejected
+      ? { error_information: { error_code: "429", error_message: `429: Rate limit exceeded for api_key: ${r.keyHash}. Limit type: max_parallel_requests.` } }
+      : {},
   };
 }
 
@@ -149,7 +141,7 @@ interface Scenario {
  * up to 25 s long, some limiter 429s: five pages.
  */
 function catchUp(): Scenario {
-  const rnd = random(1);
+  const rnd = mulberry32(1);
   const from = NOW - TIMING.backfillMs;
   const to = from + 300_000;
   const rows = Array.from({ length: 200 }, (_, i) => {
@@ -175,7 +167,7 @@ function catchUp(): Scenario {
  * older ones (both stored by the last poll, the former read again on the sixth page).
  */
 function live(): Scenario {
-  const rnd = random(2);
+  const rnd = mulberry32(2);
   const C = NOW - 50_000;
   const W = NOW - 20_000;
   const at = (startMs: number, endMs: number, id: string, rejected = false) =>

@@ -13,7 +13,7 @@ import { readKeySeries } from "../../lib/series/key-series";
 import { SeriesMaintainer } from "../../lib/series/maintain";
 import { readSeriesWindow } from "../../lib/series/read";
 import type { Store } from "../../lib/store/store";
-import { row, T0 } from "../support/rows";
+import { counts, row, T0 } from "../support/rows";
 import { createTestStore, DIALECTS, type TestStore } from "../support/store";
 
 const LOOKBACK = 600_000;
@@ -165,7 +165,7 @@ describe.each(DIALECTS)("observe domain on %s", (dialect) => {
       expect(first).toMatchObject({ fromSec: T0 / 1000 - 60, throughSec: T0 / 1000 + 300, seconds: 5, behind: false });
       expect(await countViolationSeconds(s)).toMatchObject({ seconds: 0 });
       const raised = (await s.catalog.keyByHash(RAISED))!;
-      expect((await s.metrics.counters([raised.id])).get(raised.id)).toEqual({ admitted: 5, rejected: 0, violationSeconds: 4 });
+      expect((await s.metrics.counters([raised.id])).get(raised.id)).toEqual({ ...counts(5), violationSeconds: 4 });
 
       const { text } = await exposition(await metricsSnapshot(s, T0 + 630_000), summarisePipeline([]));
       const labels = `hashed_api_key="${RAISED}",api_key_alias="k-e",team=""`;

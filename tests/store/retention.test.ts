@@ -11,7 +11,7 @@ import type { RetentionPolicy } from "../../lib/retention/repository";
 import { SeriesMaintainer } from "../../lib/series/maintain";
 import type { Resolution } from "../../lib/series/repository";
 import type { Store } from "../../lib/store/store";
-import { row, T0 } from "../support/rows";
+import { counts, row, T0 } from "../support/rows";
 import { createTestStore, DIALECTS, type TestStore } from "../support/store";
 
 const HOUR = 3_600_000;
@@ -32,7 +32,7 @@ const sample = (keyId: number, atMs: number, believed: number) => ({
   tokens: null,
 });
 
-const series = (sec: number, maxInFlight: number, admitted: number) => ({ sec, maxInFlight, admitted, rejected: 0 });
+const series = (sec: number, maxInFlight: number, admitted: number) => ({ sec, maxInFlight, ...counts(admitted) });
 
 /** Every stored row of one resolution in [fromSec, toSec), one bucket per row. */
 async function rows(s: Store, keyId: number, resolution: Resolution, fromSec: number, toSec: number) {
@@ -132,7 +132,7 @@ describe.each(DIALECTS)("retention on %s", (dialect) => {
 
     it("at the cut-offs, it removes exactly the rows before each, in each table's unit, and leaves the counters", async () => {
       const counters = await s.metrics.counters([keyId]);
-      expect(counters.get(keyId)).toEqual({ admitted: 2, rejected: 0, violationSeconds: 0 });
+      expect(counters.get(keyId)).toEqual({ ...counts(2), violationSeconds: 0 });
 
       const report = await s.retention.apply(POLICY, NOW);
       expect(report).toEqual(

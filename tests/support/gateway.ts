@@ -1,6 +1,5 @@
 import http from "node:http";
 import type net from "node:net";
-import { freePort } from "./ports";
 
 export type GatewayMode = "up" | "error" | "down";
 
@@ -9,7 +8,7 @@ export type GatewayMode = "up" | "error" | "down";
  * proxy behind a failing load balancer, "down" closes the port (connection refused).
  */
 export async function startGateway(targetUrl: string) {
-  const port = await freePort();
+  let port = 0; // the first listen takes a free port itself; "down" then "up" listens on that one again
   const target = new URL(targetUrl);
   let mode: GatewayMode = "up";
   const sockets = new Set<net.Socket>();
@@ -36,7 +35,13 @@ export async function startGateway(targetUrl: string) {
     sockets.add(s);
     s.on("close", () => sockets.delete(s));
   });
-  const listen = () => new Promise<void>((r) => server.listen(port, "127.0.0.1", () => r()));
+  const listen = () =>
+    new Promise<void>((r) =>
+      server.listen(port, "127.0.0.1", () => {
+        port = (server.address() as net.AddressInfo).port;
+        r();
+      }),
+    );
   const close = () =>
     new Promise<void>((r) => {
       for (const s of sockets) s.destroy();

@@ -92,14 +92,21 @@ async function dropDatabaseAt(dbUrl: string): Promise<void> {
   await adminQuery(url.toString(), `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
 }
 
-/** Starts a throwaway PostgreSQL cluster on a free loopback port, in a temporary directory. */
+/** The port was free when picked, and another process bound it before postgres did. */
+class PortTaken extends Error {}
+
+const ATTEMPTS = 5;
+
+/**
+ * Starts a throwaway PostgreSQL cluster on a free loopback port, in a temporary directory.
+ * postgres cannot bind port 0 and say which port it got, so the port is picked here (bound and
+ * released): when another process takes it before postgres binds it, postgres starts again on another.
+ */
 export async function startPostgres(): Promise<TestPostgres> {
   const bin = pgBinDir();
   const owner = serverUser();
-  const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "inflight-pg-"));
   const dataDir = path.join(dir, "data");
-  const logFile = path.join(dir, "log");
   const fail = (message: string) => {
     fs.rmSync(dir, { recursive: true, force: true });
     return new Error(message);
@@ -118,6 +125,21 @@ export async function startPostgres(): Promise<TestPostgres> {
     throw fail(`initdb failed: ${reason}${hint}`);
   }
 
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runPostgres(bin, owner, dir, await freePort());
+    } catch (e) {
+      if (!(e instanceof PortTaken) || attempt === ATTEMPTS) throw fail((e as Error).message);
+    }
+  }
+}
+
+/** Runs postgres over the cluster initdb made in `dir`, on `port`; throws PortTaken if the port was taken. */
+async function runPostgres(bin: string, owner: { uid: number; gid: number } | undefined, dir: string, port: number): Promise<TestPostgres> {
+  const dataDir = path.join(dir, "data");
+  const logFile = path.join(dir, "log");
+  // Names this server, so readiness is checked on it and not on whatever else answers on the port.
+  const name = `inflight-test-${crypto.randomBytes(6).toString("hex")}`;
   // postgres itself, not pg_ctl: it stays our child, so we see at once if it dies, and a Ctrl+C
   // in the terminal reaches it too (same process group) and shuts it down.
   const log = fs.openSync(logFile, "w");
@@ -128,6 +150,7 @@ export async function startPostgres(): Promise<TestPostgres> {
       "-p", String(port),
       "-c", "listen_addresses=127.0.0.1",
       "-c", "unix_socket_directories=", // TCP only: no socket file to place or clean up
+      "-c", `cluster_name=${name}`,
       "-c", "fsync=off",
       "-c", "synchronous_commit=off",
       "-c", "full_page_writes=off",
@@ -154,18 +177,32 @@ export async function startPostgres(): Promise<TestPostgres> {
   process.once("exit", onExit);
 
   const url = `postgresql://${USER}@127.0.0.1:${port}/postgres`;
-  async function stop() {
+  async function shutDown() {
     if (!exited) {
       child.kill("SIGINT"); // fast shutdown: roll back open transactions, close connections
       const slow = setTimeout(() => child.kill("SIGQUIT"), 10_000); // immediate shutdown
       await exit;
       clearTimeout(slow);
     }
-    fs.rmSync(dir, { recursive: true, force: true });
     process.removeListener("exit", onExit); // only now: the process may die while we wait
   }
+  async function stop() {
+    await shutDown();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 
-  const answers = () => adminQuery(url, "SELECT 1").then(() => true, () => false);
+  const answers = async () => {
+    // A timeout: whatever else holds the port may accept the connection and never answer.
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+    try {
+      await client.connect();
+      return (await client.query("SELECT current_setting('cluster_name') AS name")).rows[0]?.name === name;
+    } catch {
+      return false;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  };
   let up = false;
   for (const deadline = Date.now() + 30_000; !up && !exited && !spawnError && Date.now() < deadline; ) {
     up = await answers();
@@ -173,12 +210,13 @@ export async function startPostgres(): Promise<TestPostgres> {
   }
   if (spawnError) {
     process.removeListener("exit", onExit);
-    throw fail(`postgres could not start: ${spawnError.message}`);
+    throw new Error(`postgres could not start: ${spawnError.message}`);
   }
   if (!up) {
-    const reason = exited ? why(fs.readFileSync(logFile, "utf8")) : "no answer after 30 s";
-    await stop();
-    throw new Error(`postgres did not start on port ${port}: ${reason}`);
+    await shutDown();
+    const logText = fs.readFileSync(logFile, "utf8");
+    if (exited && /Address already in use/.test(logText)) throw new PortTaken(`port ${port} was taken before postgres bound it`);
+    throw new Error(`postgres did not start on port ${port}: ${exited ? why(logText) : "no answer after 30 s"}`);
   }
 
   return {
@@ -198,12 +236,16 @@ declare module "vitest" {
 
 /**
  * vitest globalSetup: one cluster for the whole run, its admin URL handed to the test files
- * (inject("postgresUrl")), stopped when the run ends.
+ * (inject("postgresUrl")), stopped when the run ends. Each vitest project runs its globalSetup (in
+ * this one process): the first starts the cluster, the others share it, the last teardown stops it.
  */
 export default async function setup(project: TestProject) {
+  const shared = globalThis as { inflightTestPostgres?: { server: Promise<TestPostgres>; users: number } };
+  const run = (shared.inflightTestPostgres ??= { server: startPostgres(), users: 0 });
+  run.users++;
   let server: TestPostgres;
   try {
-    server = await startPostgres();
+    server = await run.server;
   } catch (e) {
     // One readable line rather than a stack trace through this file.
     const err = new Error((e as Error).message);
@@ -211,7 +253,11 @@ export default async function setup(project: TestProject) {
     throw err;
   }
   project.provide("postgresUrl", server.url);
-  return () => server.stop();
+  return async () => {
+    if (--run.users > 0) return;
+    delete shared.inflightTestPostgres;
+    await server.stop();
+  };
 }
 
 /** The admin URL of the run's shared cluster (inside a test file). */

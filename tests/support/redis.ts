@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { freePort, redisAnswers } from "../../scripts/lib/services";
+import { freePort } from "../../scripts/lib/services";
 
 export interface TestRedis {
   url: string;
@@ -10,32 +10,76 @@ export interface TestRedis {
   stop(): Promise<void>;
 }
 
-/** Starts a throwaway redis-server on a free loopback port; stop() kills it and removes its files. */
+/** The port was free when picked, and another process bound it before redis-server did. */
+class PortTaken extends Error {}
+
+const ATTEMPTS = 5;
+
+/**
+ * Starts a throwaway redis-server on a free loopback port; stop() kills it and removes its files.
+ * redis-server cannot bind port 0 and say which port it got, so the port is picked here (bound and
+ * released): when another process takes it before redis-server binds it, it starts again on another.
+ */
 export async function startRedis(): Promise<TestRedis> {
-  const port = await freePort();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startRedisOn(await freePort());
+    } catch (e) {
+      if (!(e instanceof PortTaken) || attempt === ATTEMPTS) throw e;
+    }
+  }
+}
+
+async function startRedisOn(port: number): Promise<TestRedis> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "inflight-redis-"));
   const child: ChildProcess = spawn(
     "redis-server",
     ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
-    { stdio: "ignore" },
+    { stdio: ["ignore", "pipe", "pipe"] },
   );
-  const spawnError = new Promise<never>((_, reject) =>
-    child.once("error", (e) => reject(new Error(`cannot start redis-server (${e.message}); install it with: apt-get install -y redis-server`))),
-  );
-  const ready = (async () => {
-    for (let i = 0; i < 200; i++) {
-      if (await redisAnswers(port)) return;
-      await new Promise((r) => setTimeout(r, 25));
+  let out = "";
+  let ready = false;
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  try {
+    // Ready when *this* server says so: a PING could be answered by whichever process holds the port.
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`redis-server on port ${port} was not ready within 10 s:\n${out}`)), 10_000);
+      const done = (err?: Error) => {
+        clearTimeout(timer);
+        if (err) reject(err);
+        else resolve();
+      };
+      // Read on after ready too, and drop it: a full pipe would stall the server.
+      const onData = (d: Buffer) => {
+        if (ready) return;
+        out += d.toString();
+        if (out.includes("Ready to accept connections")) {
+          ready = true;
+          done();
+        }
+      };
+      child.stdout!.on("data", onData);
+      child.stderr!.on("data", onData);
+      child.once("error", (e) => done(new Error(`cannot start redis-server (${e.message}); install it with: apt-get install -y redis-server`)));
+      child.once("exit", (code) => {
+        if (ready) return;
+        if (/Address already in use/.test(out)) done(new PortTaken(`port ${port} was taken before redis-server bound it`));
+        else done(new Error(`redis-server exited (code ${code}) before it was ready:\n${out}`));
+      });
+    });
+  } catch (e) {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGKILL");
+      await exited;
     }
-    throw new Error(`redis-server on port ${port} did not answer PING`);
-  })();
-  await Promise.race([ready, spawnError]);
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once("exit", r));
+      if (child.exitCode === null && child.signalCode === null) {
         child.kill("SIGTERM");
         await exited;
       }

@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { freePort } from "./ports";
 
 export interface TestSimulator {
   url: string;
   port: number;
   masterKey: string;
+  /** The processes it runs as (the tsx wrapper and the node process below it), for CPU accounting. */
+  pids(): number[];
   stop(): Promise<void>;
   /** stdout+stderr so far, for failure messages */
   output(): string;
@@ -52,14 +53,14 @@ export function killTree(child: ChildProcess): number[] {
 }
 
 /**
- * Starts the LiteLLM simulator as a child process (`tsx simulator/src/main.ts --port N ...args`) from the repo root.
- * Resolves once it prints `simulator listening on http://127.0.0.1:N`; rejects with its output if it exits first or
- * 20 s pass. stop() sends SIGTERM and waits for the exit (SIGKILL after 5 s).
+ * Starts the LiteLLM simulator as a child process (`tsx simulator/src/main.ts --port 0 ...args`) from the repo root.
+ * Resolves once it prints `simulator listening on http://127.0.0.1:N`, N being the port it bound (`--port 0`: the
+ * simulator takes a free port itself, so no other process can take it between our choice and its bind); a
+ * `--port` in `args` wins. Rejects with its output if it exits first or 20 s pass. stop() sends SIGTERM and waits
+ * for the exit (SIGKILL after 5 s).
  */
 export async function startSimulator(args: string[] = [], env?: NodeJS.ProcessEnv): Promise<TestSimulator> {
-  const given = flagValue(args, "--port");
-  const port = given !== undefined ? Number(given) : await freePort();
-  const fullArgs = given !== undefined ? ["simulator/src/main.ts", ...args] : ["simulator/src/main.ts", "--port", String(port), ...args];
+  const fullArgs = flagValue(args, "--port") !== undefined ? ["simulator/src/main.ts", ...args] : ["simulator/src/main.ts", "--port", "0", ...args];
   const masterKey = flagValue(args, "--master-key") ?? env?.LITELLM_MASTER_KEY ?? process.env.LITELLM_MASTER_KEY ?? "sk-master";
   const child: ChildProcess = spawn(path.join(ROOT, "node_modules", ".bin", "tsx"), fullArgs, {
     cwd: ROOT,
@@ -68,23 +69,26 @@ export async function startSimulator(args: string[] = [], env?: NodeJS.ProcessEn
   });
   let out = "";
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const ready = `simulator listening on http://127.0.0.1:${port}`;
+  // The whole line (to its newline), read from stdout alone: a port split across two chunks is not taken for another.
+  const ready = /simulator listening on http:\/\/127\.0\.0\.1:(\d+)\n/;
+  let stdout = "";
 
-  await new Promise<void>((resolve, reject) => {
+  const port = await new Promise<number>((resolve, reject) => {
     let settled = false;
-    const finish = (err?: Error) => {
+    const finish = (err?: Error, bound?: number) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       if (err) reject(err);
-      else resolve();
+      else resolve(bound!);
     };
-    const onData = (d: Buffer) => {
+    child.stdout!.on("data", (d: Buffer) => {
       out += d.toString();
-      if (out.includes(ready)) finish();
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
+      stdout += d.toString();
+      const m = ready.exec(stdout);
+      if (m) finish(undefined, Number(m[1]));
+    });
+    child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
     child.once("error", (e) => finish(new Error(`cannot start the simulator: ${e.message}\n${out}`)));
     child.once("exit", (code, signal) => finish(new Error(`simulator exited (code ${code}, signal ${signal}) before it was ready:\n${out}`)));
     const timer = setTimeout(() => {
@@ -97,6 +101,7 @@ export async function startSimulator(args: string[] = [], env?: NodeJS.ProcessEn
     url: `http://127.0.0.1:${port}`,
     port,
     masterKey,
+    pids: () => (child.pid === undefined ? [] : [child.pid, ...descendants(child.pid)]),
     output: () => out,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -106,4 +111,18 @@ export async function startSimulator(args: string[] = [], env?: NodeJS.ProcessEn
       clearTimeout(killer);
     },
   };
+}
+
+/**
+ * One call to the simulator's admin API with its master key (and to its test-only /sim/* routes),
+ * answering the JSON body; any status but 200 throws with what the simulator said.
+ */
+export async function simAdmin(sim: TestSimulator, method: "GET" | "POST", path: string, body?: unknown): Promise<any> {
+  const res = await fetch(`${sim.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${sim.masterKey}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (res.status !== 200) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
 }

@@ -137,6 +137,7 @@ export function KeyDetailClient({ hash }: { hash: string }) {
               hasLimit={model.limitChanges.some((c) => c.limit !== null)}
               hasBelief={model.hasBelief}
               hasProvisional={model.provisionalFromMs !== null}
+              rejections={model.rejections}
             />
             <BeliefNote unavailable={beliefUnavailable} hasBelief={model.hasBelief} />
             <PeakSummary model={model} onShowPeak={setPicked} />

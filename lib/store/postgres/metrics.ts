@@ -1,4 +1,5 @@
 import type { KeyCounters, MetricsRepository } from "../../metrics/repository";
+import { COUNT_COLUMNS, countsOfRow } from "../series-columns";
 import { withTx, type Pool } from "./connection";
 
 const VIOLATIONS = "violation-seconds";
@@ -7,11 +8,11 @@ export class PgMetricsRepository implements MetricsRepository {
   constructor(private readonly pool: Pool) {}
 
   async counters(keyIds: number[]): Promise<Map<number, KeyCounters>> {
-    const { rows } = await this.pool.query<{ key_id: number; admitted: number; rejected: number; violation_seconds: number }>(
-      "SELECT key_id, admitted, rejected, violation_seconds FROM key_counter WHERE key_id = ANY($1::int[])",
+    const { rows } = await this.pool.query<Record<string, unknown>>(
+      `SELECT key_id, violation_seconds, ${COUNT_COLUMNS.join(", ")} FROM key_counter WHERE key_id = ANY($1::int[])`,
       [keyIds],
     );
-    return new Map(rows.map((r) => [r.key_id, { admitted: r.admitted, rejected: r.rejected, violationSeconds: r.violation_seconds }]));
+    return new Map(rows.map((r) => [Number(r.key_id), { ...countsOfRow(r), violationSeconds: Number(r.violation_seconds) }]));
   }
 
   async violationsCountedThrough(): Promise<number | null> {

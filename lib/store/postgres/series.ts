@@ -3,8 +3,11 @@
 // thresholds), each an index range scan of (key_id, sec) per key in the partitions the time range
 // prunes to. Bucket numbers are bigint arithmetic (bigint / bigint truncates), never float.
 // replace() deletes and re-inserts a key's range (unnest inserts) in one transaction.
+import { COUNT_FIELDS, limitedCount } from "../../concurrency/counts";
 import type { SeriesRow } from "../../concurrency/downsample";
+import { addRejection, noRejections } from "../../series/rejections";
 import type { AboveQuery, BucketQuery, DirtyMark, KeyBucket, KeySeriesRow, RangeTotal, Resolution, SecRange, SeriesRepository, SweepRequests } from "../../series/repository";
+import { COUNT_COLUMNS, countsOfRow, SUM_COUNTS } from "../series-columns";
 import { intBound, withTx, type Pool, type PoolClient } from "./connection";
 import { longestRequestMs } from "./longest-request";
 import { PARTITIONED, type Partitions } from "./partitions";
@@ -33,29 +36,31 @@ export class PgSeriesRepository implements SeriesRepository {
   }
 
   async sweepInput(keyId: number, fromMs: number, toMs: number, lookbackMs: number): Promise<SweepRequests> {
-    // Admitted requests overlapping the range (from the lookback on) and rejections in it: one range scan of the key.
+    // Admitted requests overlapping the range (from the lookback on) and the proxy-side 429s in it
+    // (concurrency rejections and every other limit's, none of which held a slot): one range scan of the key.
     const longest = await longestRequestMs(this.pool, keyId);
-    const { rows } = await this.pool.query<{ start_ms: number; end_ms: number; rejected: boolean }>(
-      `SELECT start_ms, end_ms, rejected FROM request
+    const { rows } = await this.pool.query<{ start_ms: number; end_ms: number; rejected: boolean; limit_type: string | null }>(
+      `SELECT start_ms, end_ms, rejected, limit_type FROM request
        WHERE key_id = $1 AND start_ms >= $2 AND start_ms < $3
-         AND CASE WHEN rejected THEN start_ms >= $4 ELSE end_ms > $4 END
+         AND CASE WHEN rejected OR limit_type IS NOT NULL THEN start_ms >= $4 ELSE end_ms > $4 END
        ORDER BY start_ms`,
       [keyId, fromMs - Math.max(lookbackMs, longest), toMs, fromMs],
     );
+    const isAdmitted = (r: (typeof rows)[number]) => !r.rejected && r.limit_type === null;
     let admitted = 0;
-    for (const r of rows) if (!r.rejected) admitted++;
+    for (const r of rows) if (isAdmitted(r)) admitted++;
     const starts = new Float64Array(admitted);
     const ends = new Float64Array(admitted);
-    const rejectedAt: number[] = [];
+    const rejections = noRejections();
     let i = 0;
     for (const r of rows) {
-      if (r.rejected) rejectedAt.push(Number(r.start_ms));
+      if (!isAdmitted(r)) addRejection(rejections, Number(r.start_ms), r.rejected, r.limit_type);
       else {
         starts[i] = Number(r.start_ms);
         ends[i++] = Number(r.end_ms);
       }
     }
-    return { starts, ends, rejectedAt };
+    return { starts, ends, ...rejections };
   }
 
   async replace(keyId: number, fromSec: number, toSec: number, seconds: SeriesRow[], minutes: SeriesRow[]): Promise<void> {
@@ -74,8 +79,8 @@ export class PgSeriesRepository implements SeriesRepository {
           const [fromHour, toHour] = [Math.floor(fromSec / 3600) * 3600, Math.ceil(toSec / 3600) * 3600];
           await c.query("DELETE FROM series_1h WHERE key_id = $1 AND hour >= $2 AND hour < $3", [keyId, fromHour, toHour]);
           await c.query(
-            `INSERT INTO series_1h (key_id, hour, max_in_flight, admitted, rejected)
-             SELECT key_id, minute / 3600 * 3600 AS h, max(max_in_flight), sum(admitted), sum(rejected)
+            `INSERT INTO series_1h (key_id, hour, max_in_flight, ${COUNT_COLUMNS.join(", ")})
+             SELECT key_id, minute / 3600 * 3600 AS h, max(max_in_flight), ${SUM_COUNTS}
              FROM series_1m WHERE key_id = $1 AND minute >= $2 AND minute < $3 GROUP BY key_id, h`,
             [keyId, fromHour, toHour],
           );
@@ -86,10 +91,13 @@ export class PgSeriesRepository implements SeriesRepository {
   private async replaceIn(c: PoolClient, { table, col }: { table: string; col: string }, keyId: number, fromSec: number, toSec: number, rows: SeriesRow[]) {
     await c.query(`DELETE FROM ${table} WHERE key_id = $1 AND ${col} >= $2 AND ${col} < $3`, [keyId, intBound(fromSec), intBound(toSec)]);
     if (rows.length === 0) return;
+    // The other 429s' columns only when a row has any (they default to 0): a key without them is written as before.
+    const n = rows.some((r) => limitedCount(r) > 0) ? COUNT_FIELDS.length : 2;
+    const counts = COUNT_FIELDS.slice(0, n).map((f) => rows.map((r) => r[f]));
     await c.query(
-      `INSERT INTO ${table} (key_id, ${col}, max_in_flight, admitted, rejected)
-       SELECT $1, * FROM unnest($2::bigint[], $3::int[], $4::int[], $5::int[])`,
-      [keyId, rows.map((r) => r.sec), rows.map((r) => r.maxInFlight), rows.map((r) => r.admitted), rows.map((r) => r.rejected)],
+      `INSERT INTO ${table} (key_id, ${col}, max_in_flight, ${COUNT_COLUMNS.slice(0, n).join(", ")})
+       SELECT $1, * FROM unnest($2::bigint[], $3::int[], ${counts.map((_, k) => `$${k + 4}::int[]`).join(", ")})`,
+      [keyId, rows.map((r) => r.sec), rows.map((r) => r.maxInFlight), ...counts],
     );
   }
 
@@ -99,7 +107,7 @@ export class PgSeriesRepository implements SeriesRepository {
     const base = Math.floor(q.fromSec / q.bucketSec) * q.bucketSec;
     const { rows } = await this.pool.query(
       `SELECT key_id, $4::bigint + (${col} - $4::bigint) / $5::bigint * $5::bigint AS t,
-              max(max_in_flight) AS m, sum(admitted) AS a, sum(rejected) AS r
+              max(max_in_flight) AS m, ${SUM_COUNTS}
        FROM ${table} WHERE key_id = ANY($1::int[]) AND ${col} >= $2 AND ${col} < $3
        GROUP BY key_id, t ORDER BY key_id, t`,
       [q.keyIds, intBound(q.fromSec), intBound(q.toSec), base, q.bucketSec],
@@ -114,15 +122,15 @@ export class PgSeriesRepository implements SeriesRepository {
     // the index condition and prune partitions. A plain join on the bounds scanned whole tables
     // (2.7 s against 48 ms over a day of 500 keys).
     const { rows } = await this.pool.query(
-      `SELECT s.key_id, r.i - 1 AS range, s.m, s.a, s.r
+      `SELECT r.i - 1 AS range, s.*
        FROM unnest($2::bigint[], $3::bigint[]) WITH ORDINALITY AS r(f, t, i)
        CROSS JOIN LATERAL (
-         SELECT key_id, max(max_in_flight) AS m, sum(admitted) AS a, sum(rejected) AS r
+         SELECT key_id, max(max_in_flight) AS m, ${SUM_COUNTS}
          FROM ${table} WHERE key_id = ANY($1::int[]) AND ${col} >= r.f AND ${col} < r.t GROUP BY key_id) s
        ORDER BY r.i, s.key_id`,
       [keyIds, ranges.map(([f]) => intBound(f)), ranges.map(([, t]) => intBound(t))],
     );
-    return rows.map((r: Row) => ({ keyId: Number(r.key_id), range: Number(r.range), maxInFlight: Number(r.m), admitted: Number(r.a), rejected: Number(r.r) }));
+    return rows.map((r: Row) => ({ keyId: Number(r.key_id), range: Number(r.range), maxInFlight: Number(r.m), ...countsOfRow(r) }));
   }
 
   async above(queries: AboveQuery[], resolution: Resolution): Promise<KeySeriesRow[]> {
@@ -142,5 +150,5 @@ export class PgSeriesRepository implements SeriesRepository {
 }
 
 function bucket(r: Row): KeyBucket {
-  return { keyId: Number(r.key_id), t: Number(r.t), maxInFlight: Number(r.m), admitted: Number(r.a), rejected: Number(r.r) };
+  return { keyId: Number(r.key_id), t: Number(r.t), maxInFlight: Number(r.m), ...countsOfRow(r) };
 }

@@ -16,14 +16,16 @@ export class SqliteIngestRepository implements IngestRepository {
   constructor(private readonly db: Sqlite) {
     this.stmt = {
       insertRequest: db.prepare(
-        "INSERT OR IGNORE INTO request (key_id, start_ms, request_id, end_ms, status, rejected, model) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT OR IGNORE INTO request (key_id, start_ms, request_id, end_ms, status, rejected, model, limit_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       ),
       keyId: db.prepare("SELECT id FROM key WHERE hash = ?").pluck(),
       insertUnknownKey: db.prepare("INSERT INTO key (hash, in_catalog, blocked, first_seen_at) VALUES (?, 0, 0, ?) RETURNING id").pluck(),
       dirty: db.prepare("INSERT INTO series_dirty (key_id, from_ms, to_ms) VALUES (?, ?, ?)"),
       count: db.prepare(
-        `INSERT INTO key_counter (key_id, admitted, rejected, longest_request_ms) VALUES (?, ?, ?, ?)
+        `INSERT INTO key_counter (key_id, admitted, rejected, rejected_rpm, rejected_tpm, rejected_other, longest_request_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (key_id) DO UPDATE SET admitted = key_counter.admitted + excluded.admitted, rejected = key_counter.rejected + excluded.rejected,
+           rejected_rpm = key_counter.rejected_rpm + excluded.rejected_rpm, rejected_tpm = key_counter.rejected_tpm + excluded.rejected_tpm,
+           rejected_other = key_counter.rejected_other + excluded.rejected_other,
            longest_request_ms = max(key_counter.longest_request_ms, excluded.longest_request_ms)`,
       ),
       readCursor: db.prepare("SELECT complete_before_ms AS c, end_watermark_ms AS w FROM ingest_cursor WHERE source = ?"),
@@ -35,7 +37,7 @@ export class SqliteIngestRepository implements IngestRepository {
       overlapping: db
         .prepare(
           `SELECT request_id, start_ms, end_ms, status, model FROM request
-           WHERE key_id = ? AND rejected = 0 AND start_ms >= ? AND start_ms < ? AND end_ms > ? ORDER BY start_ms`,
+           WHERE key_id = ? AND rejected = 0 AND limit_type IS NULL AND start_ms >= ? AND start_ms < ? AND end_ms > ? ORDER BY start_ms`,
         )
         .raw(),
       // Per key along the (key, start) primary key: a scan by start alone would read the whole table.
@@ -68,14 +70,16 @@ export class SqliteIngestRepository implements IngestRepository {
           }
           this.keyIds.set(r.keyHash, keyId);
         }
-        const res = this.stmt.insertRequest.run(keyId, r.startMs, r.requestId, r.endMs, r.status, r.rejected ? 1 : 0, r.model);
+        const res = this.stmt.insertRequest.run(keyId, r.startMs, r.requestId, r.endMs, r.status, r.rejected ? 1 : 0, r.model, r.limitType);
         if (res.changes === 0) continue;
         inserted++;
         insertedSpans?.push({ startMs: r.startMs, endMs: r.endMs });
-        effects.add(keyId, r.startMs, r.endMs, r.rejected);
+        effects.add(keyId, r.startMs, r.endMs, r.limitType);
       }
       for (const [keyId, [from, to]] of effects.spans) this.stmt.dirty.run(keyId, from, to);
-      for (const [keyId, c] of effects.counts) this.stmt.count.run(keyId, c.admitted, c.rejected, c.longestMs);
+      for (const [keyId, c] of effects.counts) {
+        this.stmt.count.run(keyId, c.admitted, c.rejected, c.rejectedRpm, c.rejectedTpm, c.rejectedOther, c.longestMs);
+      }
       if (cursor) this.stmt.writeCursor.run(source, cursor.completeBeforeMs, cursor.endWatermarkMs, sqlDate());
       return { inserted, newUnknownKeys, insertedSpans };
     });

@@ -1,4 +1,6 @@
+import { countsAt } from "../../concurrency/counts";
 import type { KeyCounters, MetricsRepository } from "../../metrics/repository";
+import { COUNT_COLUMNS } from "../series-columns";
 import { writeTx, type Sqlite } from "./connection";
 
 const VIOLATIONS = "violation-seconds";
@@ -8,7 +10,7 @@ export class SqliteMetricsRepository implements MetricsRepository {
 
   constructor(private readonly db: Sqlite) {
     this.stmt = {
-      counters: db.prepare("SELECT admitted, rejected, violation_seconds FROM key_counter WHERE key_id = ?").raw(),
+      counters: db.prepare(`SELECT violation_seconds, ${COUNT_COLUMNS.join(", ")} FROM key_counter WHERE key_id = ?`).raw(),
       cursor: db.prepare("SELECT through_sec FROM counter_cursor WHERE name = ?").pluck(),
       addSeconds: db.prepare(
         `INSERT INTO key_counter (key_id, violation_seconds) VALUES (?, ?)
@@ -24,7 +26,7 @@ export class SqliteMetricsRepository implements MetricsRepository {
     const out = new Map<number, KeyCounters>();
     for (const id of keyIds) {
       const r = this.stmt.counters.get(id) as number[] | undefined;
-      if (r) out.set(id, { admitted: Number(r[0]), rejected: Number(r[1]), violationSeconds: Number(r[2]) });
+      if (r) out.set(id, { ...countsAt(r, 1), violationSeconds: Number(r[0]) });
     }
     return out;
   }

@@ -14,7 +14,7 @@ function series(over: Partial<KeySeries> & { inFlight: number[] }): KeySeries {
     toMs: T0 + inFlight.length * bucketMs,
     bucketMs,
     resolution: "1s",
-    points: inFlight.map((n, i) => ({ t: T0 + i * bucketMs, inFlight: n, admitted: n ? 1 : 0, rejected: 0 })),
+    points: inFlight.map((n, i) => ({ t: T0 + i * bucketMs, inFlight: n, admitted: n ? 1 : 0, rejected: 0, rejectedRpm: 0, rejectedTpm: 0, rejectedOther: 0 })),
     limits: [{ fromMs: T0, maxParallelRequests: 5, rpmLimit: null, tpmLimit: null, source: "proxy" }],
     belief: [],
     provisionalFromMs: null,
@@ -100,9 +100,36 @@ describe("concurrencyModel", () => {
     expect(m.yMax).toBeGreaterThan(5);
   });
 
-  it("counts a key with only 429s as traffic", () => {
+  it("counts a key with only 429s as traffic, whatever limit gave them", () => {
     const s = series({ inFlight: [0, 0] });
     s.points[1].rejected = 3;
     expect(concurrencyModel(s).hasTraffic).toBe(true);
+    const rpmOnly = series({ inFlight: [0, 0] });
+    rpmOnly.points[0].rejectedRpm = 2;
+    expect(concurrencyModel(rpmOnly).hasTraffic).toBe(true);
+  });
+
+  it("keeps each bucket's 429s by limit and lists only the kinds the range holds, concurrency first", () => {
+    const s = series({ inFlight: [1, 2, 0] });
+    Object.assign(s.points[0], { rejectedTpm: 1 });
+    Object.assign(s.points[1], { rejected: 2, rejectedRpm: 5, rejectedTpm: 1 });
+    const m = concurrencyModel(s);
+    expect(m.rows.map((r) => [r.rejected, r.rejectedRpm, r.rejectedTpm, r.rejectedOther])).toEqual([
+      [0, 0, 1, 0],
+      [2, 5, 1, 0],
+      [0, 0, 0, 0],
+    ]);
+    expect(m.rejections.map((k) => k.label)).toEqual(["429 max_parallel_requests", "429 rpm", "429 tpm"]);
+    // The 429 axis fits the stack of every kind in one bucket.
+    expect(m.max429).toBe(8);
+    // 429s never change what was in flight.
+    expect(m.rows.map((r) => r.inFlight)).toEqual([1, 2, 0]);
+
+    const quiet = concurrencyModel(series({ inFlight: [1, 1] }));
+    expect(quiet.rejections).toEqual([]);
+    expect(quiet.max429).toBe(0);
+    const other = series({ inFlight: [1] });
+    other.points[0].rejectedOther = 4;
+    expect(concurrencyModel(other).rejections.map((k) => k.label)).toEqual(["429 other limits"]);
   });
 });

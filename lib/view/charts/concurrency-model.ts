@@ -1,6 +1,7 @@
 import type { KeySeries } from "../../api/keys";
 import type { LimitStep } from "../../catalog/limit-steps";
 import { episodesAbove, limitAt } from "../../violations/episodes";
+import { REJECTION_KINDS, total429s, type RejectionKind } from "./rejection-kinds";
 
 /** One bucket as the concurrency chart draws it. */
 export interface ChartRow {
@@ -18,7 +19,12 @@ export interface ChartRow {
    */
   excess: [number, number] | null;
   admitted: number;
+  /** 429s for max_parallel_requests (concurrency rejections). */
   rejected: number;
+  /** The proxy's other 429s: the key's rpm and tpm limits, and every other limit. */
+  rejectedRpm: number;
+  rejectedTpm: number;
+  rejectedOther: number;
   /** The bucket reaches into the provisional window (late spend-log rows may still change it). */
   provisional: boolean;
 }
@@ -48,6 +54,10 @@ export interface ConcurrencyModel {
   provisionalFromMs: number | null;
   hasTraffic: boolean;
   hasBelief: boolean;
+  /** The kinds of 429 the range holds (none: an empty list), in stacking order: only these are drawn and named. */
+  rejections: RejectionKind[];
+  /** Most 429s of any kind in one bucket, for the 429 axis. */
+  max429: number;
   /** Top of the in-flight axis: above the peak, the belief and the limit, with headroom. */
   yMax: number;
 }
@@ -72,6 +82,7 @@ export function concurrencyModel(series: KeySeries): ConcurrencyModel {
   let peak: ConcurrencyModel["peak"] = null;
   let hasTraffic = false;
   let top = 0;
+  let max429 = 0;
   for (const p of points) {
     const limit = limitAt(steps, p.t / 1000);
     const believed = believedAt.get(p.t) ?? null;
@@ -87,10 +98,15 @@ export function concurrencyModel(series: KeySeries): ConcurrencyModel {
       excess,
       admitted: p.admitted,
       rejected: p.rejected,
+      rejectedRpm: p.rejectedRpm,
+      rejectedTpm: p.rejectedTpm,
+      rejectedOther: p.rejectedOther,
       provisional: provisionalFromMs !== null && p.t + bucketMs > provisionalFromMs,
     });
     if (p.inFlight > 0 && (peak === null || p.inFlight > peak.inFlight)) peak = { t: p.t, inFlight: p.inFlight };
-    if (p.inFlight > 0 || p.admitted > 0 || p.rejected > 0) hasTraffic = true;
+    const n429 = total429s(p);
+    if (n429 > max429) max429 = n429;
+    if (p.inFlight > 0 || p.admitted > 0 || n429 > 0) hasTraffic = true;
     top = Math.max(top, p.inFlight, believed ?? 0, limit ?? 0);
   }
 
@@ -118,6 +134,8 @@ export function concurrencyModel(series: KeySeries): ConcurrencyModel {
     provisionalFromMs,
     hasTraffic,
     hasBelief: series.belief.some((b) => b.believed !== null),
+    rejections: REJECTION_KINDS.filter((k) => points.some((p) => p[k.field] > 0)),
+    max429,
     yMax: Math.max(2, Math.ceil(top * 1.15), top + 1),
   };
 }

@@ -5,7 +5,7 @@ import { completeToMs, latestBelief, truthAsOf } from "./key-summary";
 
 const T0 = 1_795_000_000_000;
 const pts = (inFlight: number[], rejected: number[] = []) =>
-  inFlight.map((n, i) => ({ t: T0 + i * 1000, inFlight: n, admitted: n ? 1 : 0, rejected: rejected[i] ?? 0 }));
+  inFlight.map((n, i) => ({ t: T0 + i * 1000, inFlight: n, admitted: n ? 1 : 0, rejected: rejected[i] ?? 0, rejectedRpm: 0, rejectedTpm: 0, rejectedOther: 0 }));
 
 function series(points: KeySeries["points"], belief: KeySeries["belief"] = []): KeySeries {
   return {

@@ -12,9 +12,9 @@ const series: KeySeries = {
   bucketMs: 1000,
   resolution: "1s",
   points: [
-    { t: T0, inFlight: 4, admitted: 2, rejected: 0 },
-    { t: T0 + 1000, inFlight: 7, admitted: 3, rejected: 1 },
-    { t: T0 + 2000, inFlight: 0, admitted: 0, rejected: 0 },
+    { t: T0, inFlight: 4, admitted: 2, rejected: 0, rejectedRpm: 0, rejectedTpm: 0, rejectedOther: 0 },
+    { t: T0 + 1000, inFlight: 7, admitted: 3, rejected: 1, rejectedRpm: 4, rejectedTpm: 0, rejectedOther: 2 },
+    { t: T0 + 2000, inFlight: 0, admitted: 0, rejected: 0, rejectedRpm: 0, rejectedTpm: 1, rejectedOther: 0 },
   ],
   limits: [{ fromMs: T0, maxParallelRequests: 5, rpmLimit: 60, tpmLimit: null, source: "proxy" }],
   belief: [{ t: T0 + 1000, believed: 5, rawMin: 5, rawMax: 5, era: "windowed" }],
@@ -37,12 +37,13 @@ const evidence: KeyEvidence = {
 };
 
 describe("series export", () => {
-  it("CSV: one line per bucket with truth, belief, limit, 429s and the provisional flag", () => {
+  it("CSV: one line per bucket with truth, belief, limit, 429s by limit and the provisional flag", () => {
     expect(seriesCsv(rows).split("\r\n")).toEqual([
-      "bucket_start_utc,bucket_start_ms,in_flight_truth,in_flight_litellm_belief,max_parallel_requests,admitted,rejected_429,provisional",
-      `2026-11-25T14:00:00.000Z,${T0},4,,5,2,0,false`,
-      `2026-11-25T14:00:01.000Z,${T0 + 1000},7,5,5,3,1,false`,
-      `2026-11-25T14:00:02.000Z,${T0 + 2000},0,,5,0,0,true`,
+      "bucket_start_utc,bucket_start_ms,in_flight_truth,in_flight_litellm_belief,max_parallel_requests,admitted," +
+        "rejected_429_max_parallel_requests,rejected_429_rpm,rejected_429_tpm,rejected_429_other,provisional",
+      `2026-11-25T14:00:00.000Z,${T0},4,,5,2,0,0,0,0,false`,
+      `2026-11-25T14:00:01.000Z,${T0 + 1000},7,5,5,3,1,4,0,2,false`,
+      `2026-11-25T14:00:02.000Z,${T0 + 2000},0,,5,0,0,0,1,0,true`,
       "",
     ]);
   });
@@ -53,7 +54,18 @@ describe("series export", () => {
     expect(j.from).toBe("2026-11-25T14:00:00.000Z");
     expect(j.provisionalFrom).toBe("2026-11-25T14:00:02.000Z");
     expect(j.limits).toEqual([{ from: "2026-11-25T14:00:00.000Z", maxParallelRequests: 5, rpmLimit: 60, tpmLimit: null, source: "proxy" }]);
-    expect(j.points[1]).toEqual({ t: "2026-11-25T14:00:01.000Z", inFlight: 7, believed: 5, limit: 5, admitted: 3, rejected: 1, provisional: false });
+    expect(j.points[1]).toEqual({
+      t: "2026-11-25T14:00:01.000Z",
+      inFlight: 7,
+      believed: 5,
+      limit: 5,
+      admitted: 3,
+      rejected: 1,
+      rejectedRpm: 4,
+      rejectedTpm: 0,
+      rejectedOther: 2,
+      provisional: false,
+    });
     expect(j.points).toHaveLength(3);
   });
 });

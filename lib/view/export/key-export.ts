@@ -1,4 +1,5 @@
 import type { ChartRow } from "../charts/concurrency-model";
+import { REJECTION_KINDS } from "../charts/rejection-kinds";
 import type { KeyEvidence, KeySeries } from "../../api/keys";
 import { toCsv, type CsvColumn } from "./csv";
 
@@ -11,7 +12,8 @@ const SERIES_COLUMNS: CsvColumn<ChartRow>[] = [
   { header: "in_flight_litellm_belief", value: (r) => r.believed },
   { header: "max_parallel_requests", value: (r) => r.limit },
   { header: "admitted", value: (r) => r.admitted },
-  { header: "rejected_429", value: (r) => r.rejected },
+  // 429s by limit: rejected_429_max_parallel_requests (concurrency), _rpm, _tpm, _other.
+  ...REJECTION_KINDS.map((k): CsvColumn<ChartRow> => ({ header: `rejected_429_${k.kind}`, value: (r) => r[k.field] })),
   { header: "provisional", value: (r) => r.provisional },
 ];
 
@@ -48,6 +50,9 @@ export function seriesJson(series: KeySeries, rows: ChartRow[]): string {
         limit: r.limit,
         admitted: r.admitted,
         rejected: r.rejected,
+        rejectedRpm: r.rejectedRpm,
+        rejectedTpm: r.rejectedTpm,
+        rejectedOther: r.rejectedOther,
         provisional: r.provisional,
       })),
     },
