@@ -3,8 +3,10 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import net from "node:net";
 import { expect, it } from "vitest";
 import { freePort } from "../support/ports";
+import { waitFor } from "../support/wait";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -30,6 +32,55 @@ it("a bad setting stops npm start with a non-zero exit and one line naming it, b
   // Nothing was started or written: no store, no Redis files.
   expect(fs.existsSync(dataDir)).toBe(false);
 });
+
+/**
+ * Live processes (zombies excepted) in process group `pgid`, or whose command line names one of
+ * `marks` (a data folder, a port): what a stopped `npm start` must not leave behind.
+ */
+function leftovers(pgid: number, marks: string[]): string[] {
+  const found: string[] = [];
+  for (const pid of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // from field 3 (state) on
+      if (fields[0] === "Z") continue;
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+      if (Number(fields[2]) === pgid || marks.some((m) => cmd.includes(m))) found.push(`${pid} ${cmd}`);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
+it("a PORT already in use stops npm start with a non-zero exit and one line naming it, leaving no process behind", async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "inflight-busy-"));
+  const busy = net.createServer();
+  await new Promise<void>((r) => busy.listen(0, "127.0.0.1", () => r()));
+  const port = (busy.address() as net.AddressInfo).port;
+  try {
+    const child = spawn(process.execPath, ["scripts/start.mjs", "--no-build"], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(port), SIMULATOR_PORT: String(await freePort()), DATA_DIR: dataDir, LITELLM_URL: "", REDIS_URL: "", INFLIGHT_DATABASE_URL: "", INFLIGHT_REDIS_URL: "" },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const code = await new Promise<number | null>((r) => child.on("exit", (c) => r(c)));
+    expect(code).not.toBe(0);
+    expect(stderr.split("\n").filter((l) => l.includes(`PORT ${port}`))).toEqual([`PORT ${port} is already in use on 127.0.0.1: set PORT to a free port`]);
+    expect(stdout).not.toMatch(/Inflight is up/);
+    // What it started before it found the port taken (its Redis, the simulator) is gone too.
+    await waitFor(() => leftovers(child.pid!, [dataDir]).length === 0, { what: "no process left by the failed start", detail: () => leftovers(child.pid!, [dataDir]).join("\n") });
+  } finally {
+    busy.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}, 120_000);
 
 /**
  * `npm start` (the built app; `npm test` builds first) with a data folder, until it says it is up, on
@@ -70,14 +121,17 @@ async function startStackOn(env: Record<string, string>) {
   return {
     base: `http://127.0.0.1:${env.PORT}`,
     output: () => out,
+    /** Ctrl+C, as in a terminal: the whole process group gets SIGINT; nothing of it may stay. */
     async stop() {
       process.kill(-child.pid!, "SIGINT");
       await exited;
+      const marks = [env.DATA_DIR, `--port ${env.SIMULATOR_PORT}`];
+      await waitFor(() => leftovers(child.pid!, marks).length === 0, { what: "no process left after Ctrl+C", detail: () => leftovers(child.pid!, marks).join("\n") });
     },
   };
 }
 
-it("two starts in a row list each demo key once, under the same hash", async () => {
+it("two starts in a row list each demo key once, under the same hash; Ctrl+C leaves no process", async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "inflight-restart-"));
   const env = { DATA_DIR: dataDir };
   const demoKeys = async (base: string) => {
