@@ -1,10 +1,5 @@
-import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
-
-// `npm test` picks free ports and a throwaway data folder and passes them in.
-const PORT = Number(process.env.E2E_PORT ?? 3100);
-const SIMULATOR_PORT = Number(process.env.E2E_SIMULATOR_PORT ?? 4100);
-const DATA_DIR = process.env.E2E_DATA_DIR ?? path.join(__dirname, "data", "e2e");
+import { E2E_DATA_DIR as DATA_DIR, E2E_PORT as PORT, E2E_SIMULATOR_PORT as SIMULATOR_PORT } from "./e2e/support/stack-env";
 
 export default defineConfig({
   testDir: "./e2e",

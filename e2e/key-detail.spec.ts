@@ -1,5 +1,8 @@
 import fs from "node:fs";
+import path from "node:path";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { SCREENS_DIR } from "./support/stack-env";
+import { contrast, expectTheme, luminance, pageOverflowX } from "./support/theme";
 
 // Against the simulator's demo traffic: demo-leaky (limit 5) runs more requests at once than its
 // limit. The e2e store starts empty, so the first test waits (generously) for the spend logs of
@@ -166,7 +169,10 @@ test.describe("key detail page", () => {
     const sCsv = await download(page, "Export series as CSV");
     expect(sCsv.name).toMatch(/^inflight-demo-leaky-series-\d{8}T\d{6}Z\.csv$/);
     const sLines = sCsv.text.trimEnd().split("\r\n");
-    expect(sLines[0]).toBe("bucket_start_utc,bucket_start_ms,in_flight_truth,in_flight_litellm_belief,max_parallel_requests,admitted,rejected_429,provisional");
+    expect(sLines[0]).toBe(
+      "bucket_start_utc,bucket_start_ms,in_flight_truth,in_flight_litellm_belief,max_parallel_requests,admitted," +
+        "rejected_429_max_parallel_requests,rejected_429_rpm,rejected_429_tpm,rejected_429_other,provisional",
+    );
     const cells = sLines.slice(1).map((l) => l.split(","));
     expect(cells.length).toBeGreaterThanOrEqual(60); // the minute around the peak, in 1 s buckets
     expect(cells.some((c) => Number(c[2]) > LEAKY_LIMIT && c[4] === String(LEAKY_LIMIT))).toBe(true);
@@ -188,8 +194,9 @@ test.describe("key detail page", () => {
     await expect(page.getByTestId("concurrency-chart")).toHaveCount(0);
   });
 
-  test("screenshots of the detail page in light and dark", async ({ page, request }) => {
-    // The demo has run for a minute or two: frame the chart from its first traffic to now.
+  test("screenshots of the detail page in light and dark: the key, its chart with limit and legend, the evidence, the theme each shows", async ({ page, request }) => {
+    // Once the leak is stored (waited for, when this test runs alone), frame the chart from the key's first traffic to now.
+    await openWithViolation(page, hash);
     const to = Date.now();
     const res = await request.get(`/api/keys/${hash}/series?from=${to - 15 * 60_000}&to=${to}`);
     const { points } = (await res.json()) as { points: { t: number; inFlight: number; rejected: number }[] };
@@ -204,12 +211,49 @@ test.describe("key detail page", () => {
       for (const { suffix, width, height } of sizes) {
         await page.setViewportSize({ width, height });
         await openWithViolation(page, hash, range);
+        // Who the key is.
+        await expect(page.getByRole("heading", { level: 1 })).toHaveText("demo-leaky");
+        await expect(page.getByTestId("key-hash")).toHaveText(hash);
+        await expect(page.getByTestId("status-badge")).toHaveAttribute("data-status", /^(exceeding|exceeded)$/);
+        await expect(page.getByRole("heading", { level: 2, name: "Concurrency" })).toBeVisible();
+        // The chart: the limit as a labelled line, the excess shaded, the peak marked, inside the viewport's width.
+        const chart = page.getByTestId("concurrency-chart");
+        await expect(chart).toBeVisible();
+        await expect(chart.getByTestId("limit-label")).toHaveText(`limit ${LEAKY_LIMIT}`);
+        // The limit line (flat: no height, so "visible" does not apply) runs across the plot.
+        const limitPath = chart.locator(".limit-line path.recharts-curve").first();
+        await expect(limitPath).toBeAttached();
+        const xs = [...((await limitPath.getAttribute("d")) ?? "").matchAll(/[ML]\s*([\d.]+)[ ,]/g)].map((m) => Number(m[1]));
+        const grid = (await chart.locator(".recharts-cartesian-grid").boundingBox())!;
+        expect(Math.max(...xs) - Math.min(...xs)).toBeGreaterThan(0.8 * grid.width);
+        await expect(chart.locator(".violation-area path").first()).toBeAttached();
+        await expect(chart.locator(".peak-marker circle")).toBeVisible();
+        const box = (await chart.boundingBox())!;
+        expect(box.height).toBeGreaterThan(150);
+        expect(box.x + box.width).toBeLessThanOrEqual(width);
+        // Its legend names the truth, the belief, the limit and the shading.
+        const legend = page.getByRole("list", { name: "Chart legend" });
+        await expect(legend).toContainText("In flight — Inflight's truth");
+        await expect(legend).toContainText("LiteLLM's belief");
+        await expect(legend).toContainText("Limit (max_parallel_requests)");
+        await expect(legend).toContainText("Above the limit (shaded)");
+        await expect(page.getByTestId("peak-summary")).toContainText(/above the limit/);
+        // The requests in flight at the peak, more of them than the limit.
         await page.getByRole("button", { name: "Show requests at the peak" }).click();
         await expect(page.getByTestId("evidence-row").first()).toBeVisible();
+        expect(await page.getByTestId("evidence-row").count()).toBeGreaterThan(LEAKY_LIMIT);
+        await expect(page.getByTestId("evidence-caption")).toContainText(`limit ${LEAKY_LIMIT}`);
         await expect(page.getByTestId("health-redis")).toHaveAttribute("data-ok", "true");
         await expect(page.getByTestId("now-belief")).toContainText("sampled");
+        const panel = page.locator("section[aria-labelledby='chart-title']");
+        await expectTheme(page, theme, [panel, page.getByTestId("now-truth")]);
+        // The chart's own ink follows the theme: its axis labels are readable on its panel.
+        const tick = chart.locator(".recharts-cartesian-axis-tick-value").first();
+        const ratio = contrast(await luminance(tick, "fill"), await luminance(panel, "backgroundColor"));
+        expect(ratio, `axis labels against the chart panel in the ${theme} theme`).toBeGreaterThanOrEqual(4.5);
+        expect(await pageOverflowX(page)).toBe(0);
         await page.mouse.move(0, 0);
-        await page.screenshot({ path: `test-results/screens/key-detail-${theme}${suffix}.png`, fullPage: true });
+        await page.screenshot({ path: path.join(SCREENS_DIR, `key-detail-${theme}${suffix}.png`), fullPage: true });
       }
     }
   });

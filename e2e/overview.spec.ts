@@ -1,4 +1,7 @@
+import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
+import { SCREENS_DIR } from "./support/stack-env";
+import { expectTheme, pageOverflowX } from "./support/theme";
 
 // Against the simulator's demo traffic: demo-leaky (limit 5) exceeds its limit through the
 // windowed limiter of #16011, demo-healthy (limit 8) stays under it, demo-unlimited has no limit.
@@ -60,15 +63,38 @@ test.describe("keys overview", () => {
     await expect(page.getByRole("radio", { name: "1h" })).toHaveAttribute("aria-checked", "true");
   });
 
-  test("screenshots of the overview in light and dark", async ({ page }) => {
+  test("screenshots of the overview in light and dark: worst first, the leak on its sparkline, the theme each shows", async ({ page }) => {
     for (const theme of ["light", "dark"] as const) {
       await page.addInitScript((t) => localStorage.setItem("inflight-theme", t), theme);
+      await page.setViewportSize({ width: 1440, height: 900 });
       await page.goto("/keys?range=15m");
       await waitForLeak(page);
-      await page.setViewportSize({ width: 1440, height: 900 });
-      await page.screenshot({ path: `test-results/screens/overview-${theme}.png`, fullPage: true });
+      await expect(page.getByRole("heading", { level: 1, name: "Keys" })).toBeVisible();
+      await expect(page.getByRole("radio", { name: "15m" })).toHaveAttribute("aria-checked", "true");
+      // The four summary cards, the leaky key counted among those that exceeded.
+      for (const id of ["exceeding", "exceeded", "stuck", "rejected"]) await expect(page.getByTestId(`summary-${id}`)).toBeVisible();
+      expect(Number(await page.getByTestId("summary-exceeded").locator("dd").first().innerText())).toBeGreaterThanOrEqual(1);
+      // Worst first: the leaky key above the healthy and the unlimited ones; its sparkline with the limit and the part above it.
+      const leaky = row(page, "demo-leaky");
+      const order = await page.getByTestId("overview-row").locator("td:nth-child(2) a > span:first-child").allInnerTexts();
+      expect(order.indexOf("demo-leaky")).toBeGreaterThanOrEqual(0);
+      expect(order.indexOf("demo-leaky")).toBeLessThan(order.indexOf("demo-healthy"));
+      expect(order.indexOf("demo-leaky")).toBeLessThan(order.indexOf("demo-unlimited"));
+      await expect(leaky.getByRole("img", { name: /^peak \d+ of limit 5$/ })).toBeVisible();
+      const peak = Number((await leaky.getByRole("img").getAttribute("aria-label"))!.match(/^peak (\d+)/)![1]);
+      expect(peak).toBeGreaterThan(5);
+      await expect(leaky.locator("svg line")).toHaveCount(1);
+      await expect(leaky.locator("svg polyline.stroke-rose-500")).toHaveCount(1);
+      // A key without a limit has no limit line.
+      await expect(row(page, "demo-unlimited").locator("svg line")).toHaveCount(0);
+      await expectTheme(page, theme, [page.getByTestId("overview-table").locator("xpath=.."), page.getByTestId("summary-exceeded")]);
+      expect(await pageOverflowX(page)).toBe(0);
+      await page.screenshot({ path: path.join(SCREENS_DIR, `overview-${theme}.png`), fullPage: true });
+      // At 1280 px the table still fits, with nothing cut off to the right.
       await page.setViewportSize({ width: 1280, height: 800 });
-      await page.screenshot({ path: `test-results/screens/overview-${theme}-1280.png`, fullPage: true });
+      await expect(page.getByRole("columnheader", { name: "Concurrency" })).toBeInViewport();
+      expect(await pageOverflowX(page)).toBe(0);
+      await page.screenshot({ path: path.join(SCREENS_DIR, `overview-${theme}-1280.png`), fullPage: true });
     }
   });
 });

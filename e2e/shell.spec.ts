@@ -1,4 +1,7 @@
+import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { SCREENS_DIR } from "./support/stack-env";
+import { expectTheme, pageOverflowX } from "./support/theme";
 
 test.describe("app shell and Keys page", () => {
   test("home leads to the Keys page with the proxy's keys and their limits", async ({ page }) => {
@@ -39,13 +42,25 @@ test.describe("app shell and Keys page", () => {
     expect(await html.evaluate((el) => el.classList.contains("dark"))).toBe(!wasDark);
   });
 
-  test("screenshots of the Keys page in light and dark", async ({ page }) => {
+  test("screenshots of the Keys page in light and dark: the page, its keys and the theme each shows", async ({ page }) => {
     for (const theme of ["light", "dark"] as const) {
       await page.addInitScript((t) => localStorage.setItem("inflight-theme", t), theme);
       await page.goto("/keys");
-      await expect(page.getByTestId("overview-row").first()).toBeVisible();
+      await expect(page.getByRole("heading", { level: 1, name: "Keys" })).toBeVisible();
+      await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Keys" })).toBeVisible();
+      const rows = page.getByTestId("overview-row");
+      await expect(rows.first()).toBeVisible();
+      expect(await rows.count()).toBeGreaterThanOrEqual(4);
+      for (const alias of ["demo-leaky", "demo-healthy", "demo-unlimited"]) await expect(rows.filter({ hasText: alias })).toHaveCount(1);
+      // Each row a status, a name and a sparkline.
+      await expect(rows.getByTestId("status-badge")).toHaveCount(await rows.count());
+      await expect(page.getByTestId("health-litellm")).toHaveAttribute("data-ok", "true");
       await expect(page.getByTestId("health-redis")).toHaveAttribute("data-ok", "true");
-      await page.screenshot({ path: `test-results/screens/keys-${theme}.png`, fullPage: true });
+      // The theme is applied for real: the page, the table's panel and the toggle's promise.
+      await expectTheme(page, theme, [page.getByTestId("overview-table").locator("xpath=..")]);
+      await expect(page.getByRole("button", { name: theme === "dark" ? "Switch to light theme" : "Switch to dark theme" })).toBeVisible();
+      expect(await pageOverflowX(page)).toBe(0);
+      await page.screenshot({ path: path.join(SCREENS_DIR, `keys-${theme}.png`), fullPage: true });
     }
   });
 });
