@@ -94,35 +94,41 @@ async function expectNoLeaks(recording: ReturnType<typeof recordResponses>, stac
   expect(leaksIn(stack.output(), logNeedles), "secrets in the output of npm start and the server").toEqual([]);
 }
 
+/**
+ * A stack of its own for one failure state, started before the describe's tests and stopped after:
+ * a Redis with a password, the simulator (its limiter in that Redis, or in process memory) and Inflight.
+ */
+function ownStack(limiterInRedis: boolean) {
+  const parts: { redis?: TestRedis; sim?: TestSimulator; stack?: OwnStack } = {};
+  test.beforeAll(async () => {
+    parts.redis = await redisWithPassword();
+    parts.sim = await proxy(limiterInRedis ? parts.redis.url : null);
+    parts.stack = await inflight(parts.sim, parts.redis);
+  });
+  test.afterAll(async () => {
+    await parts.stack?.stop();
+    await parts.sim?.stop();
+    await parts.redis?.stop();
+  });
+  return { redis: () => parts.redis!, sim: () => parts.sim!, stack: () => parts.stack! };
+}
+
 test.describe("failure states", () => {
   test.describe.configure({ timeout: 300_000 });
 
   test.describe("the proxy is down", () => {
-    let redis: TestRedis | undefined;
-    let sim: TestSimulator | undefined;
-    let stack: OwnStack | undefined;
-
-    test.beforeAll(async () => {
-      redis = await redisWithPassword();
-      sim = await proxy(redis.url);
-      stack = await inflight(sim, redis);
-    });
-    test.afterAll(async () => {
-      await stack?.stop();
-      await sim?.stop();
-      await redis?.stop();
-    });
+    const own = ownStack(true);
 
     test("the LiteLLM pill turns red with since-when, and the pages keep the stored data and say the proxy is unreachable", async ({ page, context }) => {
       const recording = recordResponses(context);
-      const base = stack!.base;
+      const base = own.stack().base;
       const leaky = await leakyWithData(page, base);
       await page.goto(`${base}/keys?range=15m`);
       const litellm = page.getByTestId("health-litellm");
       await expect(litellm).toHaveAttribute("data-ok", "true");
 
       const stoppedAt = Date.now();
-      await sim!.stop();
+      await own.sim().stop();
 
       // The pill: red, "down · last answered …", and in its tooltip since when and the last answer.
       await expect(litellm).toHaveAttribute("data-ok", "false", { timeout: 30_000 });
@@ -163,30 +169,17 @@ test.describe("failure states", () => {
       await expect(page.getByTestId("now-truth")).toContainText(`/ ${LEAKY_LIMIT}`);
       await screenshots(page, "proxy-down-key");
 
-      await expectNoLeaks(recording, stack!, redis!);
+      await expectNoLeaks(recording, own.stack(), own.redis());
     });
   });
 
   test.describe("LiteLLM keeps its limiter in process memory", () => {
-    let redis: TestRedis | undefined;
-    let sim: TestSimulator | undefined;
-    let stack: OwnStack | undefined;
-
-    test.beforeAll(async () => {
-      // Inflight gets a Redis, but the proxy does not use it: its counters stay in its own memory.
-      redis = await redisWithPassword();
-      sim = await proxy(null);
-      stack = await inflight(sim, redis);
-    });
-    test.afterAll(async () => {
-      await stack?.stop();
-      await sim?.stop();
-      await redis?.stop();
-    });
+    // Inflight gets a Redis, but the proxy does not use it: its counters stay in its own memory.
+    const own = ownStack(false);
 
     test("the pages say LiteLLM's view cannot be seen, why, and what to set; the truth is still shown", async ({ page, context }) => {
       const recording = recordResponses(context);
-      const base = stack!.base;
+      const base = own.stack().base;
       const leaky = await leakyWithData(page, base);
       await page.goto(`${base}/keys?range=15m`);
       // Everything answers: this is not an outage.
@@ -226,29 +219,16 @@ test.describe("failure states", () => {
       await expect(page.getByTestId("health-banner")).toHaveCount(0);
       await screenshots(page, "limiter-in-memory-key");
 
-      await expectNoLeaks(recording, stack!, redis!);
+      await expectNoLeaks(recording, own.stack(), own.redis());
     });
   });
 
   test.describe("Redis is down", () => {
-    let redis: TestRedis | undefined;
-    let sim: TestSimulator | undefined;
-    let stack: OwnStack | undefined;
-
-    test.beforeAll(async () => {
-      redis = await redisWithPassword();
-      sim = await proxy(redis.url);
-      stack = await inflight(sim, redis);
-    });
-    test.afterAll(async () => {
-      await stack?.stop();
-      await sim?.stop();
-      await redis?.stop();
-    });
+    const own = ownStack(true);
 
     test("the Redis pill turns red with since-when, and the pages say LiteLLM's belief stops at its last sample", async ({ page, context }) => {
       const recording = recordResponses(context);
-      const base = stack!.base;
+      const base = own.stack().base;
       const leaky = await leakyWithData(page, base);
       // Before: LiteLLM's belief is sampled from Redis.
       await page.goto(`${base}/keys/${leaky}?range=15m`);
@@ -257,7 +237,7 @@ test.describe("failure states", () => {
       await expect(redisPill).toHaveAttribute("data-ok", "true");
 
       const stoppedAt = Date.now();
-      await redis!.stop();
+      await own.redis().stop();
 
       await expect(redisPill).toHaveAttribute("data-ok", "false", { timeout: 30_000 });
       await expect(redisPill).toContainText(/Redis\s*down · last answered (just now|\d+ s ago)/);
@@ -287,7 +267,7 @@ test.describe("failure states", () => {
       await expect(row.getByRole("img", { name: new RegExp(`^peak [1-9]\\d* of limit ${LEAKY_LIMIT}$`) })).toBeVisible();
       await screenshots(page, "redis-down-keys");
 
-      await expectNoLeaks(recording, stack!, redis!);
+      await expectNoLeaks(recording, own.stack(), own.redis());
     });
   });
 });
