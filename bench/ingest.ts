@@ -72,7 +72,7 @@ export async function ingestFigures(quick: boolean, stores: BenchStores): Promis
     return url;
   };
   try {
-    const client = new LiteLLMClient({ baseUrl: sim.url, masterKey: sim.masterKey, timeoutMs: 30_000 });
+    const client = new LiteLLMClient({ baseUrl: sim.url, apiKey: sim.masterKey, timeoutMs: 30_000 });
     console.log(
       `   scale: the simulator seeded with ${count(seeded)} spend-log rows over the 24 h before it started (8 keys); each run ingests ` +
         `all the settled ones into a fresh store (the last ~3 minutes are not settled yet: later runs read a few more)`,

@@ -127,7 +127,7 @@ async function memoryChild(args: ChildArgs): Promise<ChildResult> {
     return { rows, rss: m.rss, heapUsed: m.heapUsed };
   };
   const store = await openStore(args.dbUrl);
-  const client = new LiteLLMClient({ baseUrl: args.simUrl, masterKey: args.masterKey, timeoutMs: 30_000 });
+  const client = new LiteLLMClient({ baseUrl: args.simUrl, apiKey: args.masterKey, timeoutMs: 30_000 });
   const ingest = args.mode === "seen-set" ? new SeenSetIngest(store.ingest) : store.ingest;
   const pipeline = observePipeline({ store: { ingest, series: store.series }, client, timing: TIMING, log: quiet });
   let rows = 0;

@@ -47,12 +47,24 @@ const redisUrl = (name: string) =>
       .optional(),
   );
 
-const masterKey = z.preprocess(
-  emptyAsUnset,
-  z
-    .string()
-    .refine((k) => k.startsWith("sk-"), "LITELLM_MASTER_KEY must start with sk- (LiteLLM requires it)")
-    .optional(),
+const litellmKey = (name: string) =>
+  z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .refine((k) => k.startsWith("sk-"), `${name} must start with sk- (LiteLLM requires it)`)
+      .optional(),
+  );
+
+const secret = (name: string, minLength: number) =>
+  z.preprocess(emptyAsUnset, z.string().min(minLength, `${name} must be at least ${minLength} characters`).optional());
+
+/** A comma-separated list: "a, b" is ["a", "b"]. */
+const list = z.preprocess(emptyAsUnset, z.string().optional()).transform((v) =>
+  (v ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean),
 );
 
 const count = (name: string, fallback: number, min: number, max: number) =>
@@ -87,7 +99,10 @@ const sharedShape = {
   /** Inflight's own state (the runner lease); the proxy's Redis when unset. */
   INFLIGHT_REDIS_URL: redisUrl("INFLIGHT_REDIS_URL"),
   LITELLM_URL: httpUrl("LITELLM_URL"),
-  LITELLM_MASTER_KEY: masterKey,
+  /** The master key or an admin key: reads, and the writes (limit edits, burst tests). */
+  LITELLM_MASTER_KEY: litellmKey("LITELLM_MASTER_KEY"),
+  /** A read-only key (role proxy_admin_viewer): observing only, edits and burst tests disabled. */
+  LITELLM_API_KEY: litellmKey("LITELLM_API_KEY"),
   LITELLM_TIMEOUT_MS: count("LITELLM_TIMEOUT_MS", 10_000, 100, 120_000),
 };
 
@@ -115,14 +130,52 @@ const runnerShape = {
   LITELLM_RATE_LIMIT_WINDOW_SIZE: count("LITELLM_RATE_LIMIT_WINDOW_SIZE", 60, 1, 3600),
 };
 
+/** Accounts and sign-in (lib/accounts). */
+const accountsShape = {
+  /** Where operators reach Inflight (the single sign-on redirect and the origin writes must come from). */
+  INFLIGHT_PUBLIC_URL: httpUrl("INFLIGHT_PUBLIC_URL"),
+  /** Signs session cookies; generated and kept in the store when unset (every instance shares it). */
+  INFLIGHT_AUTH_SECRET: secret("INFLIGHT_AUTH_SECRET", 32),
+  INFLIGHT_ADMIN_EMAIL: z.preprocess(emptyAsUnset, z.email("INFLIGHT_ADMIN_EMAIL must be an email address").optional()),
+  INFLIGHT_ADMIN_PASSWORD: secret("INFLIGHT_ADMIN_PASSWORD", 12),
+  INFLIGHT_OIDC_ISSUER: httpUrl("INFLIGHT_OIDC_ISSUER"),
+  INFLIGHT_OIDC_CLIENT_ID: z.preprocess(emptyAsUnset, z.string().optional()),
+  INFLIGHT_OIDC_CLIENT_SECRET: z.preprocess(emptyAsUnset, z.string().optional()),
+  /** The sign-in button's words, e.g. "Okta". */
+  INFLIGHT_OIDC_NAME: z.preprocess(emptyAsUnset, z.string().default("single sign-on")),
+  /** Members of these groups are admins. */
+  INFLIGHT_OIDC_ADMIN_GROUPS: list,
+  /** "group=team_id" pairs: members are viewers limited to those teams. */
+  INFLIGHT_OIDC_TEAM_GROUPS: list,
+  /** When set, only members of these groups (or of an admin or team group) may sign in. */
+  INFLIGHT_OIDC_VIEWER_GROUPS: list,
+  /** Registered on start as a viewer-scope API token for automation. */
+  INFLIGHT_API_TOKEN: secret("INFLIGHT_API_TOKEN", 24),
+  /** When set, /metrics and /api/health want `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: secret("METRICS_TOKEN", 16),
+};
+
 // `npm start` validates everything the server will read before it starts anything.
-const launcherSchema = z.object({ ...sharedShape, ...runnerShape, SIMULATOR_PORT: port("SIMULATOR_PORT", 4000) });
+const launcherSchema = z.object({ ...sharedShape, ...runnerShape, ...accountsShape, SIMULATOR_PORT: port("SIMULATOR_PORT", 4000) });
 
 const serverSchema = z
-  .object({ ...sharedShape, ...runnerShape })
-  .refine((c) => !c.LITELLM_URL || c.LITELLM_MASTER_KEY, {
-    message: "LITELLM_MASTER_KEY is required when LITELLM_URL is set (Inflight reads keys and spend logs as admin)",
+  .object({ ...sharedShape, ...runnerShape, ...accountsShape })
+  .refine((c) => !c.LITELLM_URL || c.LITELLM_MASTER_KEY || c.LITELLM_API_KEY, {
+    message:
+      "LITELLM_MASTER_KEY (or a read-only LITELLM_API_KEY) is required when LITELLM_URL is set (Inflight reads keys and spend logs with it)",
     path: ["LITELLM_MASTER_KEY"],
+  })
+  .refine((c) => !c.INFLIGHT_ADMIN_EMAIL === !c.INFLIGHT_ADMIN_PASSWORD, {
+    message: "INFLIGHT_ADMIN_EMAIL and INFLIGHT_ADMIN_PASSWORD go together (the first admin's sign-in)",
+    path: ["INFLIGHT_ADMIN_PASSWORD"],
+  })
+  .refine((c) => [c.INFLIGHT_OIDC_ISSUER, c.INFLIGHT_OIDC_CLIENT_ID, c.INFLIGHT_OIDC_CLIENT_SECRET].every((v) => !v === !c.INFLIGHT_OIDC_ISSUER), {
+    message: "single sign-on needs INFLIGHT_OIDC_ISSUER, INFLIGHT_OIDC_CLIENT_ID and INFLIGHT_OIDC_CLIENT_SECRET together",
+    path: ["INFLIGHT_OIDC_ISSUER"],
+  })
+  .refine((c) => c.INFLIGHT_OIDC_TEAM_GROUPS.every((pair) => /^[^=]+=[^=]+$/.test(pair)), {
+    message: 'INFLIGHT_OIDC_TEAM_GROUPS is a comma-separated list of "group=team_id" pairs',
+    path: ["INFLIGHT_OIDC_TEAM_GROUPS"],
   });
 
 function parse<S extends z.ZodType>(schema: S, env: Env): z.output<S> {

@@ -21,7 +21,7 @@ describe("checkServices against a real Redis and an absent proxy", () => {
   it("records Redis as answering and LiteLLM as unreachable, and keeps last-answered across a Redis outage", async () => {
     const conn = connectRedis(redis.url);
     conn.on("error", () => undefined);
-    const deadProxy = new LiteLLMClient({ baseUrl: `http://127.0.0.1:${await freePort()}`, masterKey: "sk-x", timeoutMs: 1_000 });
+    const deadProxy = new LiteLLMClient({ baseUrl: `http://127.0.0.1:${await freePort()}`, apiKey: "sk-x", timeoutMs: 1_000 });
     const probes = { litellm: () => probeLiteLLM(deadProxy), redis: () => probeRedis(conn) };
 
     const t0 = new Date();

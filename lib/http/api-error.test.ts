@@ -54,7 +54,7 @@ describe("502 and 503: the LiteLLM proxy", () => {
   let server: http.Server;
   let url: string;
   const MASTER = "sk-master-never-shown";
-  const client = (timeoutMs = 5_000) => new LiteLLMClient({ baseUrl: url, masterKey: MASTER, timeoutMs });
+  const client = (timeoutMs = 5_000) => new LiteLLMClient({ baseUrl: url, apiKey: MASTER, timeoutMs });
   const respond = (status: number, body: string) => {
     answer = (_req, res) => {
       res.writeHead(status, { "content-type": "application/json" });
@@ -100,7 +100,7 @@ describe("502 and 503: the LiteLLM proxy", () => {
 
   it("a proxy that does not answer (connection refused, timeout) is 503 litellm_unreachable", async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
-    expect(await mapped(() => new LiteLLMClient({ baseUrl: closed, masterKey: MASTER }).liveliness())).toEqual({
+    expect(await mapped(() => new LiteLLMClient({ baseUrl: closed, apiKey: MASTER }).liveliness())).toEqual({
       status: 503,
       code: "litellm_unreachable",
       message: `LiteLLM at ${closed} is unreachable: ECONNREFUSED`,

@@ -4,6 +4,12 @@ import { ConfigError } from "../config/env";
 
 /** Error codes the read/write API answers with; the browser shows `message` as is. */
 export type ApiErrorCode =
+  | "unauthenticated"
+  | "forbidden"
+  | "cross_origin"
+  | "read_only"
+  | "conflict"
+  | "rate_limited"
   | "invalid_input"
   | "not_found"
   | "not_configured"

@@ -14,7 +14,7 @@ class HeldClient extends LiteLLMClient {
     private readonly rows: number,
     private readonly capped = false,
   ) {
-    super({ baseUrl: "http://127.0.0.1:1", masterKey: "sk-test" });
+    super({ baseUrl: "http://127.0.0.1:1", apiKey: "sk-test" });
   }
 
   override spendLogsPage(_route: string, q: { startDate: string; page: number; pageSize: number }): Promise<SpendLogPage> {

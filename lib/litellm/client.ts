@@ -1,9 +1,12 @@
 import type { z } from "zod";
 import {
   ErrorBodySchema,
+  KeyInfoSchema,
   KeyListPageSchema,
   SpendLogPageSchema,
   SpendLogRowsSchema,
+  type KeyInfo,
+  type KeyLimitsUpdate,
   type KeyListPage,
   type SpendLogPage,
   type VirtualKey,
@@ -14,7 +17,8 @@ import { parseJsonBytes } from "./json-bytes";
 
 export interface LiteLLMClientOptions {
   baseUrl: string;
-  masterKey: string;
+  /** The master key, an admin key or a read-only (proxy_admin_viewer) key. */
+  apiKey: string;
   timeoutMs?: number;
 }
 
@@ -55,6 +59,16 @@ export class LiteLLMClient {
     }
   }
 
+  /** `GET /key/info`: one key as the proxy holds it now (limits, metadata). */
+  async keyInfo(hash: string): Promise<KeyInfo> {
+    return (await this.request("GET", "/key/info", { key: hash }, KeyInfoSchema)).info;
+  }
+
+  /** `POST /key/update` with only the fields given (an explicit null clears a limit). */
+  async updateKey(hash: string, fields: KeyLimitsUpdate): Promise<void> {
+    await this.request("POST", "/key/update", {}, null, { key: hash, ...fields });
+  }
+
   /**
    * One page of `/spend/logs/ui` (or `/spend/logs/v2`, the same handler): rows whose startTime lies
    * in [startDate, endDate], both "%Y-%m-%d %H:%M:%S" UTC.
@@ -92,7 +106,7 @@ export class LiteLLMClient {
         {
           method,
           headers: {
-            authorization: `Bearer ${this.opts.masterKey}`,
+            authorization: `Bearer ${this.opts.apiKey}`,
             accept: "application/json",
             ...(body === undefined ? {} : { "content-type": "application/json" }),
           },
@@ -105,7 +119,8 @@ export class LiteLLMClient {
       throw new LiteLLMError("unreachable", `LiteLLM at ${this.baseUrl} is unreachable: ${describeRequestError(e)}`, undefined, path);
     }
     if (!res.ok) {
-      throw new LiteLLMError(kindForStatus(res.status), `LiteLLM ${path} answered ${res.status}: ${errorMessage(res.text)}`, res.status, path);
+      const detail = errorMessage(res.text);
+      throw new LiteLLMError(kindForStatus(res.status), `LiteLLM ${path} answered ${res.status}: ${detail}`, res.status, path, detail);
     }
     if (schema === null) return undefined as never;
     if (res.json === NOT_JSON) {

@@ -13,6 +13,8 @@ export class LiteLLMError extends Error {
     message: string,
     public readonly status?: number,
     public readonly path?: string,
+    /** The proxy's own words, e.g. an upperbound_key_generate_params refusal. */
+    public readonly detail?: string,
   ) {
     super(message);
     this.name = "LiteLLMError";

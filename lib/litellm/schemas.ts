@@ -59,3 +59,18 @@ export type SpendLogPage = z.output<typeof SpendLogPageSchema>;
 
 /** `/spend/logs` with `summarize=false` answers a bare array of rows. */
 export const SpendLogRowsSchema = z.array(z.unknown());
+
+/** `GET /key/info?key=<hash>`: the key's row without its token (docs/litellm-reference.md §3). */
+export const KeyInfoSchema = z.object({
+  info: VirtualKeySchema.omit({ token: true }),
+});
+export type KeyInfo = z.output<typeof KeyInfoSchema>["info"];
+
+/** The limits `/key/update` accepts: a whole number, or null for "no limit" (LiteLLM writes an explicit null). */
+export interface KeyLimitsUpdate {
+  max_parallel_requests?: number | null;
+  rpm_limit?: number | null;
+  tpm_limit?: number | null;
+  /** The whole object: LiteLLM replaces the stored metadata with what is sent. */
+  metadata?: Record<string, unknown>;
+}

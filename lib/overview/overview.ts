@@ -1,3 +1,4 @@
+import { canSeeTeam } from "../accounts/roles";
 import type { Overview, OverviewRow } from "../api/keys";
 import { readKeyStates } from "../key-state/read";
 import { readSeriesWindows } from "../series/read";
@@ -10,9 +11,17 @@ import type { Store } from "../store/store";
  */
 const sparkPoints = (rangeMs: number) => (rangeMs >= 86_400_000 ? 24 : 60);
 
-/** Every listed key with its state over [fromMs, toMs) and a sparkline, worst first. */
-export async function overview(store: Pick<Store, "catalog" | "series" | "samples" | "ingest">, fromMs: number, toMs: number): Promise<Overview> {
-  const keys = await store.catalog.listedKeys();
+/**
+ * Every listed key with its state over [fromMs, toMs) and a sparkline, worst first; only keys of
+ * `teams` when given (a team-limited viewer).
+ */
+export async function overview(
+  store: Pick<Store, "catalog" | "series" | "samples" | "ingest">,
+  fromMs: number,
+  toMs: number,
+  teams: string[] | null = null,
+): Promise<Overview> {
+  const keys = (await store.catalog.listedKeys()).filter((k) => canSeeTeam({ teams }, k.teamId));
   const ids = keys.map((k) => k.id);
   const [{ watermarkMs, states }, sparks] = await Promise.all([
     readKeyStates(store, keys, fromMs, toMs),
@@ -24,6 +33,6 @@ export async function overview(store: Pick<Store, "catalog" | "series" | "sample
     sparkline: sparks.get(id)!.buckets.map((b) => b.maxInFlight),
   }));
   rows.sort((x, y) => y.state.severity - x.state.severity || (x.alias ?? x.hash).localeCompare(y.alias ?? y.hash));
-  const teams = [...new Set(rows.map((r) => r.teamId).filter((t): t is string => t !== null))].sort();
-  return { fromMs, toMs, watermarkMs, rows, teams };
+  const teamIds = [...new Set(rows.map((r) => r.teamId).filter((t): t is string => t !== null))].sort();
+  return { fromMs, toMs, watermarkMs, rows, teams: teamIds };
 }

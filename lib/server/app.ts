@@ -1,6 +1,10 @@
 import crypto from "node:crypto";
 import os from "node:os";
 import type Redis from "ioredis";
+import { registerToken } from "../accounts/api-tokens";
+import { createAuth, type Auth } from "../accounts/auth";
+import { auditAccountChange, createAccount, newSecret } from "../accounts/accounts";
+import { teamGroupMap } from "../accounts/oidc-groups";
 import { serverConfig, type ServerConfig } from "../config/env";
 import type { Probes } from "../health/check";
 import { notConfigured, probeLiteLLM, probeRedis } from "../health/probes";
@@ -23,18 +27,44 @@ export interface App {
   /** Inflight's own Redis (INFLIGHT_REDIS_URL, else the proxy's): the runner lease. */
   inflightRedis: Redis | null;
   probes: Probes;
+  /** Accounts, sessions and single sign-on (better-auth over the store). */
+  auth: Auth;
+  /** Origins writes may come from (the public URL's); a request's own host is also accepted. */
+  trustedOrigins: string[];
+  /**
+   * Why limit edits and burst tests are off, or null when they are on: they need the master key
+   * (or an admin key); a read-only LITELLM_API_KEY observes only.
+   */
+  writesDisabled: string | null;
 }
 
 /** The composition root: builds config, store, LiteLLM client and Redis connections from the settings. */
 export async function buildApp(config: ServerConfig): Promise<App> {
   const store = await openStore(config.INFLIGHT_DATABASE_URL);
+  const litellmKey = config.LITELLM_MASTER_KEY ?? config.LITELLM_API_KEY;
   const litellm =
-    config.LITELLM_URL && config.LITELLM_MASTER_KEY
-      ? new LiteLLMClient({ baseUrl: config.LITELLM_URL, masterKey: config.LITELLM_MASTER_KEY, timeoutMs: config.LITELLM_TIMEOUT_MS })
-      : null;
+    config.LITELLM_URL && litellmKey ? new LiteLLMClient({ baseUrl: config.LITELLM_URL, apiKey: litellmKey, timeoutMs: config.LITELLM_TIMEOUT_MS }) : null;
   const proxyRedis = config.REDIS_URL ? quietRedis(config.REDIS_URL) : null;
   const ownUrl = config.INFLIGHT_REDIS_URL ?? config.REDIS_URL;
   const inflightRedis = !ownUrl ? null : ownUrl === config.REDIS_URL ? proxyRedis : quietRedis(ownUrl);
+  const baseURL = config.INFLIGHT_PUBLIC_URL ?? `http://${config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST}:${config.PORT}`;
+  const auth = createAuth(store, {
+    baseURL,
+    secret: config.INFLIGHT_AUTH_SECRET ?? (await store.settings.claim("auth_secret", newSecret())),
+    oidc: config.INFLIGHT_OIDC_ISSUER
+      ? {
+          issuer: config.INFLIGHT_OIDC_ISSUER,
+          clientId: config.INFLIGHT_OIDC_CLIENT_ID!,
+          clientSecret: config.INFLIGHT_OIDC_CLIENT_SECRET!,
+          rules: {
+            adminGroups: config.INFLIGHT_OIDC_ADMIN_GROUPS,
+            teamGroups: teamGroupMap(config.INFLIGHT_OIDC_TEAM_GROUPS),
+            viewerGroups: config.INFLIGHT_OIDC_VIEWER_GROUPS,
+          },
+        }
+      : null,
+  });
+  await seedAccess(config, store, auth);
   return {
     config,
     store,
@@ -45,7 +75,35 @@ export async function buildApp(config: ServerConfig): Promise<App> {
       litellm: () => (litellm ? probeLiteLLM(litellm) : Promise.resolve(notConfigured("LITELLM_URL"))),
       redis: () => (proxyRedis ? probeRedis(proxyRedis) : Promise.resolve(notConfigured("REDIS_URL"))),
     },
+    auth,
+    trustedOrigins: [new URL(baseURL).origin],
+    writesDisabled: !litellm
+      ? "No LiteLLM proxy is configured (LITELLM_URL)"
+      : config.LITELLM_MASTER_KEY
+        ? null
+        : "Inflight has only a read-only LiteLLM key (LITELLM_API_KEY): set LITELLM_MASTER_KEY (the master key or an admin key) to edit limits and run burst tests",
   };
+}
+
+/**
+ * What the environment asks for at start: the first admin (INFLIGHT_ADMIN_EMAIL and _PASSWORD,
+ * made once: a later change of the password does not overwrite one set in the UI) and the
+ * automation token (INFLIGHT_API_TOKEN, viewer scope).
+ */
+async function seedAccess(config: ServerConfig, store: Store, auth: Auth): Promise<void> {
+  if (config.INFLIGHT_ADMIN_EMAIL && config.INFLIGHT_ADMIN_PASSWORD) {
+    const ctx = await auth.$context;
+    if (!(await ctx.internalAdapter.findUserByEmail(config.INFLIGHT_ADMIN_EMAIL.toLowerCase()))) {
+      try {
+        const a = await createAccount(auth, { email: config.INFLIGHT_ADMIN_EMAIL, password: config.INFLIGHT_ADMIN_PASSWORD, role: "admin", teams: null });
+        await auditAccountChange(store.audit, null, "account.create", a.email, null, { role: "admin", source: "INFLIGHT_ADMIN_EMAIL" });
+      } catch (e) {
+        // Another replica starting at the same moment made it first.
+        if (!(await ctx.internalAdapter.findUserByEmail(config.INFLIGHT_ADMIN_EMAIL.toLowerCase()))) throw e;
+      }
+    }
+  }
+  if (config.INFLIGHT_API_TOKEN) await registerToken(store.tokens, config.INFLIGHT_API_TOKEN, { name: "INFLIGHT_API_TOKEN", scope: "viewer" });
 }
 
 /** Closes what buildApp opened. */

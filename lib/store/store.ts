@@ -1,3 +1,5 @@
+import type { ApiTokenRepository, InstanceSettingRepository } from "../accounts/repository";
+import type { AuditRepository } from "../audit/repository";
 import type { CatalogRepository } from "../catalog/repository";
 import type { ServiceHealthRepository } from "../health/repository";
 import type { IngestRepository } from "../ingest/repository";
@@ -6,6 +8,8 @@ import type { MetricsRepository } from "../metrics/repository";
 import type { RetentionRepository } from "../retention/repository";
 import type { JobStatusRepository } from "../runner/repository";
 import type { SeriesRepository } from "../series/repository";
+import type { Pool } from "./postgres/connection";
+import type { Sqlite } from "./sqlite/connection";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -25,5 +29,14 @@ export interface Store {
   readonly services: ServiceHealthRepository;
   readonly retention: RetentionRepository;
   readonly metrics: MetricsRepository;
+  readonly tokens: ApiTokenRepository;
+  readonly settings: InstanceSettingRepository;
+  readonly audit: AuditRepository;
+  /**
+   * The connection better-auth runs its own queries on (accounts, sessions: lib/accounts/auth.ts),
+   * over the tables this store's migrations make. The one place SQL is written outside this folder,
+   * by the library.
+   */
+  readonly authDatabase: Sqlite | Pool;
   close(): Promise<void>;
 }

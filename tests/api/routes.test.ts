@@ -15,7 +15,9 @@ const KNOWN = "e".repeat(64);
 const UNKNOWN = "0123456789abcdef".repeat(4);
 const range = `from=${T0}&to=${T0 + 3_600_000}`;
 
-const get = (path: string) => new Request(`http://inflight.test${path}`);
+// Route handlers want a caller: the automation token the environment registers (INFLIGHT_API_TOKEN).
+const TOKEN = "ift_routes-test-token-0123456789";
+const get = (path: string) => new Request(`http://inflight.test${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
 const seriesOf = (hash: string, query: string) => series(get(`/api/keys/${hash}/series?${query}`), { params: Promise.resolve({ hash }) });
 const body = async (res: Response) => [res.status, await res.json()];
 
@@ -28,6 +30,7 @@ describe("API routes on the server's app", () => {
     // Only what this test sets: no proxy, no Redis, so the app is the store alone.
     for (const k of Object.keys(process.env)) if (/^(LITELLM_|REDIS_|INFLIGHT_|PORT$|HOST$|DATA_DIR$)/.test(k)) delete process.env[k];
     process.env.INFLIGHT_DATABASE_URL = db.url;
+    process.env.INFLIGHT_API_TOKEN = TOKEN;
     const { store } = await app();
     const key = { token: KNOWN, key_alias: "known", team_id: null, max_parallel_requests: 2, rpm_limit: null, tpm_limit: null, blocked: false } as VirtualKey;
     await store.catalog.apply({ upserts: [key], limitChanges: [], removed: [] }, T0);
@@ -63,7 +66,7 @@ describe("API routes on the server's app", () => {
   });
 
   it("/metrics answers Prometheus text, uncached, with no lag before ingest ran", async () => {
-    const res = await metrics();
+    const res = await metrics(get("/metrics"));
     expect([res.status, res.headers.get("content-type"), res.headers.get("cache-control")]).toEqual([200, "text/plain; version=0.0.4; charset=utf-8", "no-store"]);
     const text = await res.text();
     expect(text).toContain(`inflight_key_max_parallel_requests{hashed_api_key="${KNOWN}",api_key_alias="known",team=""} 2`);

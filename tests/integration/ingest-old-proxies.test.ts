@@ -69,7 +69,7 @@ async function ingestAll(proxyUrl: string) {
   // The catalog knows KEY, as a sync of /key/list would have recorded it.
   const listed = { token: KEY, key_alias: null, team_id: null, max_parallel_requests: null, rpm_limit: null, tpm_limit: null, blocked: false } as VirtualKey;
   await store.catalog.apply({ upserts: [listed], limitChanges: [], removed: [] }, Date.now());
-  const client = new LiteLLMClient({ baseUrl: proxyUrl, masterKey: "sk-test" });
+  const client = new LiteLLMClient({ baseUrl: proxyUrl, apiKey: "sk-test" });
   const source = new ProxySpendLogSource(client);
   const warnings: string[] = [];
   const pipeline = observePipeline({

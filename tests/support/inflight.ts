@@ -22,7 +22,7 @@ export async function keyTruth(store: Store, hash: string, fromMs = 0) {
 /** Inflight's ingest pipeline over a test store, from the factory the runner uses, on its own connection. */
 export async function openPipeline(databaseUrl: string, proxyUrl: string, masterKey: string, timing: IngestTiming, reconcile?: ReconcileOptions) {
   const store = await openStore(databaseUrl);
-  const client = new LiteLLMClient({ baseUrl: proxyUrl, masterKey, timeoutMs: 5_000 });
+  const client = new LiteLLMClient({ baseUrl: proxyUrl, apiKey: masterKey, timeoutMs: 5_000 });
   return { store, client, ...observePipeline({ store, client, timing, reconcile, log: quiet }), close: () => store.close() };
 }
 

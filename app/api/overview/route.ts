@@ -1,10 +1,9 @@
 import { OverviewQuerySchema } from "@/lib/api/keys";
 import { overview } from "@/lib/overview/overview";
-import { app } from "@/lib/server/app";
-import { handle } from "../_lib/handle";
+import { withAccess } from "../_lib/handle";
 import { queryObject } from "../_lib/query";
 
-export const GET = handle(async (req: Request) => {
+export const GET = withAccess("viewer", async (req, { app, principal }) => {
   const q = OverviewQuerySchema.parse(queryObject(req));
-  return overview((await app()).store, q.from, q.to);
+  return overview(app.store, q.from, q.to, principal.teams);
 });

@@ -2,6 +2,8 @@
 // manager (partitions.ts) for the four time-partitioned tables. Each repository writes its
 // multi-row statements with unnest arrays and reads many keys in one query (see each file).
 import type { Store } from "../store";
+import { PgApiTokenRepository, PgInstanceSettingRepository } from "./accounts";
+import { PgAuditRepository } from "./audit";
 import { redactUrl } from "../url";
 import { PgCatalogRepository } from "./catalog";
 import { openPool } from "./connection";
@@ -29,6 +31,10 @@ export function openPostgresStore(databaseUrl: string): Store {
     services: new PgServiceHealthRepository(pool),
     retention: new PgRetentionRepository(partitions),
     metrics: new PgMetricsRepository(pool),
+    tokens: new PgApiTokenRepository(pool),
+    settings: new PgInstanceSettingRepository(pool),
+    audit: new PgAuditRepository(pool),
+    authDatabase: pool,
     async close() {
       await pool.end();
     },

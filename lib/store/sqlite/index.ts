@@ -1,4 +1,6 @@
 import type { Store } from "../store";
+import { SqliteApiTokenRepository, SqliteInstanceSettingRepository } from "./accounts";
+import { SqliteAuditRepository } from "./audit";
 import { SqliteCatalogRepository } from "./catalog";
 import { openSqlite, sqliteFile } from "./connection";
 import { SqliteIngestRepository } from "./ingest";
@@ -26,6 +28,10 @@ export function openSqliteStore(databaseUrl: string): Store {
     services: new SqliteServiceHealthRepository(db),
     retention: new SqliteRetentionRepository(db),
     metrics: new SqliteMetricsRepository(db),
+    tokens: new SqliteApiTokenRepository(db),
+    settings: new SqliteInstanceSettingRepository(db),
+    audit: new SqliteAuditRepository(db),
+    authDatabase: db,
     async close() {
       db.close();
     },
