@@ -1,5 +1,6 @@
 import { defineConfig, devices } from "@playwright/test";
-import { E2E_DATA_DIR as DATA_DIR, E2E_PORT as PORT, E2E_SIMULATOR_PORT as SIMULATOR_PORT } from "./e2e/support/stack-env";
+import { adminEnv } from "./e2e/support/sign-in";
+import { E2E_DATA_DIR as DATA_DIR, E2E_PORT as PORT, E2E_SIMULATOR_PORT as SIMULATOR_PORT, STORAGE_STATE } from "./e2e/support/stack-env";
 
 export default defineConfig({
   testDir: "./e2e",
@@ -9,7 +10,8 @@ export default defineConfig({
   workers: 1,
   reporter: [["list"]],
   outputDir: "test-results",
-  use: { baseURL: `http://127.0.0.1:${PORT}`, trace: "off", screenshot: "only-on-failure", viewport: { width: 1440, height: 900 } },
+  globalSetup: "./e2e/global-setup.ts",
+  use: { baseURL: `http://127.0.0.1:${PORT}`, storageState: STORAGE_STATE, trace: "off", screenshot: "only-on-failure", viewport: { width: 1440, height: 900 } },
   projects: [
     {
       name: "chromium",
@@ -42,6 +44,7 @@ export default defineConfig({
       INFLIGHT_DATABASE_URL: "",
       INFLIGHT_REDIS_URL: "",
       NEXT_TELEMETRY_DISABLED: "1",
+      ...adminEnv(),
     },
   },
 });

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { TopNav } from "@/components/shell/top-nav";
 import { themeScript } from "@/components/shell/theme-script";
+import { currentPrincipal } from "./_lib/access";
 import { Providers } from "./providers";
 import "./globals.css";
 
@@ -10,7 +11,8 @@ export const metadata: Metadata = {
   description: "Per-key concurrency on your LiteLLM proxy, against its limits",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const me = await currentPrincipal();
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
@@ -18,7 +20,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       </head>
       <body className="min-h-screen bg-zinc-50 text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
         <Providers>
-          <TopNav />
+          <TopNav me={me && { label: me.label, role: me.role, teams: me.teams, kind: me.kind }} />
           <main className="mx-auto max-w-7xl px-6 py-8">{children}</main>
         </Providers>
       </body>

@@ -1,5 +1,7 @@
 import { redirect } from "next/navigation";
+import { pageAccess } from "./_lib/access";
 
-export default function Home() {
+export default async function Home() {
+  await pageAccess("/keys");
   redirect("/keys");
 }

@@ -5,6 +5,7 @@ import { startRedis, type TestRedis } from "../tests/support/redis";
 import { startSimulator, type TestSimulator } from "../tests/support/simulator";
 import { startOwnStack, type OwnStack } from "./support/own-stack";
 import { recordResponses } from "./support/responses";
+import { signIn } from "./support/sign-in";
 import { leaksIn, needlesFor } from "./support/secrets";
 import { SCREENS_DIR } from "./support/stack-env";
 
@@ -58,8 +59,9 @@ function inflight(sim: TestSimulator, redis: TestRedis): Promise<OwnStack> {
   });
 }
 
-/** The leaky demo key's hash, once Inflight has stored some of its traffic (a peak above zero). */
+/** Signs in to the stack; the leaky demo key's hash, once Inflight has stored some of its traffic (a peak above zero). */
 async function leakyWithData(page: Page, base: string): Promise<string> {
+  await signIn(page.request, base); // this stack's own admin (its own accounts)
   let hash = "";
   await expect(async () => {
     const res = await page.request.get(`${base}/api/overview?from=${Date.now() - 900_000}&to=${Date.now()}`);

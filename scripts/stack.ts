@@ -114,8 +114,8 @@ async function main() {
     extraEnv.LITELLM_RATE_LIMIT_WINDOW_SIZE = String(sim.windowS);
     if (!process.env.INGEST_FLUSH_LAG_S) extraEnv.INGEST_FLUSH_LAG_S = String(DEMO_FLUSH_LAG_S);
     console.log(`[setup] LITELLM_URL unset: started the LiteLLM simulator with demo traffic at ${litellmUrl}`);
-  } else if (!masterKey) {
-    throw new ConfigError(["LITELLM_MASTER_KEY: required when LITELLM_URL is set"]);
+  } else if (!masterKey && !cfg.LITELLM_API_KEY) {
+    throw new ConfigError(["LITELLM_MASTER_KEY (or a read-only LITELLM_API_KEY): required when LITELLM_URL is set"]);
   }
 
   const next = await startService({
@@ -130,14 +130,19 @@ async function main() {
       INFLIGHT_DATABASE_URL: cfg.INFLIGHT_DATABASE_URL,
       REDIS_URL: redisUrl,
       LITELLM_URL: litellmUrl,
-      LITELLM_MASTER_KEY: masterKey,
+      LITELLM_MASTER_KEY: masterKey ?? "",
       ...extraEnv,
     },
     ready: /Ready in|started server on/i,
     timeoutMs: 60_000,
   });
   started.push(next);
-  console.log(`\nInflight is up at http://${cfg.HOST}:${cfg.PORT}  (Ctrl+C stops it and everything it started)\n`);
+  console.log(`\nInflight is up at http://${cfg.HOST}:${cfg.PORT}  (Ctrl+C stops it and everything it started)`);
+  console.log(
+    cfg.INFLIGHT_ADMIN_EMAIL
+      ? `Sign in as ${cfg.INFLIGHT_ADMIN_EMAIL} (INFLIGHT_ADMIN_EMAIL).\n`
+      : "First visit with no account yet: the setup page makes the first admin (or set INFLIGHT_ADMIN_EMAIL and INFLIGHT_ADMIN_PASSWORD).\n",
+  );
 
   // Any service dying takes the stack down rather than leaving a half-working dashboard.
   for (const s of started) {

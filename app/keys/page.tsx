@@ -1,11 +1,13 @@
 import { Suspense } from "react";
 import { PageHeader } from "@/components/ui/page-header";
 import { SkeletonRows } from "@/components/ui/skeleton";
+import { pageAccess } from "../_lib/access";
 import { OverviewClient } from "./overview-client";
 
 export const metadata = { title: "Keys" };
 
-export default function KeysPage() {
+export default async function KeysPage() {
+  await pageAccess("/keys");
   return (
     <>
       <PageHeader

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "../../tests/support/ports";
+import { adminEnv } from "./sign-in";
 import { ROOT } from "./stack-env";
 
 /**
@@ -41,6 +42,7 @@ async function startOn(port: number, env: OwnStackEnv): Promise<OwnStack> {
       SIMULATOR_PORT: "",
       HOST: "127.0.0.1",
       NEXT_TELEMETRY_DISABLED: "1",
+      ...adminEnv(),
       ...env,
       PORT: String(port),
       DATA_DIR: dataDir,

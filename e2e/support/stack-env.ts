@@ -11,3 +11,6 @@ export const E2E_DATA_DIR = path.resolve(process.env.E2E_DATA_DIR ?? path.join(R
 
 /** Where screenshots go (inside Playwright's outputDir, which each run empties first). */
 export const SCREENS_DIR = path.join(ROOT, "test-results", "screens");
+
+/** The signed-in admin's browser state, written by e2e/global-setup.ts. */
+export const STORAGE_STATE = path.join(E2E_DATA_DIR, "admin-browser-state.json");

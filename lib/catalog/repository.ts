@@ -1,4 +1,4 @@
-import type { CatalogDiff, StoredKey } from "./diff";
+import type { CatalogDiff, Limits, StoredKey } from "./diff";
 
 /** A key as the read side knows it: the proxy's current limits, or none for a key only seen in spend logs. */
 export interface KeyRef {
@@ -30,6 +30,11 @@ export interface CatalogRepository {
   storedKeys(): Promise<StoredKey[]>;
   /** Writes a sync in one transaction; limit changes take effect at `seenAtMs`, when Inflight saw them. */
   apply(diff: CatalogDiff, seenAtMs: number): Promise<void>;
+  /**
+   * A limit change made through Inflight (confirmed on the proxy): the key's limits and a change row
+   * from `atMs`, in one transaction, so the next sync sees nothing new.
+   */
+  recordLimitChange(hash: string, limits: Limits, atMs: number, source: "inflight"): Promise<void>;
   keyByHash(hash: string): Promise<KeyRef | null>;
   /** The keys the dashboard lists: those in the proxy's catalog, and those with stored requests. Ordered by id. */
   listedKeys(): Promise<KeyRef[]>;

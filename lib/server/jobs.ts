@@ -24,7 +24,7 @@ export interface JobDeps {
 export function runnerJobs({ config: c, store, client, proxyRedis, log }: JobDeps): JobSpec[] {
   const pipeline = observePipeline({ store, client, timing: ingestTiming(c), reconcile: reconcileOptions(c), log });
   const jobs: JobSpec[] = [
-    { name: "catalog", intervalMs: c.CATALOG_SYNC_INTERVAL_S * 1000, run: async () => ({ stats: { ...(await syncCatalog(client, store.catalog)) } }) },
+    { name: "catalog", intervalMs: c.CATALOG_SYNC_INTERVAL_S * 1000, run: async () => ({ stats: { ...(await syncCatalog(client, store)) } }) },
     { name: "ingest", intervalMs: c.INGEST_POLL_INTERVAL_S * 1000, run: ingestJob(pipeline, c.INGEST_RECONCILE_INTERVAL_S * 1000) },
     {
       name: "violation-counter",

@@ -133,11 +133,12 @@ async function startStackOn(env: Record<string, string>) {
 
 it("two starts in a row list each demo key once, under the same hash; Ctrl+C leaves no process", async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "inflight-restart-"));
-  const env = { DATA_DIR: dataDir };
+  const token = "ift_launcher-test-automation-token";
+  const env = { DATA_DIR: dataDir, INFLIGHT_API_TOKEN: token };
   const demoKeys = async (base: string) => {
     const until = Date.now() + 60_000;
     for (;;) {
-      const res = await fetch(`${base}/api/overview?from=${Date.now() - 86_400_000}&to=${Date.now()}`);
+      const res = await fetch(`${base}/api/overview?from=${Date.now() - 86_400_000}&to=${Date.now()}`, { headers: { authorization: `Bearer ${token}` } });
       const rows = res.ok ? ((await res.json()) as { rows: { alias: string | null; hash: string }[] }).rows : [];
       const demo = rows.filter((r) => r.alias?.startsWith("demo-"));
       if (demo.length >= 4 || Date.now() > until) return demo.map((r) => `${r.alias} ${r.hash}`).sort();

@@ -1,7 +1,7 @@
 // The key catalog and its limit history on Postgres. A sync writes hundreds of keys: each part of
 // the diff is one multi-row statement (unnest of column arrays), not a statement per key; the
 // reads that take many keys are one query each.
-import type { CatalogDiff, StoredKey } from "../../catalog/diff";
+import type { CatalogDiff, Limits, StoredKey } from "../../catalog/diff";
 import type { CatalogRepository, KeyRef, LimitChange } from "../../catalog/repository";
 import type { VirtualKey } from "../../litellm/schemas";
 import { pgDate, withTx, type Pool } from "./connection";
@@ -100,6 +100,22 @@ export class PgCatalogRepository implements CatalogRepository {
         if (res.rowCount !== ch.length) throw new Error(`catalog sync: ${ch.length - (res.rowCount ?? 0)} limit change(s) for keys not stored`);
       }
       if (diff.removed.length) await c.query("UPDATE key SET in_catalog = false WHERE hash = ANY($1::text[])", [diff.removed]);
+    });
+  }
+
+  async recordLimitChange(hash: string, l: Limits, atMs: number, source: "inflight"): Promise<void> {
+    await withTx(this.pool, async (c) => {
+      const { rows } = await c.query(`UPDATE key SET max_parallel_requests = $1, rpm_limit = $2, tpm_limit = $3 WHERE hash = $4 RETURNING id`, [
+        l.maxParallelRequests,
+        l.rpmLimit,
+        l.tpmLimit,
+        hash,
+      ]);
+      if (!rows.length) throw new Error(`limit change for a key not stored: ${hash.slice(0, 8)}…`);
+      await c.query(
+        `INSERT INTO key_limit_change (key_id, effective_from_ms, max_parallel_requests, rpm_limit, tpm_limit, source) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [rows[0].id, atMs, l.maxParallelRequests, l.rpmLimit, l.tpmLimit, source],
+      );
     });
   }
 

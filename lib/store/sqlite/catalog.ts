@@ -41,8 +41,9 @@ export class SqliteCatalogRepository implements CatalogRepository {
       idOf: db.prepare("SELECT id FROM key WHERE hash = ?").pluck(),
       change: db.prepare(
         `INSERT INTO key_limit_change (key_id, effective_from_ms, max_parallel_requests, rpm_limit, tpm_limit, source)
-         VALUES (?, ?, ?, ?, ?, 'proxy')`,
+         VALUES (?, ?, ?, ?, ?, ?)`,
       ),
+      setLimits: db.prepare("UPDATE key SET max_parallel_requests = ?, rpm_limit = ?, tpm_limit = ? WHERE hash = ?"),
       remove: db.prepare("UPDATE key SET in_catalog = 0 WHERE hash = ?"),
       byHash: db.prepare(`SELECT ${KEY_COLUMNS} FROM key k WHERE k.hash = ?`),
       listed: db.prepare(
@@ -121,8 +122,15 @@ export class SqliteCatalogRepository implements CatalogRepository {
     });
   }
 
-  private recordChange(hash: string, l: Limits, atMs: number) {
+  async recordLimitChange(hash: string, l: Limits, atMs: number, source: "inflight"): Promise<void> {
+    writeTx(this.db, () => {
+      this.stmt.setLimits.run(l.maxParallelRequests, l.rpmLimit, l.tpmLimit, hash);
+      this.recordChange(hash, l, atMs, source);
+    });
+  }
+
+  private recordChange(hash: string, l: Limits, atMs: number, source = "proxy") {
     const id = this.stmt.idOf.get(hash) as number;
-    this.stmt.change.run(id, atMs, l.maxParallelRequests, l.rpmLimit, l.tpmLimit);
+    this.stmt.change.run(id, atMs, l.maxParallelRequests, l.rpmLimit, l.tpmLimit, source);
   }
 }

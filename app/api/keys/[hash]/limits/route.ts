@@ -1,0 +1,16 @@
+import { LimitsEditSchema } from "@/lib/api/limits";
+import { ApiError } from "@/lib/http/api-error";
+import { updateKeyLimits } from "@/lib/limits/update-key-limits";
+import { withAccess } from "../../../_lib/handle";
+import { keyFromParams } from "../../../_lib/key-from-params";
+import { readJson } from "../../../_lib/read-json";
+
+type Ctx = { params: Promise<{ hash: string }> };
+
+/** Changes a key's limits on LiteLLM (admins only), audited whatever the outcome. */
+export const POST = withAccess("admin", async (req, { app, principal }, ctx: Ctx) => {
+  const key = await keyFromParams(app, ctx.params, principal);
+  const edit = LimitsEditSchema.parse(await readJson(req));
+  if (app.writesDisabled || !app.litellm) throw new ApiError(409, "read_only", app.writesDisabled ?? "No LiteLLM proxy is configured");
+  return updateKeyLimits({ store: app.store, litellm: app.litellm }, principal, key, edit);
+});

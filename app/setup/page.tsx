@@ -1,0 +1,13 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { countAccounts } from "@/lib/accounts/accounts";
+import { app } from "@/lib/server/app";
+import { SetupForm } from "./setup-form";
+
+export const metadata: Metadata = { title: "Set up" };
+
+/** The first-run page: only while Inflight has no account at all. */
+export default async function SetupPage() {
+  if ((await countAccounts((await app()).auth)) > 0) redirect("/sign-in");
+  return <SetupForm />;
+}

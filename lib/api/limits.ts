@@ -1,0 +1,52 @@
+import { z } from "zod";
+
+// The limit-edit contract: the same schema checks the form in the browser and the route on the server.
+
+/** LiteLLM stores rpm/tpm as BigInt and max_parallel_requests as Int (32-bit). */
+const MAX_PARALLEL = 2_147_483_647;
+const MAX_RATE = 1_000_000_000_000;
+
+const limit = (name: string, max: number) =>
+  z
+    .number({ error: `${name}: a whole number, or null for no limit` })
+    .int(`${name}: a whole number`)
+    .min(0, `${name}: 0 or more (0 blocks every request)`)
+    .max(max, `${name}: at most ${max.toLocaleString("en-US")}`)
+    .nullable()
+    .optional();
+
+/** A change to a key's limits: only the fields given change; null means "no limit". */
+export const LimitsEditSchema = z
+  .object({
+    max_parallel_requests: limit("max_parallel_requests", MAX_PARALLEL),
+    rpm_limit: limit("rpm_limit", MAX_RATE),
+    tpm_limit: limit("tpm_limit", MAX_RATE),
+    /** Fields to set in the key's metadata (null removes one); the rest of the metadata is kept. */
+    metadata: z.record(z.string().min(1).max(200), z.json()).optional(),
+    reason: z.string().trim().max(500, "reason: at most 500 characters").optional(),
+    /** Required when a limit becomes 0: it blocks every request on LiteLLM. */
+    confirmZero: z.boolean().optional(),
+  })
+  .strict()
+  .refine((v) => v.max_parallel_requests !== undefined || v.rpm_limit !== undefined || v.tpm_limit !== undefined || v.metadata !== undefined, {
+    message: "nothing to change: give max_parallel_requests, rpm_limit, tpm_limit or metadata",
+  })
+  .refine((v) => v.confirmZero === true || ![v.max_parallel_requests, v.rpm_limit, v.tpm_limit].includes(0), {
+    message: "a limit of 0 blocks every request on LiteLLM (admission needs in-flight + 1 <= limit): confirm it with confirmZero: true",
+    path: ["confirmZero"],
+  });
+export type LimitsEdit = z.infer<typeof LimitsEditSchema>;
+
+export const LIMIT_FIELDS = ["max_parallel_requests", "rpm_limit", "tpm_limit"] as const;
+export type LimitField = (typeof LIMIT_FIELDS)[number];
+
+/** What the server answers after an edit. */
+export interface LimitsEditResult {
+  auditId: number;
+  outcome: "applied" | "refused" | "unreachable" | "unconfirmed";
+  message: string | null;
+  before: Record<string, unknown>;
+  after: Record<string, unknown> | null;
+  /** Other proxy replicas keep the old limit until their auth cache expires. */
+  propagationNote: string;
+}

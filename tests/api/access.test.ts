@@ -1,0 +1,280 @@
+// Accounts, roles and limit edits through the route handlers the server runs, over the app the
+// server builds (SQLite store, better-auth) and the LiteLLM simulator over HTTP: signed out gets
+// 401, a viewer sees but may not write (403), a team-limited viewer never meets another team's
+// key, a cross-origin write is refused, an admin's edit reaches the proxy and is audited with
+// before and after, and no bad input gets a 500.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POST as authPost } from "../../app/api/auth/[...all]/route";
+import { GET as auditGet } from "../../app/api/audit/route";
+import { GET as evidenceGet } from "../../app/api/keys/[hash]/evidence/route";
+import { POST as limitsPost } from "../../app/api/keys/[hash]/limits/route";
+import { GET as seriesGet } from "../../app/api/keys/[hash]/series/route";
+import { GET as overviewGet } from "../../app/api/overview/route";
+import { issueToken } from "../../lib/accounts/api-tokens";
+import { createAccount } from "../../lib/accounts/accounts";
+import { syncCatalog } from "../../lib/catalog/sync";
+import { app } from "../../lib/server/app";
+import { simAdmin, startSimulator, type TestSimulator } from "../support/simulator";
+import { createTestDatabase } from "../support/store";
+
+const BASE = "http://inflight.test";
+const ADMIN = { email: "admin@example.com", password: "admin-password-123" };
+const VIEWER = { email: "viewer@example.com", password: "viewer-password-123" };
+const TEAM_VIEWER = { email: "team-a@example.com", password: "team-a-password-123" };
+const AUTOMATION = "ift_access-test-automation-token-0123";
+
+type Headers = Record<string, string>;
+const req = (method: string, path: string, headers: Headers = {}, body?: unknown) =>
+  new Request(`${BASE}${path}`, {
+    method,
+    headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
+const params = (hash: string) => ({ params: Promise.resolve({ hash }) });
+const answer = async (res: Response) => ({ status: res.status, body: await res.json() });
+
+/** Signs in through better-auth's own route, as the sign-in form does; the session cookie to send back. */
+async function signIn(who: { email: string; password: string }): Promise<Headers> {
+  const res = await authPost(req("POST", "/api/auth/sign-in/email", { origin: BASE }, who));
+  expect(res.status, await res.clone().text()).toBe(200);
+  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  expect(cookie).toContain("inflight.session_token=");
+  return { cookie };
+}
+
+describe("access and limit edits", () => {
+  let sim: TestSimulator;
+  let db: { url: string; remove(): Promise<void> };
+  const saved = { ...process.env };
+  const keys: Record<string, string> = {};
+  let admin: Headers, viewer: Headers, teamViewer: Headers;
+
+  const edit = (hash: string, who: Headers, body: unknown, origin: string | null = BASE) =>
+    limitsPost(req("POST", `/api/keys/${hash}/limits`, { ...who, ...(origin ? { origin } : {}) }, body), params(hash));
+  const keyInfo = async (hash: string) => (await simAdmin(sim, "GET", `/key/info?key=${hash}`)).info;
+
+  beforeAll(async () => {
+    sim = await startSimulator();
+    db = await createTestDatabase("sqlite");
+    for (const k of Object.keys(process.env)) if (/^(LITELLM_|REDIS_|INFLIGHT_|METRICS_TOKEN$|PORT$|HOST$|DATA_DIR$)/.test(k)) delete process.env[k];
+    Object.assign(process.env, {
+      INFLIGHT_DATABASE_URL: db.url,
+      INFLIGHT_PUBLIC_URL: BASE,
+      LITELLM_URL: sim.url,
+      LITELLM_MASTER_KEY: sim.masterKey,
+      INFLIGHT_ADMIN_EMAIL: ADMIN.email,
+      INFLIGHT_ADMIN_PASSWORD: ADMIN.password,
+      INFLIGHT_API_TOKEN: AUTOMATION,
+    });
+    for (const [alias, team] of [
+      ["team-a-key", "team-a"],
+      ["team-b-key", "team-b"],
+      ["no-team-key", null],
+    ] as const) {
+      const made = await simAdmin(sim, "POST", "/key/generate", {
+        key_alias: alias,
+        team_id: team,
+        max_parallel_requests: 4,
+        rpm_limit: 100,
+        metadata: { owner: "platform", model_rpm_limit: { "gpt-4o": 10 } },
+      });
+      keys[alias] = made.token_id;
+    }
+    const a = await app();
+    await syncCatalog(a.litellm!, a.store);
+    await createAccount(a.auth, { ...VIEWER, role: "viewer", teams: null });
+    await createAccount(a.auth, { ...TEAM_VIEWER, role: "viewer", teams: ["team-a"] });
+    admin = await signIn(ADMIN);
+    viewer = await signIn(VIEWER);
+    teamViewer = await signIn(TEAM_VIEWER);
+  }, 60_000);
+
+  afterAll(async () => {
+    await (await app()).store.close();
+    await sim?.stop();
+    await db?.remove();
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  });
+
+  it("signed out, every API route answers 401 with a readable message", async () => {
+    const hash = keys["team-a-key"];
+    const range = `from=${Date.now() - 3_600_000}&to=${Date.now()}`;
+    const answers = [
+      await overviewGet(req("GET", `/api/overview?${range}`)),
+      await seriesGet(req("GET", `/api/keys/${hash}/series?${range}`), params(hash)),
+      await evidenceGet(req("GET", `/api/keys/${hash}/evidence?${range}`), params(hash)),
+      await auditGet(req("GET", "/api/audit")),
+      await edit(hash, {}, { max_parallel_requests: 3 }),
+    ];
+    for (const res of answers) expect(await answer(res)).toMatchObject({ status: 401, body: { error: { code: "unauthenticated" } } });
+    const badToken = await overviewGet(req("GET", `/api/overview?${range}`, { authorization: "Bearer ift_not-a-token" }));
+    expect(await answer(badToken)).toMatchObject({ status: 401, body: { error: { message: "This API token is unknown or revoked" } } });
+  });
+
+  it("a viewer sees every key but may not edit (403); the automation token is a viewer too", async () => {
+    const range = `from=${Date.now() - 3_600_000}&to=${Date.now()}`;
+    const seen = await answer(await overviewGet(req("GET", `/api/overview?${range}`, viewer)));
+    expect(seen.status).toBe(200);
+    expect(seen.body.rows.map((r: { alias: string }) => r.alias).sort()).toEqual(["no-team-key", "team-a-key", "team-b-key"]);
+    for (const who of [viewer, { authorization: `Bearer ${AUTOMATION}` }]) {
+      expect(await answer(await edit(keys["team-a-key"], who, { max_parallel_requests: 3 }))).toMatchObject({
+        status: 403,
+        body: { error: { code: "forbidden", message: "Only an admin may do this; you are signed in as a viewer" } },
+      });
+    }
+    expect((await keyInfo(keys["team-a-key"])).max_parallel_requests).toBe(4);
+  });
+
+  it("a team-limited viewer sees only its team's keys: the others answer as unknown", async () => {
+    const range = `from=${Date.now() - 3_600_000}&to=${Date.now()}`;
+    const seen = await answer(await overviewGet(req("GET", `/api/overview?${range}`, teamViewer)));
+    expect(seen.body.rows.map((r: { alias: string }) => r.alias)).toEqual(["team-a-key"]);
+    expect(seen.body.teams).toEqual(["team-a"]);
+    for (const alias of ["team-b-key", "no-team-key"]) {
+      const hash = keys[alias];
+      expect((await seriesGet(req("GET", `/api/keys/${hash}/series?${range}`, teamViewer), params(hash))).status).toBe(404);
+      expect((await evidenceGet(req("GET", `/api/keys/${hash}/evidence?${range}`, teamViewer), params(hash))).status).toBe(404);
+    }
+    expect((await seriesGet(req("GET", `/api/keys/${keys["team-a-key"]}/series?${range}`, teamViewer), params(keys["team-a-key"]))).status).toBe(200);
+  });
+
+  it("a cross-origin write is refused before anything happens", async () => {
+    const before = (await answer(await auditGet(req("GET", "/api/audit", admin)))).body.rows.length;
+    const res = await edit(keys["no-team-key"], admin, { max_parallel_requests: 2 }, "http://evil.example");
+    expect(await answer(res)).toMatchObject({ status: 403, body: { error: { code: "cross_origin" } } });
+    const sneaky = await limitsPost(req("POST", `/api/keys/${keys["no-team-key"]}/limits`, { ...admin, "sec-fetch-site": "cross-site" }, { max_parallel_requests: 2 }), params(keys["no-team-key"]));
+    expect(sneaky.status).toBe(403);
+    expect((await keyInfo(keys["no-team-key"])).max_parallel_requests).toBe(4);
+    expect((await answer(await auditGet(req("GET", "/api/audit", admin)))).body.rows.length).toBe(before);
+  });
+
+  it("an admin's edit reaches the proxy, changes only what was asked, and is audited with before and after", async () => {
+    const hash = keys["team-a-key"];
+    const res = await answer(await edit(hash, admin, { max_parallel_requests: 7, rpm_limit: null, reason: "provider quota raised" }));
+    expect(res).toMatchObject({ status: 200, body: { outcome: "applied", before: { max_parallel_requests: 4, rpm_limit: 100 }, after: { max_parallel_requests: 7, rpm_limit: null } } });
+    const info = await keyInfo(hash);
+    expect([info.max_parallel_requests, info.rpm_limit, info.metadata]).toEqual([7, null, { owner: "platform", model_rpm_limit: { "gpt-4o": 10 } }]);
+    const [entry] = (await answer(await auditGet(req("GET", `/api/audit?key=${hash}`, admin)))).body.rows;
+    expect(entry).toMatchObject({
+      actorKind: "user",
+      actorLabel: ADMIN.email,
+      action: "key.limits",
+      keyAlias: "team-a-key",
+      teamId: "team-a",
+      before: { max_parallel_requests: 4, rpm_limit: 100 },
+      after: { max_parallel_requests: 7, rpm_limit: null },
+      reason: "provider quota raised",
+      outcome: "applied",
+    });
+    // The catalog holds the new limit, and the next sync records nothing external.
+    const a = await app();
+    expect((await a.store.catalog.keyByHash(hash))!.maxParallelRequests).toBe(7);
+    await syncCatalog(a.litellm!, a.store);
+    expect((await a.store.audit.list({ limit: 50, outcome: "external" })).length).toBe(0);
+  });
+
+  it("a metadata change merges into the whole object: the other metadata survives", async () => {
+    const hash = keys["team-b-key"];
+    const res = await answer(await edit(hash, admin, { metadata: { allow_client_mock_response: true } }));
+    expect(res.body.outcome).toBe("applied");
+    expect((await keyInfo(hash)).metadata).toEqual({ owner: "platform", model_rpm_limit: { "gpt-4o": 10 }, allow_client_mock_response: true });
+  });
+
+  it("0 blocks every request: refused unless confirmed, applied when confirmed", async () => {
+    const hash = keys["no-team-key"];
+    expect(await answer(await edit(hash, admin, { max_parallel_requests: 0 }))).toMatchObject({
+      status: 422,
+      body: { error: { code: "invalid_input", message: expect.stringContaining("blocks every request") } },
+    });
+    expect((await answer(await edit(hash, admin, { max_parallel_requests: 0, confirmZero: true }))).body.outcome).toBe("applied");
+    expect((await keyInfo(hash)).max_parallel_requests).toBe(0);
+  });
+
+  it("a change made outside Inflight enters the trail as external", async () => {
+    const hash = keys["team-b-key"];
+    await simAdmin(sim, "POST", "/key/update", { key: hash, tpm_limit: 5000 });
+    const a = await app();
+    await syncCatalog(a.litellm!, a.store);
+    const [entry] = await a.store.audit.list({ keyHash: hash, outcome: "external", limit: 1 });
+    expect(entry).toMatchObject({ actorKind: "proxy", before: { tpm_limit: null }, after: { tpm_limit: 5000 }, outcome: "external" });
+  });
+
+  it("an unknown key is a 404; nothing to change is a 422", async () => {
+    const unknown = "0123456789abcdef".repeat(4);
+    expect((await edit(unknown, admin, { max_parallel_requests: 3 })).status).toBe(404);
+    expect(await answer(await edit(keys["team-a-key"], admin, { max_parallel_requests: 7 }))).toMatchObject({
+      status: 422,
+      body: { error: { message: "nothing to change: the key already has these values" } },
+    });
+  });
+
+  it("30+ bad inputs each get a 4xx with a message, never a 500", async () => {
+    const hash = keys["team-a-key"];
+    const bad: unknown[] = [
+      "",
+      "not json",
+      "[]",
+      "null",
+      "42",
+      '"text"',
+      "{",
+      {},
+      { max_parallel_requests: "abc" },
+      { max_parallel_requests: "5" },
+      { max_parallel_requests: 1.5 },
+      { max_parallel_requests: -1 },
+      { max_parallel_requests: 2 ** 31 },
+      { max_parallel_requests: Number.MAX_SAFE_INTEGER + 2 },
+      { max_parallel_requests: true },
+      { max_parallel_requests: [] },
+      { max_parallel_requests: {} },
+      { rpm_limit: -5 },
+      { rpm_limit: 1e13 },
+      { rpm_limit: "1e3" },
+      { tpm_limit: 0.1 },
+      { tpm_limit: false },
+      { max_parallel_requests: 0 },
+      { rpm_limit: 0, confirmZero: "yes" },
+      { metadata: "text" },
+      { metadata: [] },
+      { metadata: { "": 1 } },
+      { reason: 5, max_parallel_requests: 3 },
+      { reason: "x".repeat(501), max_parallel_requests: 3 },
+      { unknown_field: 1 },
+      { max_parallel_requests: 3, key: "sk-other" },
+      { max_parallel_requests: 3, team_id: "team-b" },
+      { confirmZero: true },
+      "x".repeat(70_000),
+    ];
+    for (const body of bad) {
+      const res = await edit(hash, admin, body);
+      const text = await res.text();
+      expect(res.status, `${JSON.stringify(body).slice(0, 60)} → ${text}`).toBeGreaterThanOrEqual(400);
+      expect(res.status, `${JSON.stringify(body).slice(0, 60)} → ${text}`).toBeLessThan(500);
+      expect(JSON.parse(text).error.message.length).toBeGreaterThan(5);
+    }
+    const wrongType = await limitsPost(new Request(`${BASE}/api/keys/${hash}/limits`, { method: "POST", headers: { ...admin, origin: BASE, "content-type": "text/plain" }, body: "{}" }), params(hash));
+    expect(wrongType.status).toBe(415);
+    expect((await edit("sk-1234", admin, { max_parallel_requests: 3 })).status).toBe(422);
+    expect((await keyInfo(hash)).max_parallel_requests).toBe(7);
+  });
+
+  it("an admin-scope token may edit; its name is the audit actor", async () => {
+    const a = await app();
+    const { token } = await issueToken(a.store.tokens, { name: "ci-pipeline", scope: "admin", createdBy: "test" });
+    const res = await answer(await edit(keys["team-a-key"], { authorization: `Bearer ${token}` }, { max_parallel_requests: 8 }, null));
+    expect(res.body.outcome).toBe("applied");
+    const [entry] = await a.store.audit.list({ keyHash: keys["team-a-key"], limit: 1 });
+    expect(entry).toMatchObject({ actorKind: "token", actorLabel: "token ci-pipeline", after: { max_parallel_requests: 8 } });
+  });
+
+  it("LiteLLM unreachable: the attempt is audited, the answer says so", async () => {
+    await sim.stop();
+    const hash = keys["team-a-key"];
+    const res = await answer(await edit(hash, admin, { max_parallel_requests: 9 }));
+    expect(res).toMatchObject({ status: 503, body: { error: { code: "litellm_unreachable" } } });
+    const [entry] = await (await app()).store.audit.list({ keyHash: hash, limit: 1 });
+    expect(entry).toMatchObject({ outcome: "unreachable", before: null, after: { max_parallel_requests: 9 }, actorLabel: ADMIN.email });
+  });
+});
