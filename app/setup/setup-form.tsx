@@ -4,7 +4,7 @@ import { useState } from "react";
 import { AuthCard, Field, PrimaryButton } from "@/components/forms/field";
 import { Banner } from "@/components/ui/banner";
 import { SetupSchema } from "@/lib/api/accounts";
-import { sendJson } from "@/lib/api/fetch-json";
+import { sendJson } from "@/lib/view/fetch-json";
 
 export function SetupForm() {
   const [busy, setBusy] = useState(false);

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { AuthCard, Field, PrimaryButton } from "@/components/forms/field";
 import { Banner } from "@/components/ui/banner";
-import { sendJson } from "@/lib/api/fetch-json";
+import { sendJson } from "@/lib/view/fetch-json";
 
 export function SignInForm({ next, sso, error }: { next: string; sso: { name: string } | null; error: string | null }) {
   const [busy, setBusy] = useState(false);

@@ -3,14 +3,18 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-/** Only areas that exist appear here. */
-const AREAS = [{ href: "/keys", label: "Keys" }];
+/** Only areas that exist appear here; admin areas only to admins. */
+const AREAS = [
+  { href: "/keys", label: "Keys", admin: false },
+  { href: "/audit", label: "Audit", admin: false },
+  { href: "/settings/access", label: "Access", admin: true },
+];
 
-export function NavLinks() {
+export function NavLinks({ admin }: { admin: boolean }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Main" className="flex items-center gap-1">
-      {AREAS.map((a) => {
+      {AREAS.filter((a) => admin || !a.admin).map((a) => {
         const active = pathname === a.href || pathname.startsWith(`${a.href}/`);
         return (
           <Link

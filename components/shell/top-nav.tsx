@@ -1,9 +1,12 @@
 import Link from "next/link";
+import type { Me } from "@/lib/api/accounts";
 import { HealthIndicator } from "./health-indicator";
 import { NavLinks } from "./nav-links";
 import { ThemeToggle } from "./theme-toggle";
+import { UserMenu } from "./user-menu";
 
-export function TopNav() {
+/** The shell: areas and health only for a signed-in operator (a signed-out page shows neither). */
+export function TopNav({ me }: { me: Me | null }) {
   return (
     <header className="sticky top-0 z-20 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/90">
       <div className="mx-auto flex h-14 max-w-7xl items-center gap-6 px-6">
@@ -11,10 +14,11 @@ export function TopNav() {
           <Logo />
           Inflight
         </Link>
-        <NavLinks />
+        {me ? <NavLinks admin={me.role === "admin"} /> : null}
         <div className="ml-auto flex items-center gap-3">
-          <HealthIndicator />
+          {me ? <HealthIndicator /> : null}
           <ThemeToggle />
+          {me ? <UserMenu me={me} /> : null}
         </div>
       </div>
     </header>

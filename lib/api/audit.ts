@@ -15,19 +15,23 @@ export const AuditQuerySchema = z.object({
 });
 export type AuditQuery = z.infer<typeof AuditQuerySchema>;
 
+const Fields = z.record(z.string(), z.unknown()).nullable();
+
 /** One audit entry as the API and the page show it. */
-export interface AuditRow {
-  id: number;
-  atMs: number;
-  actorKind: "user" | "token" | "proxy";
-  actorLabel: string;
-  action: string;
-  keyHash: string | null;
-  keyAlias: string | null;
-  teamId: string | null;
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
-  reason: string | null;
-  outcome: z.infer<typeof OUTCOME>;
-  message: string | null;
-}
+export const AuditRowSchema = z.object({
+  id: z.number(),
+  atMs: z.number(),
+  actorKind: z.enum(["user", "token", "proxy"]),
+  actorLabel: z.string(),
+  action: z.string(),
+  keyHash: z.string().nullable(),
+  keyAlias: z.string().nullable(),
+  teamId: z.string().nullable(),
+  before: Fields,
+  after: Fields,
+  reason: z.string().nullable(),
+  outcome: OUTCOME,
+  message: z.string().nullable(),
+});
+export type AuditRow = z.infer<typeof AuditRowSchema>;
+export const AuditPageSchema = z.object({ rows: z.array(AuditRowSchema) });

@@ -50,3 +50,20 @@ export interface LimitsEditResult {
   /** Other proxy replicas keep the old limit until their auth cache expires. */
   propagationNote: string;
 }
+
+/** `GET /api/keys/[hash]/limits`: what the edit form starts from. */
+export const KeyLimitsViewSchema = z.object({
+  /** The key's limits as LiteLLM holds them now; null when the proxy could not be read. */
+  live: z
+    .object({ max_parallel_requests: z.number().nullable(), rpm_limit: z.number().nullable(), tpm_limit: z.number().nullable() })
+    .nullable(),
+  /** Why `live` is missing. */
+  liveError: z.string().nullable(),
+  /** The peak true concurrency of each minute over the last 24 h, oldest first. */
+  minuteMaxima: z.array(z.number()),
+  /** Whether this caller may edit, and if not, why (a viewer; a read-only LiteLLM key). */
+  canEdit: z.boolean(),
+  editBlockedBy: z.string().nullable(),
+  propagationNote: z.string(),
+});
+export type KeyLimitsView = z.infer<typeof KeyLimitsViewSchema>;

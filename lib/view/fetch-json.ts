@@ -38,3 +38,23 @@ export async function fetchJson<S extends z.ZodType>(input: string, schema: S, i
   }
   return parsed.data;
 }
+
+/**
+ * A write from the browser (JSON in, JSON out). Failures become ApiClientError with the server's
+ * message: Inflight's routes answer {error:{code,message}}, better-auth's answer {code,message}.
+ */
+export async function sendJson<T>(input: string, body: unknown, method = "POST"): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(input, { method, headers: { "content-type": "application/json", accept: "application/json" }, body: JSON.stringify(body) });
+  } catch {
+    throw new ApiClientError(0, "network", "Inflight's server did not answer (is it running?)");
+  }
+  const json = (await res.json().catch(() => null)) as { code?: string; message?: string } | null;
+  if (!res.ok) {
+    const ours = ApiErrorBodySchema.safeParse(json);
+    if (ours.success) throw new ApiClientError(res.status, ours.data.error.code, ours.data.error.message);
+    throw new ApiClientError(res.status, json?.code ?? "http", json?.message ?? `Request failed with status ${res.status}`);
+  }
+  return json as T;
+}

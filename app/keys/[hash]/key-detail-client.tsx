@@ -11,6 +11,7 @@ import { EvidencePanel } from "@/components/key-detail/evidence-panel";
 import { ExportButtons } from "@/components/key-detail/export-buttons";
 import { HealthBanner } from "@/components/key-detail/health-banner";
 import { KeyHeader } from "@/components/key-detail/key-header";
+import { LimitsPanel } from "@/components/key-detail/limits-panel";
 import { PeakSummary } from "@/components/key-detail/peak-summary";
 import { RangeControls } from "@/components/key-detail/range-controls";
 import { useHealth } from "@/components/shell/use-health";
@@ -144,6 +145,8 @@ export function KeyDetailClient({ hash }: { hash: string }) {
           </>
         )}
       </section>
+
+      {keyRef ? <LimitsPanel hash={hash} /> : null}
 
       {picked ? (
         <EvidencePanel
