@@ -7,8 +7,9 @@ import { app } from "@/lib/server/app";
 
 /** Who is viewing this page, or null when signed out (a bad token counts as signed out here). */
 export async function currentPrincipal(): Promise<Principal | null> {
+  const h = await headers(); // first: it makes the page dynamic, so a build never opens the store
   const a = await app();
-  return principalOf(await headers(), { store: a.store, auth: a.auth }).catch(() => null);
+  return principalOf(h, { store: a.store, auth: a.auth }).catch(() => null);
 }
 
 /**

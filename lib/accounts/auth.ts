@@ -2,7 +2,7 @@
 // sessions (revocable: deleting the row signs the browser out), the admin plugin for roles and
 // account management, and OpenID Connect single sign-on when configured. Its tables are the
 // store's (prisma/schema.prisma: auth_*); it runs its queries on the store's own connection.
-import { betterAuth } from "better-auth";
+import { APIError, betterAuth, type GenericEndpointContext } from "better-auth";
 import { admin } from "better-auth/plugins/admin";
 import { defaultStatements } from "better-auth/plugins/admin/access";
 import { createAccessControl } from "better-auth/plugins/access";
@@ -27,7 +27,7 @@ export interface AuthSettings {
   signInPerMinute?: number;
 }
 
-/** The provider id single sign-on uses in URLs (/api/auth/oauth2/callback/oidc). */
+/** The provider id single sign-on uses in URLs (the redirect URI is /api/auth/callback/oidc). */
 export const OIDC_PROVIDER_ID = "oidc";
 
 const ac = createAccessControl(defaultStatements);
@@ -66,7 +66,8 @@ export function createAuth(store: Store, s: AuthSettings) {
       modelName: "auth_rate_limit",
       window: 60,
       max: 300,
-      customRules: { "/sign-in/email": { window: 60, max: s.signInPerMinute ?? 10 } },
+      // Password guesses are what throttling is for; starting single sign-on proves nothing by itself.
+      customRules: { "/sign-in/email": { window: 60, max: s.signInPerMinute ?? 10 }, "/sign-in/social": { window: 60, max: 60 } },
     },
     // Passwords are hashed with scrypt (better-auth's default, memory-hard); accounts are made by
     // admins or the first-run setup, never by signing up.
@@ -78,6 +79,9 @@ export function createAuth(store: Store, s: AuthSettings) {
       ipAddress: { ipAddressHeaders: ["x-forwarded-for", "x-real-ip"] },
     },
     logger: { level: "warn" },
+    // Role and teams follow the provider's groups at every single sign-on: decided as the session
+    // is made, from the ID token better-auth has just verified and stored.
+    databaseHooks: s.oidc ? { session: { create: { before: groupsDecide(s.oidc.rules) } } } : undefined,
     plugins: [
       admin({ ac, roles, defaultRole: "viewer", adminRoles: ["admin"] }),
       ...(s.oidc ? [oidcPlugin(s.oidc)] : []),
@@ -87,8 +91,26 @@ export function createAuth(store: Store, s: AuthSettings) {
 
 export type Auth = ReturnType<typeof createAuth>;
 
-/** Thrown from the profile mapping when the provider's groups grant no access: sign-in is refused. */
-export class NoAccessError extends Error {}
+function groupsDecide(rules: GroupRules) {
+  return async (session: { userId: string }, ctx: GenericEndpointContext | null) => {
+    if (!ctx?.path?.startsWith("/callback") || (ctx.params as Record<string, string> | undefined)?.id !== OIDC_PROVIDER_ID) return;
+    const accounts = await ctx.context.internalAdapter.findAccounts(session.userId);
+    const claims = jwtPayload(accounts.find((a) => a.providerId === OIDC_PROVIDER_ID)?.idToken);
+    const access = accessFromGroups(groupsClaim(claims?.groups), rules);
+    // Thrown inside the callback, an APIError with a code becomes a redirect to the sign-in page with ?error=<code>.
+    if ("refused" in access) throw new APIError("FORBIDDEN", { code: "no_access", message: access.refused });
+    await ctx.context.internalAdapter.updateUser(session.userId, { role: access.role, teams: serializeTeams(access.teams) });
+  };
+}
+
+/** The claims of a JWT better-auth has verified already (signature, issuer, audience, nonce). */
+function jwtPayload(token: string | null | undefined): Record<string, unknown> | null {
+  try {
+    return token ? (JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8")) as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
 
 function oidcPlugin(o: OidcSettings) {
   return genericOAuth({
@@ -101,13 +123,9 @@ function oidcPlugin(o: OidcSettings) {
         scopes: ["openid", "email", "profile", "groups"],
         pkce: true,
         requireIdTokenVerification: true,
-        // Role and teams follow the provider's groups at every sign-in.
+        // Name and email follow the provider at every sign-in; OIDC names the verified flag email_verified.
         overrideUserInfo: true,
-        mapProfileToUser: (profile: Record<string, unknown>) => {
-          const access = accessFromGroups(groupsClaim(profile.groups), o.rules);
-          if ("refused" in access) throw new NoAccessError(access.refused);
-          return { role: access.role, teams: serializeTeams(access.teams), emailVerified: profile.email_verified === true };
-        },
+        mapProfileToUser: (profile: Record<string, unknown>) => ({ emailVerified: profile.email_verified === true }),
       },
     ],
   });

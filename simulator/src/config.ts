@@ -24,6 +24,17 @@ export interface SimConfig {
   dataDir: string | null;
   /** Seed of every random choice (rng.ts); null draws one at start. */
   seed: number | null;
+  /** A virtual key owned by a `proxy_admin_viewer` user (read-only admin); null: none. */
+  viewerKey: string | null;
+  /** `litellm_settings.upperbound_key_generate_params`, the fields the simulator takes (each null when not set). */
+  upperbound: Upperbound;
+}
+
+/** The numeric fields of LiteLLM_UpperboundKeyGenerateParams the simulator knows (max_budget and durations are not flags). */
+export interface Upperbound {
+  rpm_limit: number | null;
+  tpm_limit: number | null;
+  max_parallel_requests: number | null;
 }
 
 export class UsageError extends Error {}
@@ -49,6 +60,12 @@ export const HELP = `usage: npm run simulator -- [flags]
   --data-dir DIR              keep keys across restarts in DIR/keys.json (default: memory only)
   --seed N                    seed of every random choice (demo traffic, latency, errors, flush jitter,
                               seeded rows), 0..4294967295, so a run replays them (default: a new one each start)
+  --viewer-key sk-...         also register this key for a proxy_admin_viewer user: read routes only
+                              (default: none, or env LITELLM_VIEWER_KEY)
+  --upperbound-rpm N          upperbound_key_generate_params.rpm_limit: /key/generate and /key/update refuse
+                              a larger rpm_limit (400); /key/generate also fills it in when omitted (default: none)
+  --upperbound-tpm N          the same for tpm_limit
+  --upperbound-max-parallel N the same for max_parallel_requests
   --help                      print this help`;
 
 const VALUE_FLAGS = new Set([
@@ -65,6 +82,10 @@ const VALUE_FLAGS = new Set([
   "seed-spend-logs",
   "data-dir",
   "seed",
+  "viewer-key",
+  "upperbound-rpm",
+  "upperbound-tpm",
+  "upperbound-max-parallel",
 ]);
 const BOOL_FLAGS = new Set(["stuck-on-timeout", "demo", "help"]);
 
@@ -131,6 +152,8 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     seedSpendLogs: 0,
     dataDir: str("data-dir") ?? null,
     seed: null,
+    viewerKey: env.LITELLM_VIEWER_KEY || null,
+    upperbound: { rpm_limit: null, tpm_limit: null, max_parallel_requests: null },
   };
   // 0: the system picks a free port, printed in the "listening" line (no port race for tests).
   if (str("port") !== undefined) cfg.port = intIn("port", str("port")!, 0, 65535);
@@ -167,5 +190,17 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
   }
   if (str("seed-spend-logs") !== undefined) cfg.seedSpendLogs = intIn("seed-spend-logs", str("seed-spend-logs")!, 0, 50_000_000);
   if (str("seed") !== undefined) cfg.seed = intIn("seed", str("seed")!, 0, 0xffffffff);
+  if (str("viewer-key") !== undefined) cfg.viewerKey = str("viewer-key")!;
+  if (cfg.viewerKey !== null) {
+    if (!cfg.viewerKey.startsWith("sk-")) throw new UsageError(`--viewer-key must start with "sk-" (a LiteLLM virtual key)`);
+    if (cfg.viewerKey === cfg.masterKey) throw new UsageError(`--viewer-key must differ from the master key`);
+  }
+  // pydantic Optional[int] fields of the config; 0 is a bound too (LiteLLM tests `is not None`).
+  const bound = (flag: string) => (str(flag) !== undefined ? intIn(flag, str(flag)!, 0, Number.MAX_SAFE_INTEGER) : null);
+  cfg.upperbound = {
+    rpm_limit: bound("upperbound-rpm"),
+    tpm_limit: bound("upperbound-tpm"),
+    max_parallel_requests: bound("upperbound-max-parallel"),
+  };
   return cfg;
 }

@@ -3,8 +3,9 @@
  * disk after every change (persist.ts), so keys survive a restart as they do in the proxy's database.
  * Keys are identified by sha256 hex of the raw `sk-…` key everywhere.
  */
+import type { Upperbound } from "./config";
 import { ProxyError, ValidationError } from "./http";
-import { abbreviateKey, hashToken, newRawKey, pydanticIso, pyIso } from "./util";
+import { abbreviateKey, hashToken, newRawKey, pyErrorDict, pyFloat, pydanticIso, pyIso } from "./util";
 
 export interface KeyRow {
   token: string;
@@ -138,24 +139,66 @@ function coerce(name: string, kind: Kind, v: unknown): unknown {
   }
 }
 
-function validate(body: Record<string, unknown>): Record<string, unknown> {
+const FIELD_ORDER = new Map(Object.keys(FIELDS).map((f, i) => [f, i]));
+
+/**
+ * The request model's validation. pydantic reports every bad field at once, in the model's field order
+ * (FIELDS follows GenerateRequestBase / KeyRequestBase, where UpdateKeyRequest's `key: str` keeps its place).
+ * `keyRequired`: UpdateKeyRequest's `key: str` (required, not nullable); GenerateKeyRequest's is Optional.
+ */
+function validate(body: Record<string, unknown>, keyRequired = false): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const errors: unknown[] = [];
+  const errors: Record<string, unknown>[] = [];
   for (const [k, v] of Object.entries(body)) {
     const kind = FIELDS[k];
     if (!kind) {
       out[k] = v; // pydantic extra fields are ignored by LiteLLM's models; keep for echo only
       continue;
     }
+    if (k === "key" && keyRequired && v === null) {
+      errors.push({ type: "string_type", loc: ["body", "key"], msg: "Input should be a valid string", input: null });
+      continue;
+    }
     try {
       out[k] = coerce(k, kind, v);
     } catch (e) {
-      if (e instanceof ValidationError) errors.push(...e.detail);
+      if (e instanceof ValidationError) errors.push(...(e.detail as Record<string, unknown>[]));
       else throw e;
     }
   }
-  if (errors.length) throw new ValidationError(errors);
+  if (keyRequired && !("key" in body)) {
+    errors.push({ type: "missing", loc: ["body", "key"], msg: "Field required", input: body });
+  }
+  if (errors.length) {
+    const at = (e: Record<string, unknown>) => FIELD_ORDER.get(String((e.loc as unknown[])[1])) ?? FIELD_ORDER.size;
+    throw new ValidationError(errors.sort((a, b) => at(a) - at(b)));
+  }
   return out;
+}
+
+/** The fields `_enforce_upperbound_key_params` compares as numbers, in the request model's field order. */
+const UPPERBOUND_FIELDS = ["max_parallel_requests", "tpm_limit", "rpm_limit"] as const;
+
+/**
+ * `_enforce_upperbound_key_params(data, fill_defaults)` (key_management_endpoints.py; before PR #23466 the same loop
+ * inline in `_common_key_generation_helper`): a value above the bound raises
+ * `HTTPException(400, {"error": "<field> is over max limit set in config - user_value=<v>; max_value=<bound>"})`;
+ * on /key/generate (`fillDefaults`) an omitted or null field takes the bound; on /key/update None is skipped
+ * (so an explicit null still clears the limit). Returns the message of the first field over its bound, or null.
+ */
+function enforceUpperbound(req: Record<string, unknown>, upperbound: Upperbound | undefined, fillDefaults: boolean): string | null {
+  if (!upperbound) return null;
+  for (const f of UPPERBOUND_FIELDS) {
+    const bound = upperbound[f];
+    if (bound === null) continue;
+    const v = req[f];
+    if (v === undefined || v === null) {
+      if (fillDefaults) req[f] = bound;
+    } else if ((v as number) > bound) {
+      return pyErrorDict(`${f} is over max limit set in config - user_value=${v}; max_value=${bound}`);
+    }
+  }
+  return null;
 }
 
 /** LiteLLM duration_in_seconds: "30s", "10m", "1h", "7d", "2w", "1mo". */
@@ -236,9 +279,15 @@ export class KeyStore {
     return false;
   }
 
-  /** POST /key/generate. Returns the GenerateKeyResponse body. */
-  generate(body: Record<string, unknown>, createdBy: string | null): Record<string, unknown> {
+  /**
+   * POST /key/generate. Returns the GenerateKeyResponse body. `upperbound`: the proxy's upperbound_key_generate_params,
+   * given for HTTP requests only (keys the simulator makes itself, demo/seed/viewer, are not requests).
+   */
+  generate(body: Record<string, unknown>, createdBy: string | null, upperbound?: Upperbound): Record<string, unknown> {
     const req = validate(body);
+    // generate_key_fn turns the HTTPException into handle_exception_on_proxy's ProxyException: type internal_server_error.
+    const over = enforceUpperbound(req, upperbound, true);
+    if (over !== null) throw new ProxyError(400, over, "internal_server_error", "None");
     const raw = typeof req.key === "string" ? (req.key as string) : newRawKey();
     if (!raw.startsWith("sk-")) throw new ProxyError(400, `Invalid key format. LiteLLM Virtual Key must start with 'sk-'. Received: ${raw}`, "bad_request");
     const hash = hashToken(raw);
@@ -353,10 +402,25 @@ export class KeyStore {
     return row;
   }
 
-  /** POST /key/update, §9.4: omitted fields unchanged, explicit null written, metadata replaced whole. */
-  update(body: Record<string, unknown>, updatedBy: string | null): Record<string, unknown> {
-    const req = validate(body);
-    const row = this.mustGet(req.key);
+  /**
+   * POST /key/update, §9.4: omitted fields unchanged, explicit null written, metadata replaced whole.
+   * Checks in update_key_fn's order: UpdateKeyRequest validation (422), negative max_budget (400), the row lookup
+   * (404), then the upperbound (400; its place after the lookup is inferred from PR #25108's regenerate twin),
+   * then the alias. update_key_fn renders an HTTPException as ProxyException(message=detail, type auth_error).
+   */
+  update(body: Record<string, unknown>, updatedBy: string | null, upperbound?: Upperbound): Record<string, unknown> {
+    const req = validate(body, true);
+    if (typeof req.max_budget === "number" && req.max_budget < 0) {
+      throw new ProxyError(400, pyErrorDict(`max_budget cannot be negative. Received: ${pyFloat(req.max_budget)}`), "auth_error", "None");
+    }
+    const row = this.get(req.key as string);
+    if (!row) {
+      // Sic: LiteLLM's message for an unknown key names the team (`data.team_id`, None when not sent).
+      const teamId = typeof req.team_id === "string" ? req.team_id : "None";
+      throw new ProxyError(404, pyErrorDict(`Team not found, passed team_id=${teamId}`), "auth_error", "None");
+    }
+    const over = enforceUpperbound(req, upperbound, false);
+    if (over !== null) throw new ProxyError(400, over, "auth_error", "None");
     if (typeof req.key_alias === "string" && this.aliasTaken(req.key_alias, row.token)) {
       throw new ProxyError(400, `Unique key aliases across all keys are required. Key alias=${req.key_alias} already exists.`, "bad_request");
     }

@@ -1,5 +1,5 @@
 /** Entry point: `npm run simulator -- [flags]` (see --help and simulator/README.md). */
-import { HELP, UsageError, parseArgs } from "./config";
+import { HELP, UsageError, parseArgs, type Upperbound } from "./config";
 import { Simulator } from "./simulator";
 
 function main(): void {
@@ -41,7 +41,9 @@ function main(): void {
         `simulator limiter=${cfg.limiter} workers=${cfg.workers} window=${cfg.window}s redis=${cfg.redisUrl ?? "none"} flush=${sim.writer.intervalMs}ms` +
           // Printed only when set, so a default start prints what it always did.
           (cfg.spendLogDelay > 0 ? ` spend-log-delay=${cfg.spendLogDelay}s` : "") +
-          (cfg.seed !== null ? ` seed=${cfg.seed}` : ""),
+          (cfg.seed !== null ? ` seed=${cfg.seed}` : "") +
+          (cfg.viewerKey !== null ? ` viewer-key=sk-...${cfg.viewerKey.slice(-4)}` : "") +
+          upperboundLabel(cfg.upperbound),
       );
       console.log(`simulator listening on http://127.0.0.1:${sim.port}`);
     },
@@ -52,6 +54,16 @@ function main(): void {
       process.exit(1);
     },
   );
+}
+
+/** ` upperbound=rpm:100,tpm:…` for the bounds that are set, else nothing (a default start prints what it always did). */
+function upperboundLabel(u: Upperbound): string {
+  const parts = [
+    u.rpm_limit !== null ? `rpm:${u.rpm_limit}` : null,
+    u.tpm_limit !== null ? `tpm:${u.tpm_limit}` : null,
+    u.max_parallel_requests !== null ? `max_parallel:${u.max_parallel_requests}` : null,
+  ].filter((x) => x !== null);
+  return parts.length > 0 ? ` upperbound=${parts.join(",")}` : "";
 }
 
 main();

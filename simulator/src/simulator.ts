@@ -2,7 +2,7 @@
 import crypto from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { Auth, type Principal } from "./auth";
+import { Auth, VIEWER_USER_ID, type Principal } from "./auth";
 import { handleChat } from "./chat";
 import { MAX_SPEND_LOG_DELAY_S, type SimConfig } from "./config";
 import { Demo } from "./demo";
@@ -93,6 +93,7 @@ export class Simulator {
     // Legacy v1 keeps its counters in process (local_only=True) even when Redis is configured.
     this.limiter = createLimiter(this.cfg.limiter, this.cfg.limiter === "legacy" ? null : this.redis, this.cfg.window, this.cfg.workers);
     if (this.cfg.dataDir !== null) this.useDataDir(this.cfg.dataDir);
+    if (this.cfg.viewerKey !== null) this.registerViewer(this.cfg.viewerKey);
     if (this.cfg.seedSpendLogs > 0) this.seed(this.cfg.seedSpendLogs);
     if (this.cfg.demo) this.demo = new Demo(this);
 
@@ -109,6 +110,23 @@ export class Simulator {
     });
     this.port = (this.server.address() as AddressInfo).port;
     if (this.demo) this.demo.start(this.port);
+  }
+
+  /**
+   * --viewer-key: the key of a user whose user_role is proxy_admin_viewer. A stored key with that value (--data-dir)
+   * is reused and given to the viewer user; otherwise the key is created, as `/key/generate {"key": …, "user_id": …}`.
+   */
+  private registerViewer(raw: string): void {
+    this.auth.userRoles.set(VIEWER_USER_ID, "proxy_admin_viewer");
+    const row = this.keys.get(raw);
+    if (row) {
+      if (row.user_id !== VIEWER_USER_ID) {
+        row.user_id = VIEWER_USER_ID;
+        this.keys.onChange();
+      }
+      return;
+    }
+    this.keys.generate({ key: raw, user_id: VIEWER_USER_ID }, null);
   }
 
   /** --data-dir: loads the stored keys, then writes the table after every change. */
@@ -200,9 +218,10 @@ export class Simulator {
     h(req, res, url).catch((e) => sendError(res, e));
   }
 
+  /** A management or spend route: the master key, or (reads only) a proxy_admin_viewer key. */
   private admin(req: IncomingMessage, route: string): Principal {
     const p = this.auth.authenticate(req.headers, false);
-    this.auth.requireAdmin(p, route);
+    this.auth.checkRoute(p, req.method ?? "GET", route);
     return p;
   }
 
@@ -251,12 +270,12 @@ export class Simulator {
     this.on("POST", ["/key/generate"], async (req, res) => {
       const p = this.admin(req, "/key/generate");
       const body = await this.jsonBody(req);
-      sendJson(res, 200, this.keys.generate(body, p.admin ? "default_user_id" : null));
+      sendJson(res, 200, this.keys.generate(body, p.admin ? "default_user_id" : null, this.cfg.upperbound));
     });
     this.on("POST", ["/key/update"], async (req, res) => {
       this.admin(req, "/key/update");
       const body = await this.jsonBody(req);
-      sendJson(res, 200, this.keys.update(body, "default_user_id"));
+      sendJson(res, 200, this.keys.update(body, "default_user_id", this.cfg.upperbound));
     });
     this.on("POST", ["/key/delete"], async (req, res) => {
       this.admin(req, "/key/delete");
@@ -277,7 +296,8 @@ export class Simulator {
       const param = url.searchParams.get("key");
       const target = param ?? p.raw;
       const row = this.keys.get(target);
-      if (!p.admin && (!row || row.token !== p.hash)) {
+      // _can_user_query_key_info: proxy_admin and proxy_admin_viewer read any key, others only their own.
+      if (!p.admin && p.role !== "proxy_admin_viewer" && (!row || row.token !== p.hash)) {
         throw new ProxyError(403, "You are not allowed to access this key's info. Your key can only access its own info.", "auth_error", "None");
       }
       if (!row) throw new ProxyError(404, "Key not found in database", "not_found", "key");
@@ -285,12 +305,13 @@ export class Simulator {
     });
     this.on("GET", ["/key/list"], async (req, res, url) => {
       const p = this.auth.authenticate(req.headers, false);
-      if (!p.admin) {
+      if (!p.admin && p.role !== "proxy_admin_viewer") {
         throw new ProxyError(403, "Only admin users can query all keys/other keys. Your user role=None", "auth_error", "None");
       }
       const q = new Query(url.searchParams);
       const page = q.int("page", 1, 1);
       const size = q.int("size", 10, 1, 100);
+      if (!p.admin) viewerKeyListCheck(p, q);
       const sortBy = q.str("sort_by");
       if (sortBy !== undefined && !KEY_LIST_SORT_FIELDS.has(sortBy)) {
         throw new ProxyError(400, `Invalid sort column: ${sortBy}. Must be one of ${[...KEY_LIST_SORT_FIELDS].join(", ")}`, "bad_request", "sort_by");
@@ -445,6 +466,23 @@ export class Simulator {
       total_is_capped: r.capped,
     });
   }
+}
+
+/**
+ * validate_key_list_check (key_management_endpoints.py) for a proxy_admin_viewer: it is not PROXY_ADMIN, so the
+ * filters are checked against its own user (in no team or organization here); list_keys then leaves user_id unset
+ * for PROXY_ADMIN_VIEW_ONLY, so without filters it lists every key. ProxyException(type bad_request_error, 403).
+ */
+function viewerKeyListCheck(p: Principal, q: Query): void {
+  const userId = q.str("user_id");
+  if (userId && userId !== p.row?.user_id) {
+    throw new ProxyError(403, "You are not authorized to check another user's keys", "bad_request_error", "user_id");
+  }
+  if (q.str("team_id")) throw new ProxyError(403, "You are not authorized to check this team's keys", "bad_request_error", "team_id");
+  if (q.str("organization_id")) {
+    throw new ProxyError(403, "You are not authorized to check this organization's keys", "bad_request_error", "organization_id");
+  }
+  // key_hash: _can_user_query_key_info lets a proxy_admin_viewer read any key.
 }
 
 /** handle_exception_on_proxy of a strptime ValueError: 500 "Internal Server Error, time data …". */

@@ -84,6 +84,31 @@ export function pyFloat(n: number): string {
   return String(n);
 }
 
+/** Python repr() of a str: single quotes unless the text has a single quote and no double quote, escapes as CPython. */
+export function pyRepr(s: string): string {
+  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = "";
+  for (const ch of s) {
+    if (ch === "\\") out += "\\\\";
+    else if (ch === q) out += "\\" + q;
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (ch < " " || ch === "\x7f") out += "\\x" + ch.charCodeAt(0).toString(16).padStart(2, "0");
+    else out += ch;
+  }
+  return q + out + q;
+}
+
+/**
+ * The message of `HTTPException(detail={"error": msg})` once LiteLLM wraps it in a ProxyException:
+ * `ProxyException.__init__` does `self.message = str(message)`, so the client reads the dict's repr,
+ * `{'error': '…'}`, as the message string.
+ */
+export function pyErrorDict(msg: string): string {
+  return `{'error': ${pyRepr(msg)}}`;
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }

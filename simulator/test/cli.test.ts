@@ -31,22 +31,28 @@ describe("command line", () => {
         "--port=4100", "--master-key", "sk-x", "--redis-url", "redis://127.0.0.1:6390", "--limiter", "gauge", "--workers", "3",
         "--window=5", "--flush-interval", "0.5", "--spend-log-delay", "2.5", "--latency", "10-20", "--stuck-on-timeout",
         "--upstream-error-rate", "0.25", "--demo", "--seed-spend-logs", "1000", "--data-dir", "data/sim", "--seed=42",
+        "--viewer-key", "sk-viewer", "--upperbound-rpm", "100", "--upperbound-tpm=5000", "--upperbound-max-parallel", "0",
       ],
       env({}),
     );
     expect(cfg).toEqual({
       port: 4100, masterKey: "sk-x", redisUrl: "redis://127.0.0.1:6390", limiter: "gauge", workers: 3, window: 5, flushInterval: 0.5,
       spendLogDelay: 2.5, latencyMinMs: 10, latencyMaxMs: 20, stuckOnTimeout: true, upstreamErrorRate: 0.25, demo: true,
-      seedSpendLogs: 1000, dataDir: "data/sim", seed: 42,
+      seedSpendLogs: 1000, dataDir: "data/sim", seed: 42, viewerKey: "sk-viewer",
+      upperbound: { rpm_limit: 100, tpm_limit: 5000, max_parallel_requests: 0 },
     });
     expect(parseArgs([], env({}))).toMatchObject({ port: 4000, masterKey: "sk-master", redisUrl: null, limiter: "windowed", workers: 1, window: 60, flushInterval: 10, spendLogDelay: 0, latencyMinMs: 500, latencyMaxMs: 3000, dataDir: null, seed: null });
     expect(parseArgs(["--port", "0"], env({}))).toMatchObject({ port: 0 }); // a free port, printed when listening
     expect(parseArgs(["--seed", "4294967295"], env({}))).toMatchObject({ seed: 4294967295 });
     expect(parseArgs([], env({ LITELLM_MASTER_KEY: "sk-from-env" }))).toMatchObject({ masterKey: "sk-from-env" });
     expect(parseArgs(["--master-key", "sk-flag"], env({ LITELLM_MASTER_KEY: "sk-from-env" }))).toMatchObject({ masterKey: "sk-flag" });
+    expect(parseArgs([], env({}))).toMatchObject({ viewerKey: null, upperbound: { rpm_limit: null, tpm_limit: null, max_parallel_requests: null } });
+    expect(parseArgs([], env({ LITELLM_VIEWER_KEY: "sk-viewer-env" }))).toMatchObject({ viewerKey: "sk-viewer-env" });
+    expect(parseArgs(["--viewer-key", "sk-viewer-flag"], env({ LITELLM_VIEWER_KEY: "sk-viewer-env" }))).toMatchObject({ viewerKey: "sk-viewer-flag" });
     for (const bad of [
       ["--nope"], ["--limiter", "fast"], ["--workers", "0"], ["--latency", "3000-500"], ["--upstream-error-rate", "2"], ["--window"],
       ["--port", "x"], ["--port", "65536"], ["--spend-log-delay", "-1"], ["--spend-log-delay", "86401"], ["--seed", "-1"], ["--seed", "4294967296"], ["--seed", "1.5"],
+      ["--viewer-key", "viewer"], ["--viewer-key", "sk-master"], ["--upperbound-rpm", "-1"], ["--upperbound-tpm", "1.5"], ["--upperbound-max-parallel", "x"],
     ]) {
       expect(() => parseArgs(bad, env({})), bad.join(" ")).toThrow(UsageError);
     }
