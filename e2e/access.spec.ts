@@ -58,7 +58,7 @@ test.describe("access", () => {
     await page.getByLabel("Email").fill(E2E_ADMIN.email);
     await page.getByLabel("Password").fill("not-the-password");
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByRole("alert")).toContainText("Wrong email or password.");
+    await expect(page.getByRole("alert").filter({ hasText: "Not signed in" })).toContainText("Wrong email or password.");
     await page.screenshot({ path: path.join(SCREENS_DIR, "sign-in.png") });
 
     await page.getByLabel("Password").fill(E2E_ADMIN.password);

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { kindOf, recordResponses, type Received } from "./support/responses";
-import { buildTimeNeedles, leaksIn, searchable, serverSecrets, type Needle } from "./support/secrets";
+import { buildTimeNeedles, leaksIn, searchable, serverSecrets, storedSecrets, type Needle } from "./support/secrets";
 import { E2E_DATA_DIR, E2E_PORT, E2E_SIMULATOR_PORT, ROOT } from "./support/stack-env";
 
 // The master key (and the store's and Redis's URLs) never leave the server: not in any response the
@@ -47,7 +47,13 @@ test.describe("secrets stay on the server", () => {
     const state = (await (await request.get(`${SIMULATOR}/sim/state`)).json()) as { demo_keys: { alias: string; key: string }[] };
     expect(state.demo_keys.length).toBeGreaterThanOrEqual(4);
     const demo = state.demo_keys.map((k) => ({ name: `the raw key of ${k.alias}`, value: k.key }));
-    needles = [...secrets.needles, ...demo];
+    // Password hashes, session tokens (this browser's own cookie excepted: it is set on purpose) and the cookie secret.
+    const own = (await request.storageState()).cookies.map((c) => decodeURIComponent(c.value).split(".")[0]);
+    const stored = storedSecrets(secrets.databaseUrl).filter((n) => !own.includes(n.value));
+    expect(stored.filter((n) => n.name === "a password hash").length).toBeGreaterThanOrEqual(1);
+    expect(stored.some((n) => n.name === "the generated session secret")).toBe(true);
+    needles = [...secrets.needles, ...demo, ...stored];
+    expect(secrets.needles.map((n) => n.name)).toContain("INFLIGHT_ADMIN_PASSWORD");
     expect(searchable(needles).tooShort).toEqual([]);
   });
 
@@ -112,6 +118,13 @@ test.describe("secrets stay on the server", () => {
       exported.push({ name: dl.suggestedFilename(), text: fs.readFileSync((await dl.path())!, "utf8") });
     }
 
+    // The audit trail (with its CSV) and the access page with its accounts and tokens.
+    await go("/audit");
+    await expect(page.getByRole("heading", { name: "Audit trail" })).toBeVisible();
+    expect((await go("/api/audit?format=csv"))!.ok()).toBe(true);
+    await go("/settings/access");
+    await expect(page.getByTestId("account-row").first()).toBeVisible();
+
     // What is left: an unknown key, an unknown page, and the two endpoints a browser may be pointed at.
     await go(`/keys/${"0".repeat(64)}`);
     await expect(page.getByText("Inflight does not know this key")).toBeVisible();
@@ -126,7 +139,17 @@ test.describe("secrets stay on the server", () => {
     const kinds = new Set(received.map(kindOf));
     for (const kind of ["html", "rsc", "json", "js", "css", "text"]) expect([...kinds], `a ${kind} response among those scanned`).toContain(kind);
     const paths = received.map((r) => new URL(r.url).pathname);
-    for (const p of ["/api/overview", `/api/keys/${leakyHash}/series`, `/api/keys/${leakyHash}/evidence`, "/api/health", "/metrics"]) {
+    for (const p of [
+      "/api/overview",
+      `/api/keys/${leakyHash}/series`,
+      `/api/keys/${leakyHash}/evidence`,
+      `/api/keys/${leakyHash}/limits`,
+      "/api/audit",
+      "/api/accounts",
+      "/api/tokens",
+      "/api/health",
+      "/metrics",
+    ]) {
       expect(paths, `a response from ${p}`).toContain(p);
     }
     for (const h of hashes) expect(paths, `the page of key ${h}`).toContain(`/keys/${h}`);

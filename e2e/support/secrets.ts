@@ -1,3 +1,4 @@
+import Database from "better-sqlite3";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -26,7 +27,19 @@ export interface Needle {
 }
 
 /** The settings whose values are secrets, or URLs that may carry one (LiteLLM's own DATABASE_URL too, should the server inherit it). */
-export const SECRET_SETTINGS = ["LITELLM_MASTER_KEY", "REDIS_URL", "INFLIGHT_REDIS_URL", "INFLIGHT_DATABASE_URL", "DATABASE_URL"] as const;
+export const SECRET_SETTINGS = [
+  "LITELLM_MASTER_KEY",
+  "LITELLM_API_KEY",
+  "REDIS_URL",
+  "INFLIGHT_REDIS_URL",
+  "INFLIGHT_DATABASE_URL",
+  "DATABASE_URL",
+  "INFLIGHT_ADMIN_PASSWORD",
+  "INFLIGHT_AUTH_SECRET",
+  "INFLIGHT_API_TOKEN",
+  "INFLIGHT_OIDC_CLIENT_SECRET",
+  "METRICS_TOKEN",
+] as const;
 
 function environOf(pid: string): Record<string, string> | null {
   let raw: string;
@@ -131,4 +144,23 @@ export function leaksIn(text: string, needles: Needle[]): string[] {
   const raw = RAW_KEY_PATTERN.exec(text);
   if (raw) hits.push(`a raw sk- key (${raw[0].slice(0, 6)}…)`);
   return hits;
+}
+
+/**
+ * What the store keeps that must never leave the server: every password hash, every session token,
+ * and the generated cookie secret (read from the stack's SQLite file, as an attacker with the
+ * browser never could).
+ */
+export function storedSecrets(databaseUrl: string): Needle[] {
+  const db = new Database(databaseUrl.replace(/^file:/, ""), { readonly: true, fileMustExist: true });
+  try {
+    const rows = (sql: string) => db.prepare(sql).all() as { name: string; value: string }[];
+    return [
+      ...rows(`SELECT 'a password hash' AS name, password AS value FROM auth_account WHERE password IS NOT NULL`),
+      ...rows(`SELECT 'a session token' AS name, token AS value FROM auth_session`),
+      ...rows(`SELECT 'the generated session secret' AS name, value FROM instance_setting WHERE key = 'auth_secret'`),
+    ];
+  } finally {
+    db.close();
+  }
 }

@@ -54,7 +54,7 @@ describe("access and limit edits", () => {
   const keyInfo = async (hash: string) => (await simAdmin(sim, "GET", `/key/info?key=${hash}`)).info;
 
   beforeAll(async () => {
-    sim = await startSimulator();
+    sim = await startSimulator(["--upperbound-rpm", "1000"]);
     db = await createTestDatabase("sqlite");
     for (const k of Object.keys(process.env)) if (/^(LITELLM_|REDIS_|INFLIGHT_|METRICS_TOKEN$|PORT$|HOST$|DATA_DIR$)/.test(k)) delete process.env[k];
     Object.assign(process.env, {
@@ -267,6 +267,35 @@ describe("access and limit edits", () => {
     expect(res.body.outcome).toBe("applied");
     const [entry] = await a.store.audit.list({ keyHash: keys["team-a-key"], limit: 1 });
     expect(entry).toMatchObject({ actorKind: "token", actorLabel: "token ci-pipeline", after: { max_parallel_requests: 8 } });
+  });
+
+  it("LiteLLM refuses (upperbound_key_generate_params): LiteLLM's words in the answer and the audit, the key unchanged", async () => {
+    const hash = keys["team-a-key"];
+    const res = await answer(await edit(hash, admin, { rpm_limit: 5000, reason: "more" }));
+    expect(res).toMatchObject({ status: 200, body: { outcome: "refused", message: expect.stringContaining("rpm_limit is over max limit set in config - user_value=5000; max_value=1000") } });
+    const [entry] = await (await app()).store.audit.list({ keyHash: hash, limit: 1 });
+    expect(entry).toMatchObject({ outcome: "refused", before: { rpm_limit: null }, after: { rpm_limit: 5000 }, message: res.body.message });
+    expect((await keyInfo(hash)).rpm_limit).toBeNull();
+  });
+
+  it("sign-out everywhere ends every session of the account; other accounts stay signed in", async () => {
+    const second = await signIn(VIEWER);
+    const range = `from=${Date.now() - 3_600_000}&to=${Date.now()}`;
+    const status = async (who: Headers) => (await overviewGet(req("GET", `/api/overview?${range}`, who))).status;
+    expect([await status(viewer), await status(second)]).toEqual([200, 200]);
+    const out = await authPost(req("POST", "/api/auth/revoke-sessions", { ...second, origin: BASE }, {}));
+    expect(out.status).toBe(200);
+    expect([await status(viewer), await status(second), await status(admin)]).toEqual([401, 401, 200]);
+  });
+
+  it("sign-in is throttled: after 10 attempts a minute from one address, the 11th is refused (429)", async () => {
+    const attempt = () => authPost(req("POST", "/api/auth/sign-in/email", { origin: BASE, "x-forwarded-for": "203.0.113.9" }, { email: ADMIN.email, password: "wrong-password-0000" }));
+    const statuses = [];
+    for (let i = 0; i < 11; i++) statuses.push((await attempt()).status);
+    expect(statuses).toEqual([...Array(10).fill(401), 429]);
+    // Another address is not held back by this one's guesses.
+    const other = await authPost(req("POST", "/api/auth/sign-in/email", { origin: BASE, "x-forwarded-for": "203.0.113.10" }, ADMIN));
+    expect(other.status).toBe(200);
   });
 
   it("LiteLLM unreachable: the attempt is audited, the answer says so", async () => {

@@ -183,7 +183,7 @@ function Tokens() {
   }
 
   return (
-    <Section title="API tokens" note="Scripts send one as Authorization: Bearer <token>. A viewer token reads; an admin token may also edit limits and run burst tests. Only a hash is kept.">
+    <Section title="API tokens" note="Scripts send one in the Authorization header, as a bearer token. A viewer token reads; an admin token may also edit limits and run burst tests. Only a hash is kept.">
       {problem ? <Banner title="Not done">{problem}</Banner> : null}
       {fresh ? (
         <Banner tone="warning" title="Copy the token now: it is not shown again">
