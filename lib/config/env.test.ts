@@ -35,8 +35,20 @@ describe("configuration", () => {
     expect(msg).toMatch(/LITELLM_URL: LITELLM_URL must (be a URL|start with http)/);
   });
 
-  it("requires the master key when a proxy URL is given", () => {
-    expect(() => loadServerConfig({ LITELLM_URL: "http://127.0.0.1:4000" })).toThrow(/LITELLM_MASTER_KEY is required/);
+  it("requires the master key (or a read-only key) when a proxy URL is given", () => {
+    expect(() => loadServerConfig({ LITELLM_URL: "http://127.0.0.1:4000" })).toThrow(/LITELLM_MASTER_KEY \(or a read-only LITELLM_API_KEY\) is required/);
+    expect(loadServerConfig({ LITELLM_URL: "http://127.0.0.1:4000", LITELLM_API_KEY: "sk-viewer" }).LITELLM_API_KEY).toBe("sk-viewer");
+  });
+
+  it("checks the account settings: admin email and password together, all three SSO settings, group pairs", () => {
+    expect(() => loadServerConfig({ INFLIGHT_ADMIN_EMAIL: "a@example.com" })).toThrow(/INFLIGHT_ADMIN_EMAIL and INFLIGHT_ADMIN_PASSWORD go together/);
+    expect(() => loadServerConfig({ INFLIGHT_ADMIN_EMAIL: "not-an-email", INFLIGHT_ADMIN_PASSWORD: "long-enough-password" })).toThrow(/INFLIGHT_ADMIN_EMAIL must be an email address/);
+    expect(() => loadServerConfig({ INFLIGHT_ADMIN_EMAIL: "a@example.com", INFLIGHT_ADMIN_PASSWORD: "short" })).toThrow(/INFLIGHT_ADMIN_PASSWORD must be at least 12 characters/);
+    expect(() => loadServerConfig({ INFLIGHT_OIDC_ISSUER: "https://idp.example.com" })).toThrow(/single sign-on needs INFLIGHT_OIDC_ISSUER, INFLIGHT_OIDC_CLIENT_ID and INFLIGHT_OIDC_CLIENT_SECRET together/);
+    expect(() => loadServerConfig({ INFLIGHT_OIDC_TEAM_GROUPS: "payments" })).toThrow(/"group=team_id" pairs/);
+    const c = loadServerConfig({ INFLIGHT_OIDC_ADMIN_GROUPS: " ops , sre,", INFLIGHT_OIDC_TEAM_GROUPS: "pay=team-pay" });
+    expect([c.INFLIGHT_OIDC_ADMIN_GROUPS, c.INFLIGHT_OIDC_TEAM_GROUPS, c.INFLIGHT_OIDC_VIEWER_GROUPS]).toEqual([["ops", "sre"], ["pay=team-pay"], []]);
+    expect(() => loadServerConfig({ METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN must be at least 16 characters/);
   });
 
   it("rejects out-of-range ports", () => {
