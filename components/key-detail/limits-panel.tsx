@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Banner } from "@/components/ui/banner";
 import { KeyLimitsViewSchema, LIMIT_FIELDS, LimitsEditSchema, type LimitField, type LimitsEdit, type LimitsEditResult } from "@/lib/api/limits";
-import { impactSentence, limitImpact } from "@/lib/limits/impact";
+import { impactSentence, limitImpact } from "@/lib/view/limits/impact";
 import { fetchJson, sendJson } from "@/lib/view/fetch-json";
 
 const LABELS: Record<LimitField, { name: string; unit: string }> = {
