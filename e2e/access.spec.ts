@@ -117,6 +117,25 @@ test.describe("access", () => {
     expect(csv).toContain("e2e: restore");
   });
 
+  test("an admin changes a team's limits: every key previewed, then applied key by key", async ({ page, request }) => {
+    await page.goto("/keys?team=web");
+    await page.getByRole("button", { name: "Change this team's limits" }).click();
+    const panel = page.getByRole("region", { name: "Change the limits of team web" });
+    await panel.getByLabel("RPM limit").fill("100000");
+    await panel.getByRole("button", { name: "Preview key by key" }).click();
+    const preview = panel.getByTestId("team-preview");
+    await expect(preview.getByRole("row")).toHaveCount(3); // the header and web's two demo keys
+    await expect(preview.getByRole("row", { name: /demo-healthy/ })).toContainText("no limit → 100,000");
+    await expect(preview.getByRole("row", { name: /demo-unlimited/ })).toContainText("no limit → 100,000");
+    await page.screenshot({ path: path.join(SCREENS_DIR, "team-limits-preview.png"), fullPage: true });
+    await panel.getByRole("button", { name: "Apply to 2 keys on LiteLLM" }).click();
+    await expect(panel.getByTestId("team-results")).toContainText("demo-healthy: applied");
+    await expect(panel.getByTestId("team-results")).toContainText("demo-unlimited: applied");
+    // Back as the demo had it, through the API as scripts would.
+    const back = await request.post("/api/teams/web/limits", { data: { rpm_limit: null, reason: "e2e: restore" } });
+    expect(((await back.json()) as { results: { outcome: string }[] }).results.map((r) => r.outcome)).toEqual(["applied", "applied"]);
+  });
+
   test("a viewer sees keys but no edit; the server refuses its writes (403) and its admin pages", async ({ browser, request, page }) => {
     const made = await request.post("/api/accounts", { data: { email: VIEWER.email, role: "viewer", password: VIEWER.password } });
     expect([200, 409]).toContain(made.status());

@@ -3,6 +3,7 @@
 import { OverviewFilters } from "@/components/overview/filters";
 import { OverviewSummary } from "@/components/overview/summary";
 import { OverviewTable } from "@/components/overview/overview-table";
+import { TeamLimitsPanel } from "@/components/overview/team-limits-panel";
 import { Banner } from "@/components/ui/banner";
 import { EmptyState } from "@/components/ui/empty-state";
 import { RangePicker } from "@/components/ui/range-picker";
@@ -11,11 +12,14 @@ import { useHealth } from "@/components/shell/use-health";
 import { formatDuration } from "@/lib/view/format/duration";
 import { utcStamp } from "@/lib/view/format/time";
 import { filterRows, sortRows, type SortColumn } from "@/lib/view/table-state";
+import { useState } from "react";
 import { useOverviewUrl } from "./keys-url";
 import { useOverview } from "./use-overview";
 
-export function OverviewClient() {
+/** `canEditLimits`: an admin, with a LiteLLM key that may write. */
+export function OverviewClient({ canEditLimits }: { canEditLimits: boolean }) {
   const url = useOverviewUrl();
+  const [teamEdit, setTeamEdit] = useState<string | null>(null);
   const overview = useOverview(url.range);
   const health = useHealth();
   const down = health.data?.services.filter((s) => !s.ok) ?? [];
@@ -37,7 +41,18 @@ export function OverviewClient() {
         </Banner>
       ) : null}
       <div className="flex flex-wrap items-center justify-between gap-3">
-        <OverviewFilters table={url.table} teams={overview.data?.teams ?? []} onChange={url.setTable} />
+        <div className="flex flex-wrap items-center gap-3">
+          <OverviewFilters table={url.table} teams={overview.data?.teams ?? []} onChange={url.setTable} />
+          {canEditLimits && url.table.team && teamEdit !== url.table.team ? (
+            <button
+              type="button"
+              onClick={() => setTeamEdit(url.table.team)}
+              className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-zinc-50 focus-visible:outline-2 focus-visible:outline-sky-500 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800"
+            >
+              Change this team&apos;s limits
+            </button>
+          ) : null}
+        </div>
         <div className="flex items-center gap-3">
           {overview.data?.watermarkMs ? (
             <span className="text-xs text-zinc-500 dark:text-zinc-400" title={`Spend-log rows appear after a request ends and the proxy flushes them; everything up to ${utcStamp(overview.data.watermarkMs)} is in`}>
@@ -47,6 +62,7 @@ export function OverviewClient() {
           <RangePicker value={url.range} onChange={url.setPreset} />
         </div>
       </div>
+      {teamEdit && teamEdit === url.table.team ? <TeamLimitsPanel key={teamEdit} team={teamEdit} onClose={() => setTeamEdit(null)} /> : null}
       {overview.isPending ? (
         <SkeletonRows rows={6} label="Loading keys" />
       ) : overview.isError && !overview.data ? (

@@ -2,29 +2,24 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import {
+  LIMIT_LABELS as LABELS,
+  LimitInputs,
+  PRIMARY_BUTTON,
+  QUIET_BUTTON,
+  ReasonInput,
+  ZeroConsent,
+  draftValue,
+  limitMeaning as meaning,
+  showLimit as show,
+  type LimitDraft as Draft,
+} from "@/components/forms/limit-inputs";
 import { Banner } from "@/components/ui/banner";
 import { KeyLimitsViewSchema, LIMIT_FIELDS, LimitsEditSchema, type LimitField, type LimitsEdit, type LimitsEditResult } from "@/lib/api/limits";
-import { impactSentence, limitImpact } from "@/lib/view/limits/impact";
+import { impactSentence, limitImpact } from "@/lib/limits/impact";
 import { fetchJson, sendJson } from "@/lib/view/fetch-json";
 
-const LABELS: Record<LimitField, { name: string; unit: string }> = {
-  max_parallel_requests: { name: "Max parallel requests", unit: "requests at once" },
-  rpm_limit: { name: "RPM limit", unit: "requests a minute" },
-  tpm_limit: { name: "TPM limit", unit: "tokens a minute" },
-};
-
 type Values = Record<LimitField, number | null>;
-/** One input's state: the typed text, or "no limit". */
-type Draft = Record<LimitField, { none: boolean; text: string }>;
-
-const show = (v: number | null) => (v === null ? "no limit" : v.toLocaleString("en-US"));
-
-/** What a value means on LiteLLM, in words. */
-function meaning(field: LimitField, v: number | null): string {
-  if (v === null) return "LiteLLM does not limit this";
-  if (v === 0) return "LiteLLM rejects every request (0 admits none)";
-  return `at most ${v.toLocaleString("en-US")} ${LABELS[field].unit}`;
-}
 
 /**
  * The key's limits as LiteLLM holds them, and for admins an edit form: review before → after with
@@ -69,8 +64,7 @@ export function LimitsPanel({ hash }: { hash: string }) {
     if (!draft || !live) return;
     const wanted: Partial<Values> = {};
     for (const f of LIMIT_FIELDS) {
-      const d = draft[f];
-      const v = d.none ? null : d.text.trim() === "" ? Number.NaN : Number(d.text.trim());
+      const v = draftValue(draft[f]) ?? (draft[f].none ? null : Number.NaN); // empty is not a value for one key
       if (v !== live[f]) wanted[f] = v;
     }
     const changed = Object.keys(wanted) as LimitField[];
@@ -134,45 +128,13 @@ export function LimitsPanel({ hash }: { hash: string }) {
 
       {draft && !review ? (
         <form onSubmit={toReview} className="mt-4 space-y-4" noValidate aria-label="Edit limits">
-          <div className="grid gap-4 sm:grid-cols-3">
-            {LIMIT_FIELDS.map((f) => (
-              <fieldset key={f} className="space-y-2">
-                <legend className="text-sm font-medium">{LABELS[f].name}</legend>
-                <input
-                  aria-label={LABELS[f].name}
-                  name={f}
-                  inputMode="numeric"
-                  disabled={draft[f].none}
-                  value={draft[f].text}
-                  onChange={(e) => setDraft({ ...draft, [f]: { ...draft[f], text: e.target.value } })}
-                  placeholder={draft[f].none ? "no limit" : "a whole number"}
-                  className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm tabular-nums shadow-sm focus:border-sky-500 focus:outline-none focus:ring-2 focus:ring-sky-500/30 disabled:bg-zinc-100 disabled:text-zinc-400 dark:border-zinc-700 dark:bg-zinc-950 dark:disabled:bg-zinc-900"
-                />
-                <label className="flex items-center gap-2 text-xs text-zinc-600 dark:text-zinc-400">
-                  <input type="checkbox" checked={draft[f].none} onChange={(e) => setDraft({ ...draft, [f]: { ...draft[f], none: e.target.checked } })} />
-                  No limit
-                </label>
-              </fieldset>
-            ))}
-          </div>
-          <div className="space-y-1">
-            <label htmlFor="limit-reason" className="block text-sm font-medium">
-              Reason <span className="font-normal text-zinc-500">(optional, kept in the audit trail)</span>
-            </label>
-            <input
-              id="limit-reason"
-              value={reason}
-              maxLength={500}
-              onChange={(e) => setReason(e.target.value)}
-              placeholder="e.g. provider quota raised to 20 concurrent"
-              className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-sky-500 focus:outline-none focus:ring-2 focus:ring-sky-500/30 dark:border-zinc-700 dark:bg-zinc-950"
-            />
-          </div>
+          <LimitInputs draft={draft} onChange={setDraft} emptyMeans="a whole number" />
+          <ReasonInput value={reason} onChange={setReason} />
           <div className="flex gap-2">
-            <button type="submit" className="rounded-md bg-sky-600 px-3 py-2 text-sm font-semibold text-white hover:bg-sky-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600">
+            <button type="submit" className={PRIMARY_BUTTON}>
               Review the change
             </button>
-            <button type="button" onClick={() => (setDraft(null), setProblem(null))} className="rounded-md px-3 py-2 text-sm font-medium text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800">
+            <button type="button" onClick={() => (setDraft(null), setProblem(null))} className={QUIET_BUTTON}>
               Cancel
             </button>
           </div>
@@ -208,10 +170,7 @@ export function LimitsPanel({ hash }: { hash: string }) {
           ) : null}
           {review.edit.reason ? <p className="text-sm text-zinc-600 dark:text-zinc-300">Reason: {review.edit.reason}</p> : null}
           {blocksAll ? (
-            <label className="flex items-start gap-2 rounded-md border border-rose-300 bg-rose-50 px-3 py-2 text-sm text-rose-900 dark:border-rose-900 dark:bg-rose-950/60 dark:text-rose-200">
-              <input type="checkbox" className="mt-0.5" checked={zeroConfirmed} onChange={(e) => setZeroConfirmed(e.target.checked)} />
-              <span>A limit of 0 blocks every request of this key on LiteLLM (a request is admitted only when in-flight + 1 ≤ limit). I mean to block this key.</span>
-            </label>
+            <ZeroConsent checked={zeroConfirmed} onChange={setZeroConfirmed} what="this key" />
           ) : null}
           <p className="text-xs text-zinc-500 dark:text-zinc-400">{view.data.propagationNote}</p>
           <div className="flex gap-2">
@@ -219,11 +178,11 @@ export function LimitsPanel({ hash }: { hash: string }) {
               type="button"
               disabled={apply.isPending || (blocksAll && !zeroConfirmed)}
               onClick={() => apply.mutate({ ...review.edit, confirmZero: blocksAll ? zeroConfirmed : undefined })}
-              className="rounded-md bg-sky-600 px-3 py-2 text-sm font-semibold text-white hover:bg-sky-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 disabled:cursor-not-allowed disabled:opacity-50"
+              className={PRIMARY_BUTTON}
             >
               {apply.isPending ? "Applying…" : "Apply on LiteLLM"}
             </button>
-            <button type="button" onClick={() => setReview(null)} className="rounded-md px-3 py-2 text-sm font-medium text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800">
+            <button type="button" onClick={() => setReview(null)} className={QUIET_BUTTON}>
               Back
             </button>
           </div>

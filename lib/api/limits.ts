@@ -67,3 +67,39 @@ export const KeyLimitsViewSchema = z.object({
   propagationNote: z.string(),
 });
 export type KeyLimitsView = z.infer<typeof KeyLimitsViewSchema>;
+
+const LimitsSchema = z.object({ max_parallel_requests: z.number().nullable(), rpm_limit: z.number().nullable(), tpm_limit: z.number().nullable() });
+
+/** One key of a team-wide change, previewed: its limits now, after, and what the new limit would have done. */
+export const TeamLimitsPreviewSchema = z.object({
+  team: z.string(),
+  rows: z.array(
+    z.object({
+      hash: z.string(),
+      alias: z.string().nullable(),
+      before: LimitsSchema.nullable(),
+      after: LimitsSchema.nullable(),
+      /** Whether this key's values differ from the new ones (otherwise it is left alone). */
+      changes: z.boolean(),
+      /** Why the key could not be read from LiteLLM (it is then skipped). */
+      liveError: z.string().nullable(),
+      peak24h: z.number(),
+      minutesAbove: z.number(),
+    }),
+  ),
+});
+export type TeamLimitsPreview = z.infer<typeof TeamLimitsPreviewSchema>;
+
+export const TeamLimitsResultSchema = z.object({
+  team: z.string(),
+  results: z.array(
+    z.object({
+      hash: z.string(),
+      alias: z.string().nullable(),
+      outcome: z.enum(["applied", "refused", "unreachable", "unconfirmed", "unchanged"]),
+      message: z.string().nullable(),
+    }),
+  ),
+  propagationNote: z.string(),
+});
+export type TeamLimitsResult = z.infer<typeof TeamLimitsResultSchema>;

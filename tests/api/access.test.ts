@@ -8,6 +8,8 @@ import { POST as authPost } from "../../app/api/auth/[...all]/route";
 import { GET as auditGet } from "../../app/api/audit/route";
 import { GET as evidenceGet } from "../../app/api/keys/[hash]/evidence/route";
 import { POST as limitsPost } from "../../app/api/keys/[hash]/limits/route";
+import { POST as teamPreview } from "../../app/api/teams/[team]/limits/preview/route";
+import { POST as teamApply } from "../../app/api/teams/[team]/limits/route";
 import { GET as seriesGet } from "../../app/api/keys/[hash]/series/route";
 import { GET as overviewGet } from "../../app/api/overview/route";
 import { issueToken } from "../../lib/accounts/api-tokens";
@@ -267,6 +269,44 @@ describe("access and limit edits", () => {
     expect(res.body.outcome).toBe("applied");
     const [entry] = await a.store.audit.list({ keyHash: keys["team-a-key"], limit: 1 });
     expect(entry).toMatchObject({ actorKind: "token", actorLabel: "token ci-pipeline", after: { max_parallel_requests: 8 } });
+  });
+
+  it("a team-wide change: previewed key by key (nothing changes), then applied key by key, each audited", async () => {
+    const made = [];
+    for (const [alias, mpr] of [["c-one", 4], ["c-two", 6], ["c-three", 2]] as const) {
+      made.push((await simAdmin(sim, "POST", "/key/generate", { key_alias: alias, team_id: "team-c", max_parallel_requests: mpr })).token_id as string);
+    }
+    const a = await app();
+    await syncCatalog(a.litellm!, a.store);
+    const team = (path: string, who: Headers, body: unknown) => req("POST", path, { ...who, origin: BASE }, body);
+    const ctx = { params: Promise.resolve({ team: "team-c" }) };
+    const body = { max_parallel_requests: 2, reason: "provider quota cut" };
+
+    expect((await teamPreview(team("/api/teams/team-c/limits/preview", viewer, body), ctx)).status).toBe(403);
+    const preview = await answer(await teamPreview(team("/api/teams/team-c/limits/preview", admin, body), ctx));
+    expect(preview.status).toBe(200);
+    expect(preview.body.rows.map((r: { alias: string; before: { max_parallel_requests: number }; changes: boolean }) => [r.alias, r.before.max_parallel_requests, r.changes])).toEqual([
+      ["c-one", 4, true],
+      ["c-three", 2, false],
+      ["c-two", 6, true],
+    ]);
+    expect((await keyInfo(made[0])).max_parallel_requests).toBe(4);
+
+    const applied = await answer(await teamApply(team("/api/teams/team-c/limits", admin, body), ctx));
+    expect(applied.body.results.map((r: { alias: string; outcome: string }) => [r.alias, r.outcome])).toEqual([
+      ["c-one", "applied"],
+      ["c-three", "unchanged"],
+      ["c-two", "applied"],
+    ]);
+    for (const hash of made) expect((await keyInfo(hash)).max_parallel_requests).toBe(2);
+    const trail = await a.store.audit.list({ limit: 10, teams: ["team-c"] });
+    expect(trail.map((e) => [e.keyAlias, e.before, e.after, e.reason])).toEqual([
+      ["c-two", { max_parallel_requests: 6 }, { max_parallel_requests: 2 }, "provider quota cut · team-wide change of team-c"],
+      ["c-one", { max_parallel_requests: 4 }, { max_parallel_requests: 2 }, "provider quota cut · team-wide change of team-c"],
+    ]);
+    const none = await answer(await teamPreview(team("/api/teams/no-such-team/limits/preview", admin, body), { params: Promise.resolve({ team: "no-such-team" }) }));
+    expect(none).toMatchObject({ status: 404, body: { error: { message: "No key of team no-such-team is in the proxy's key list" } } });
+    expect((await teamApply(team("/api/teams/team-c/limits", admin, { metadata: { a: 1 } }), ctx)).status).toBe(422);
   });
 
   it("LiteLLM refuses (upperbound_key_generate_params): LiteLLM's words in the answer and the audit, the key unchanged", async () => {
