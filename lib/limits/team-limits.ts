@@ -23,7 +23,7 @@ async function teamKeys(store: Store, teamId: string): Promise<KeyRef[]> {
 
 export async function previewTeamLimits(deps: Deps, teamId: string, edit: LimitsEdit, nowMs = Date.now()): Promise<TeamLimitsPreview> {
   const keys = await teamKeys(deps.store, teamId);
-  const toSec = Math.floor(nowMs / 60_000) * 60;
+  const toSec = Math.ceil(nowMs / 60_000) * 60; // the minute under way counts too
   const rows = [];
   // One key at a time: a team of hundreds of keys must not fan out hundreds of calls at the proxy.
   for (const k of keys) {

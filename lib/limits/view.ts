@@ -15,7 +15,7 @@ export async function keyLimitsView(
   key: KeyRef,
   nowMs = Date.now(),
 ): Promise<KeyLimitsView> {
-  const toSec = Math.floor(nowMs / 60_000) * 60;
+  const toSec = Math.ceil(nowMs / 60_000) * 60; // the minute under way counts too
   const [live, window] = await Promise.all([
     deps.litellm
       ? deps.litellm.keyInfo(key.hash).then(
