@@ -1,6 +1,6 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { countAccounts } from "@/lib/accounts/accounts";
+import { countAdmins } from "@/lib/accounts/accounts";
 import { principalOf } from "@/lib/accounts/principal";
 import type { Principal, Role } from "@/lib/accounts/roles";
 import { app } from "@/lib/server/app";
@@ -14,12 +14,12 @@ export async function currentPrincipal(): Promise<Principal | null> {
 
 /**
  * Every page starts here: signed out goes to sign-in (or to the first-run setup when there is no
- * account yet), a viewer at an admin page goes back to the keys.
+ * admin yet), a viewer at an admin page goes back to the keys.
  */
 export async function pageAccess(path: string, role: Role = "viewer"): Promise<Principal> {
   const p = await currentPrincipal();
   if (!p) {
-    if ((await countAccounts((await app()).auth)) === 0) redirect("/setup");
+    if ((await countAdmins((await app()).auth)) === 0) redirect("/setup");
     redirect(`/sign-in?next=${encodeURIComponent(path)}`);
   }
   if (role === "admin" && p.role !== "admin") redirect("/keys");

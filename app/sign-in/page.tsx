@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { countAccounts } from "@/lib/accounts/accounts";
+import { countAdmins } from "@/lib/accounts/accounts";
 import { app } from "@/lib/server/app";
 import { currentPrincipal } from "../_lib/access";
 import { safeNext } from "../_lib/safe-next";
@@ -15,7 +15,7 @@ export default async function SignInPage({ searchParams }: Props) {
   const target = safeNext(next);
   if (await currentPrincipal()) redirect(target);
   const a = await app();
-  if ((await countAccounts(a.auth)) === 0 && !a.config.INFLIGHT_OIDC_ISSUER) redirect("/setup");
+  if ((await countAdmins(a.auth)) === 0 && !a.config.INFLIGHT_OIDC_ISSUER) redirect("/setup");
   return (
     <SignInForm
       next={target}

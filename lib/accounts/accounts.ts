@@ -25,8 +25,12 @@ async function ctxOf(auth: Auth): Promise<Ctx> {
   return auth.$context;
 }
 
-export async function countAccounts(auth: Auth): Promise<number> {
-  return (await ctxOf(auth)).internalAdapter.countTotalUsers();
+/**
+ * Admin accounts: none means Inflight is not set up yet (the first-run page makes one). Accounts
+ * without the role, such as one made by a refused single sign-on, do not count.
+ */
+export async function countAdmins(auth: Auth): Promise<number> {
+  return (await ctxOf(auth)).internalAdapter.countTotalUsers([{ field: "role", value: "admin" }]);
 }
 
 export async function listAccounts(auth: Auth): Promise<Account[]> {
@@ -55,7 +59,8 @@ export async function createAccount(
   const user = (await ctx.internalAdapter.createUser({
     email,
     name: a.name?.trim() || email.split("@")[0],
-    emailVerified: false,
+    // An admin vouches for the address: single sign-on may join this account when the provider verified the same email.
+    emailVerified: true,
     role: a.role,
     teams: serializeTeams(a.role === "admin" ? null : a.teams),
   }, { method: "admin" } as never)) as UserRow;

@@ -22,11 +22,13 @@ export async function issueToken(repo: ApiTokenRepository, t: { name: string; sc
 }
 
 /**
- * Registers a token chosen by the operator (INFLIGHT_API_TOKEN) once; a restart with the same
- * value keeps the row (and its last use), a new value adds another.
+ * Registers the token the operator chose (INFLIGHT_API_TOKEN): a restart with the same value keeps
+ * its row (and last use); a new value replaces it, and the old one stops working.
  */
 export async function registerToken(repo: ApiTokenRepository, token: string, t: { name: string; scope: Role }): Promise<void> {
-  await repo.insert({ ...t, createdBy: "environment", tokenHash: hashToken(token), prefix: token.slice(0, 6), createdAt: new Date() });
+  const tokenHash = hashToken(token);
+  await repo.insert({ ...t, createdBy: "environment", tokenHash, prefix: token.slice(0, 6), createdAt: new Date() });
+  await repo.revokeOthersOf("environment", tokenHash, new Date());
 }
 
 /** The live token a bearer value names, or null. */

@@ -1,15 +1,17 @@
 // better-auth, set up for Inflight: local accounts (email + password, no self sign-up), database
-// sessions (revocable: deleting the row signs the browser out), the admin plugin for roles and
-// account management, and OpenID Connect single sign-on when configured. Its tables are the
-// store's (prisma/schema.prisma: auth_*); it runs its queries on the store's own connection.
+// sessions (revocable: deleting the row signs the browser out), and OpenID Connect single sign-on
+// when configured. Roles and teams are two columns of the user that only Inflight writes
+// (lib/accounts/accounts.ts, and the groups decision below); better-auth's admin plugin is not used,
+// so no route of the library can change a role, skip the audit trail or impersonate anyone. Its
+// tables are the store's (prisma/schema.prisma: auth_*); it runs its queries on the store's own
+// connection.
 import { APIError, betterAuth, type GenericEndpointContext } from "better-auth";
-import { admin } from "better-auth/plugins/admin";
-import { defaultStatements } from "better-auth/plugins/admin/access";
-import { createAccessControl } from "better-auth/plugins/access";
+import { createAuthMiddleware } from "better-auth/api";
 import { genericOAuth } from "better-auth/plugins/generic-oauth";
 import type { Store } from "../store/store";
 import { accessFromGroups, groupsClaim, type GroupRules } from "./oidc-groups";
 import { serializeTeams } from "./roles";
+import { SignInThrottle } from "./sign-in-throttle";
 
 export interface OidcSettings {
   issuer: string;
@@ -23,18 +25,16 @@ export interface AuthSettings {
   baseURL: string;
   secret: string;
   oidc: OidcSettings | null;
-  /** Sign-in attempts per minute and client address. */
+  /** Password sign-in attempts a minute, per client address and per account. */
   signInPerMinute?: number;
 }
 
 /** The provider id single sign-on uses in URLs (the redirect URI is /api/auth/callback/oidc). */
 export const OIDC_PROVIDER_ID = "oidc";
 
-const ac = createAccessControl(defaultStatements);
-/** Admins hold every account permission; viewers none (what they may read is decided by lib/accounts/guard.ts). */
-const roles = { admin: ac.newRole({ ...defaultStatements }), viewer: ac.newRole({ user: [], session: [] }) };
-
 export function createAuth(store: Store, s: AuthSettings) {
+  const perMinute = s.signInPerMinute ?? 10;
+  const perAccount = new SignInThrottle(perMinute, 60_000);
   return betterAuth({
     appName: "Inflight",
     baseURL: s.baseURL,
@@ -45,7 +45,10 @@ export function createAuth(store: Store, s: AuthSettings) {
     telemetry: { enabled: false },
     user: {
       modelName: "auth_user",
-      additionalFields: { teams: { type: "string", required: false, input: false } },
+      additionalFields: {
+        role: { type: "string", required: false, input: false, defaultValue: "viewer" },
+        teams: { type: "string", required: false, input: false },
+      },
     },
     session: {
       modelName: "auth_session",
@@ -56,8 +59,9 @@ export function createAuth(store: Store, s: AuthSettings) {
     },
     account: {
       modelName: "auth_account",
-      // An SSO sign-in joins a local account of the same (provider-verified) email.
-      accountLinking: { enabled: true, trustedProviders: [OIDC_PROVIDER_ID] },
+      // An SSO sign-in joins the local account of the same email only when the provider says the
+      // email is verified (no trusted providers: an unverified claim must never take an account over).
+      accountLinking: { enabled: true },
     },
     verification: { modelName: "auth_verification" },
     rateLimit: {
@@ -67,7 +71,7 @@ export function createAuth(store: Store, s: AuthSettings) {
       window: 60,
       max: 300,
       // Password guesses are what throttling is for; starting single sign-on proves nothing by itself.
-      customRules: { "/sign-in/email": { window: 60, max: s.signInPerMinute ?? 10 }, "/sign-in/social": { window: 60, max: 60 } },
+      customRules: { "/sign-in/email": { window: 60, max: perMinute }, "/sign-in/social": { window: 60, max: 60 } },
     },
     // Passwords are hashed with scrypt (better-auth's default, memory-hard); accounts are made by
     // admins or the first-run setup, never by signing up.
@@ -79,24 +83,40 @@ export function createAuth(store: Store, s: AuthSettings) {
       ipAddress: { ipAddressHeaders: ["x-forwarded-for", "x-real-ip"] },
     },
     logger: { level: "warn" },
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        const body = (ctx.body ?? {}) as Record<string, unknown>;
+        // An ID token posted straight to sign-in would skip the provider's page, and with it the
+        // groups decision made as the callback's session is created: single sign-on is the redirect only.
+        if (ctx.path === "/sign-in/social" && body.idToken !== undefined) {
+          throw new APIError("BAD_REQUEST", { message: "Sign in through the identity provider's page" });
+        }
+        // The address limit trusts X-Forwarded-For, which a client can forge when no proxy rewrites
+        // it: each account also takes at most this many password attempts a minute.
+        if (ctx.path === "/sign-in/email" && typeof body.email === "string" && !perAccount.take(body.email.trim().toLowerCase())) {
+          throw new APIError("TOO_MANY_REQUESTS", { message: "Too many sign-in attempts for this account: wait a minute and try again" });
+        }
+      }),
+    },
     // Role and teams follow the provider's groups at every single sign-on: decided as the session
     // is made, from the ID token better-auth has just verified and stored.
     databaseHooks: s.oidc ? { session: { create: { before: groupsDecide(s.oidc.rules) } } } : undefined,
-    plugins: [
-      admin({ ac, roles, defaultRole: "viewer", adminRoles: ["admin"] }),
-      ...(s.oidc ? [oidcPlugin(s.oidc)] : []),
-    ],
+    plugins: s.oidc ? [oidcPlugin(s.oidc)] : [],
   });
 }
 
 export type Auth = ReturnType<typeof createAuth>;
 
+type StoredAccount = { providerId: string; idToken?: string | null; updatedAt?: Date | string | null };
+
 function groupsDecide(rules: GroupRules) {
   return async (session: { userId: string }, ctx: GenericEndpointContext | null) => {
     if (!ctx?.path?.startsWith("/callback") || (ctx.params as Record<string, string> | undefined)?.id !== OIDC_PROVIDER_ID) return;
-    const accounts = await ctx.context.internalAdapter.findAccounts(session.userId);
-    const claims = jwtPayload(accounts.find((a) => a.providerId === OIDC_PROVIDER_ID)?.idToken);
-    const access = accessFromGroups(groupsClaim(claims?.groups), rules);
+    // The provider account this sign-in has just written (its tokens are updated before the session is made).
+    const accounts = ((await ctx.context.internalAdapter.findAccounts(session.userId)) as StoredAccount[])
+      .filter((a) => a.providerId === OIDC_PROVIDER_ID)
+      .sort((a, b) => new Date(b.updatedAt ?? 0).getTime() - new Date(a.updatedAt ?? 0).getTime());
+    const access = accessFromGroups(groupsClaim(jwtPayload(accounts[0]?.idToken)?.groups), rules);
     // Thrown inside the callback, an APIError with a code becomes a redirect to the sign-in page with ?error=<code>.
     if ("refused" in access) throw new APIError("FORBIDDEN", { code: "no_access", message: access.refused });
     await ctx.context.internalAdapter.updateUser(session.userId, { role: access.role, teams: serializeTeams(access.teams) });

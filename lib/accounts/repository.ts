@@ -21,6 +21,8 @@ export interface ApiTokenRepository {
   list(): Promise<ApiTokenRow[]>;
   /** Revokes a token; false when none was live. */
   revoke(id: number, at: Date): Promise<boolean>;
+  /** Revokes the live tokens made by `createdBy` except the one with this hash (a rotated environment token). */
+  revokeOthersOf(createdBy: string, keepHash: string, at: Date): Promise<number>;
 }
 
 /** Values one install keeps for every instance. `claim` writes only when the key is new. */
@@ -28,4 +30,6 @@ export interface InstanceSettingRepository {
   get(key: string): Promise<string | null>;
   /** Writes value unless the key exists; answers the value now stored (the first writer's). */
   claim(key: string, value: string): Promise<string>;
+  /** Removes the key if it still holds this value (a claim given back). */
+  release(key: string, value: string): Promise<void>;
 }

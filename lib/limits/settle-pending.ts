@@ -1,6 +1,6 @@
 import type { AuditRepository } from "../audit/repository";
 
-/** Longer than any edit takes (two reads and a write, each within LITELLM_TIMEOUT_MS). */
+/** Far longer than any edit takes (two reads and a write, each within LITELLM_TIMEOUT_MS of at most 120 s). */
 const STALE_AFTER_MS = 10 * 60_000;
 
 /**

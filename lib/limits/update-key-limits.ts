@@ -60,7 +60,7 @@ export async function updateKeyLimits(
   } catch (e) {
     return settle("unreachable", `LiteLLM did not answer to confirm the change: ${(e as Error).message}`, null);
   }
-  const confirmed = pick(reread, Object.keys(after));
+  const confirmed = pick(reread, after);
   const applied = Object.keys(after).every((f) => sameValue(confirmed[f], after[f]));
   if (!applied) {
     const wasUntouched = Object.keys(before).every((f) => sameValue(confirmed[f], before[f]));
@@ -119,15 +119,25 @@ function changes(current: KeyInfo, edit: LimitsEdit) {
     }
     if (!sameValue(merged, current.metadata)) {
       body.metadata = merged;
-      before.metadata = current.metadata;
-      after.metadata = merged;
+      // The trail keeps only the entries asked about: the rest of a key's metadata may hold
+      // credentials (per-key logging keys) that viewers and the CSV must not see.
+      const asked = Object.keys(edit.metadata);
+      before.metadata = Object.fromEntries(asked.map((k) => [k, current.metadata[k] ?? null]));
+      after.metadata = Object.fromEntries(asked.map((k) => [k, merged[k] ?? null]));
     }
   }
   return { body, before, after };
 }
 
-function pick(info: KeyInfo, fields: string[]): Record<string, unknown> {
-  return Object.fromEntries(fields.map((f) => [f, (info as Record<string, unknown>)[f] ?? null]));
+/** The re-read key's values of the fields changed (of metadata, only the entries asked about). */
+function pick(info: KeyInfo, after: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.keys(after).map((f) => {
+      if (f !== "metadata") return [f, (info as Record<string, unknown>)[f] ?? null];
+      const asked = Object.keys(after.metadata as Record<string, unknown>);
+      return [f, Object.fromEntries(asked.map((k) => [k, info.metadata[k] ?? null]))];
+    }),
+  );
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

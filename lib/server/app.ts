@@ -8,7 +8,6 @@ import { teamGroupMap } from "../accounts/oidc-groups";
 import { serverConfig, type ServerConfig } from "../config/env";
 import type { Probes } from "../health/check";
 import { notConfigured, probeLiteLLM, probeRedis } from "../health/probes";
-import { settleAbandonedEdits } from "../limits/settle-pending";
 import { LiteLLMClient } from "../litellm/client";
 import { connectRedis } from "../redis/connection";
 import { RedisLease } from "../runner/lease";
@@ -66,7 +65,6 @@ export async function buildApp(config: ServerConfig): Promise<App> {
       : null,
   });
   await seedAccess(config, store, auth);
-  await settleAbandonedEdits(store.audit);
   return {
     config,
     store,

@@ -9,6 +9,7 @@ import { limiterStatus } from "../limiter/status";
 import { ingestJob } from "../runner/ingest-job";
 import type { JobSpec } from "../runner/job";
 import type { Store } from "../store/store";
+import { settleAbandonedEdits } from "../limits/settle-pending";
 import { ingestTiming, observePipeline, reconcileOptions } from "./pipeline";
 
 export interface JobDeps {
@@ -34,6 +35,8 @@ export function runnerJobs({ config: c, store, client, proxyRedis, log }: JobDep
         return { stats: { ...r }, again: r.behind };
       },
     },
+    // An edit whose process died between calling LiteLLM and hearing back is settled as unconfirmed.
+    { name: "audit-settle", intervalMs: 60_000, run: async () => ({ stats: { settled: await settleAbandonedEdits(store.audit) } }) },
     {
       name: "retention",
       intervalMs: 10 * 60_000,

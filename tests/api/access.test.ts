@@ -328,13 +328,17 @@ describe("access and limit edits", () => {
     expect([await status(viewer), await status(second), await status(admin)]).toEqual([401, 401, 200]);
   });
 
-  it("sign-in is throttled: after 10 attempts a minute from one address, the 11th is refused (429)", async () => {
-    const attempt = () => authPost(req("POST", "/api/auth/sign-in/email", { origin: BASE, "x-forwarded-for": "203.0.113.9" }, { email: ADMIN.email, password: "wrong-password-0000" }));
-    const statuses = [];
-    for (let i = 0; i < 11; i++) statuses.push((await attempt()).status);
-    expect(statuses).toEqual([...Array(10).fill(401), 429]);
-    // Another address is not held back by this one's guesses.
-    const other = await authPost(req("POST", "/api/auth/sign-in/email", { origin: BASE, "x-forwarded-for": "203.0.113.10" }, ADMIN));
+  it("sign-in is throttled per address and per account: a forged X-Forwarded-For does not buy more guesses", async () => {
+    const attempt = (email: string, ip: string) =>
+      authPost(req("POST", "/api/auth/sign-in/email", { origin: BASE, "x-forwarded-for": ip }, { email, password: "wrong-password-0000" }));
+    const byAddress = [];
+    for (let i = 0; i < 11; i++) byAddress.push((await attempt(`guess-${i}@example.com`, "203.0.113.9")).status);
+    expect(byAddress).toEqual([...Array(10).fill(401), 429]);
+    const byAccount = [];
+    for (let i = 0; i < 11; i++) byAccount.push((await attempt("target@example.com", `198.51.100.${i}`)).status);
+    expect(byAccount).toEqual([...Array(10).fill(401), 429]);
+    // Others are not held back by these guesses.
+    const other = await authPost(req("POST", "/api/auth/sign-in/email", { origin: BASE, "x-forwarded-for": "203.0.113.10" }, VIEWER));
     expect(other.status).toBe(200);
   });
 

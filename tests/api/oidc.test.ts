@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as authGet, POST as authPost } from "../../app/api/auth/[...all]/route";
 import { GET as overviewGet } from "../../app/api/overview/route";
 import { POST as limitsPost } from "../../app/api/keys/[hash]/limits/route";
+import { createAccount, listAccounts } from "../../lib/accounts/accounts";
 import { principalOf } from "../../lib/accounts/principal";
 import type { VirtualKey } from "../../lib/litellm/schemas";
 import { app } from "../../lib/server/app";
@@ -21,6 +22,10 @@ const accounts: Record<string, OidcAccount> = {
   bob: { email: "bob@example.test", name: "Bob", groups: ["payments-team", "everyone"] },
   dave: { email: "dave@example.test", name: "Dave", groups: ["inflight-viewers"] },
   carol: { email: "carol@example.test", name: "Carol", groups: ["sales"] },
+  // Another identity at the provider claiming alice's address, unverified.
+  mallory: { email: "alice@example.test", name: "Mallory", groups: ["inflight-viewers"], emailVerified: false },
+  // A person an admin invited (no password: single sign-on only).
+  erin: { email: "erin@example.test", name: "Erin", groups: ["inflight-viewers"] },
 };
 
 const cookiesOf = (res: Response) =>
@@ -124,6 +129,38 @@ describe("single sign-on through OpenID Connect", () => {
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toMatch(/^\/sign-in\?error=/);
     expect(await who(res)).toBeNull();
+  });
+
+  it("an unverified email never joins the account of that address", async () => {
+    const res = await ssoSignIn("mallory");
+    expect(res.headers.get("location")).toMatch(/^\/sign-in\?error=/);
+    expect(await who(res)).toBeNull();
+  });
+
+  it("an account an admin invited without a password signs in through single sign-on", async () => {
+    const a = await app();
+    await createAccount(a.auth, { email: "erin@example.test", role: "viewer", teams: ["team-search"] });
+    const res = await ssoSignIn("erin");
+    // Joined to the invited account; its role and teams then follow the provider's groups.
+    expect(await who(res)).toMatchObject({ label: "erin@example.test", role: "viewer", teams: null });
+    expect((await listAccounts(a.auth)).filter((x) => x.email === "erin@example.test")).toEqual([expect.objectContaining({ signIn: ["sso"] })]);
+  });
+
+  it("an ID token posted to sign-in directly is refused: single sign-on is the provider's page only", async () => {
+    const res = await authPost(
+      new Request(`${BASE}/api/auth/sign-in/social`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: BASE },
+        body: JSON.stringify({ provider: "oidc", idToken: { token: "eyJhbGciOiJub25lIn0.e30." } }),
+      }),
+    );
+    expect(res.status).toBe(400);
+    expect(await who(res)).toBeNull();
+  });
+
+  it("better-auth's own admin routes do not exist", async () => {
+    const res = await authPost(new Request(`${BASE}/api/auth/admin/set-role`, { method: "POST", headers: { "content-type": "application/json", origin: BASE }, body: '{"userId":"x","role":"admin"}' }));
+    expect(res.status).toBe(404);
   });
 
   it("role and teams follow the groups at the next sign-in", async () => {

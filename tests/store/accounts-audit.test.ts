@@ -2,7 +2,7 @@
 // stores: the same behaviour from SQLite and Postgres.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findToken, issueToken, registerToken } from "../../lib/accounts/api-tokens";
-import { countAccounts, createAccount, listAccounts, removeAccount, updateAccount } from "../../lib/accounts/accounts";
+import { countAdmins, createAccount, listAccounts, removeAccount, updateAccount } from "../../lib/accounts/accounts";
 import { createAuth, type Auth } from "../../lib/accounts/auth";
 import type { AuditEntry } from "../../lib/audit/repository";
 import { settleAbandonedEdits } from "../../lib/limits/settle-pending";
@@ -96,7 +96,7 @@ describe.each(DIALECTS)("accounts and audit on %s", (dialect) => {
   });
 
   it("better-auth runs on the store's connection: accounts, password sign-in, sessions, the last admin kept", async () => {
-    expect(await countAccounts(auth)).toBe(0);
+    expect(await countAdmins(auth)).toBe(0);
     const admin = await createAccount(auth, { email: "Admin@Example.com", password: "admin-password-123", role: "admin", teams: null });
     const viewer = await createAccount(auth, { email: "viewer@example.com", role: "viewer", teams: ["team-b", "team-a", "team-a"] });
     expect(admin).toMatchObject({ email: "admin@example.com", role: "admin", teams: null, signIn: ["password"] });

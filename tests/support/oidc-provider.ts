@@ -13,6 +13,8 @@ export interface OidcAccount {
   email: string;
   name?: string;
   groups: string[];
+  /** The provider's email_verified claim (true unless set). */
+  emailVerified?: boolean;
 }
 
 export interface OidcProviderHandle {
@@ -157,7 +159,7 @@ function findAccount(accounts: Record<string, OidcAccount>, sub: string) {
     claims: async () => ({
       sub,
       email: account.email,
-      email_verified: true,
+      email_verified: account.emailVerified ?? true,
       name: account.name,
       groups: account.groups,
     }),

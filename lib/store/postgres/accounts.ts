@@ -39,6 +39,15 @@ export class PgApiTokenRepository implements ApiTokenRepository {
     return (await this.pool.query(`SELECT * FROM api_token ORDER BY id DESC`)).rows.map(tokenRow);
   }
 
+  async revokeOthersOf(createdBy: string, keepHash: string, at: Date): Promise<number> {
+    const r = await this.pool.query(`UPDATE api_token SET revoked_at = $1::timestamp WHERE created_by = $2 AND token_hash <> $3 AND revoked_at IS NULL`, [
+      pgDate(at),
+      createdBy,
+      keepHash,
+    ]);
+    return r.rowCount ?? 0;
+  }
+
   async revoke(id: number, at: Date): Promise<boolean> {
     const r = await this.pool.query(`UPDATE api_token SET revoked_at = $1::timestamp WHERE id = $2 AND revoked_at IS NULL`, [pgDate(at), id]);
     return (r.rowCount ?? 0) > 0;
@@ -56,5 +65,9 @@ export class PgInstanceSettingRepository implements InstanceSettingRepository {
   async claim(key: string, value: string): Promise<string> {
     await this.pool.query(`INSERT INTO instance_setting (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, [key, value]);
     return (await this.get(key))!;
+  }
+
+  async release(key: string, value: string): Promise<void> {
+    await this.pool.query(`DELETE FROM instance_setting WHERE key = $1 AND value = $2`, [key, value]);
   }
 }

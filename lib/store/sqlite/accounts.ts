@@ -27,6 +27,7 @@ export class SqliteApiTokenRepository implements ApiTokenRepository {
       use: db.prepare(`UPDATE api_token SET last_used_at = ? WHERE token_hash = ? AND revoked_at IS NULL RETURNING *`),
       list: db.prepare(`SELECT * FROM api_token ORDER BY id DESC`),
       revoke: db.prepare(`UPDATE api_token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`),
+      revokeOthers: db.prepare(`UPDATE api_token SET revoked_at = ? WHERE created_by = ? AND token_hash <> ? AND revoked_at IS NULL`),
     };
   }
 
@@ -47,6 +48,10 @@ export class SqliteApiTokenRepository implements ApiTokenRepository {
   async revoke(id: number, at: Date): Promise<boolean> {
     return this.stmt.revoke.run(sqlDate(at), id).changes > 0;
   }
+
+  async revokeOthersOf(createdBy: string, keepHash: string, at: Date): Promise<number> {
+    return this.stmt.revokeOthers.run(sqlDate(at), createdBy, keepHash).changes;
+  }
 }
 
 export class SqliteInstanceSettingRepository implements InstanceSettingRepository {
@@ -56,6 +61,7 @@ export class SqliteInstanceSettingRepository implements InstanceSettingRepositor
     this.stmt = {
       get: db.prepare(`SELECT value FROM instance_setting WHERE key = ?`),
       claim: db.prepare(`INSERT INTO instance_setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`),
+      release: db.prepare(`DELETE FROM instance_setting WHERE key = ? AND value = ?`),
     };
   }
 
@@ -67,5 +73,9 @@ export class SqliteInstanceSettingRepository implements InstanceSettingRepositor
   async claim(key: string, value: string): Promise<string> {
     this.stmt.claim.run(key, value);
     return (await this.get(key))!;
+  }
+
+  async release(key: string, value: string): Promise<void> {
+    this.stmt.release.run(key, value);
   }
 }

@@ -8,9 +8,6 @@ CREATE TABLE "auth_user" (
     "createdAt" TIMESTAMP(3) NOT NULL,
     "updatedAt" TIMESTAMP(3) NOT NULL,
     "role" TEXT,
-    "banned" BOOLEAN,
-    "banReason" TEXT,
-    "banExpires" TIMESTAMP(3),
     "teams" TEXT,
 
     CONSTRAINT "auth_user_pkey" PRIMARY KEY ("id")
@@ -26,7 +23,6 @@ CREATE TABLE "auth_session" (
     "ipAddress" TEXT,
     "userAgent" TEXT,
     "userId" TEXT NOT NULL,
-    "impersonatedBy" TEXT,
 
     CONSTRAINT "auth_session_pkey" PRIMARY KEY ("id")
 );

@@ -8,9 +8,6 @@ CREATE TABLE "auth_user" (
     "createdAt" DATETIME NOT NULL,
     "updatedAt" DATETIME NOT NULL,
     "role" TEXT,
-    "banned" BOOLEAN,
-    "banReason" TEXT,
-    "banExpires" DATETIME,
     "teams" TEXT
 );
 
@@ -24,7 +21,6 @@ CREATE TABLE "auth_session" (
     "ipAddress" TEXT,
     "userAgent" TEXT,
     "userId" TEXT NOT NULL,
-    "impersonatedBy" TEXT,
     CONSTRAINT "auth_session_userId_fkey" FOREIGN KEY ("userId") REFERENCES "auth_user" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
