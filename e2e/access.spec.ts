@@ -80,6 +80,8 @@ test.describe("access", () => {
     await expect(panel.getByRole("alert")).toContainText("max_parallel_requests");
     await form.getByLabel("Max parallel requests").fill("3");
     await form.getByLabel("Reason").fill("e2e: tighter while the provider is slow");
+    await form.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENS_DIR, "limit-edit-form.png"), fullPage: true });
     await form.getByRole("button", { name: "Review the change" }).click();
 
     const review = panel.getByRole("region", { name: "Confirm the change" });
