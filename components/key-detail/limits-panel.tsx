@@ -128,7 +128,7 @@ export function LimitsPanel({ hash }: { hash: string }) {
 
       {draft && !review ? (
         <form onSubmit={toReview} className="mt-4 space-y-4" noValidate aria-label="Edit limits">
-          <LimitInputs draft={draft} onChange={setDraft} emptyMeans="a whole number" />
+          <LimitInputs draft={draft} onChange={(d) => (setDraft(d), setProblem(null))} emptyMeans="a whole number" />
           <ReasonInput value={reason} onChange={setReason} />
           <div className="flex gap-2">
             <button type="submit" className={PRIMARY_BUTTON}>

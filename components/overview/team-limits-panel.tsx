@@ -71,7 +71,7 @@ export function TeamLimitsPanel({ team, onClose }: { team: string; onClose: () =
         </Banner>
       ) : !edit || !preview.data ? (
         <form onSubmit={review} className="space-y-4" noValidate aria-label="Team-wide limits">
-          <LimitInputs draft={draft} onChange={setDraft} emptyMeans="as each key has it" />
+          <LimitInputs draft={draft} onChange={(d) => (setDraft(d), setProblem(null))} emptyMeans="as each key has it" />
           <ReasonInput value={reason} onChange={setReason} />
           <div className="flex gap-2">
             <button type="submit" className={PRIMARY_BUTTON} disabled={preview.isPending}>
