@@ -8,7 +8,7 @@ import { pageOverflowX } from "./support/theme";
 // INFLIGHT_ADMIN_EMAIL). The edited demo key gets its limit back at the end: later specs read it.
 
 const BASE = `http://127.0.0.1:${E2E_PORT}`;
-const VIEWER = { email: "viewer@e2e.test", password: "e2e-viewer-password-0123" };
+const VIEWER = { email: "viewer@e2e.test", password: "e2e-viewer-password-0123", newPassword: "e2e-viewer-new-password-4567" };
 
 async function hashOf(request: APIRequestContext, alias: string): Promise<string> {
   let hash: string | undefined;
@@ -142,12 +142,20 @@ test.describe("access", () => {
     const made = await request.post("/api/accounts", { data: { email: VIEWER.email, role: "viewer", password: VIEWER.password } });
     expect([200, 409]).toContain(made.status());
     await page.goto("/settings/access");
-    await expect(page.getByTestId("account-row").filter({ hasText: VIEWER.email })).toBeVisible();
+    const row = page.getByTestId("account-row").filter({ hasText: VIEWER.email });
+    await expect(row).toBeVisible();
+    // An admin gives the viewer a new password (break-glass): the old one stops working.
+    await row.getByRole("button", { name: "Set password" }).click();
+    await row.getByLabel(`New password for ${VIEWER.email}`).fill(VIEWER.newPassword);
+    await row.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByText(`Set a new password for ${VIEWER.email}; its sessions ended.`)).toBeVisible();
     await page.screenshot({ path: path.join(SCREENS_DIR, "access.png"), fullPage: true });
+    const old = await (await signedOut(browser)).request.post(`${BASE}/api/auth/sign-in/email`, { data: { email: VIEWER.email, password: VIEWER.password }, headers: { origin: BASE } });
+    expect(old.status()).toBe(401);
 
     const hash = await hashOf(request, "demo-healthy");
     const ctx = await signedOut(browser);
-    await signIn(ctx.request, BASE, VIEWER);
+    await signIn(ctx.request, BASE, { email: VIEWER.email, password: VIEWER.newPassword });
     const viewerPage = await ctx.newPage();
     await viewerPage.goto(`/keys/${hash}?range=15m`);
     const panel = viewerPage.getByRole("region", { name: "Limits on LiteLLM" });

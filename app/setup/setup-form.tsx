@@ -35,7 +35,7 @@ export function SetupForm() {
   return (
     <AuthCard
       title="Set up Inflight"
-      subtitle="No account exists yet. Make the first admin: it can invite others, edit limits and run burst tests."
+      subtitle="Inflight has no admin yet. Make the first one: it can invite others, edit limits and run burst tests."
     >
       {problem ? (
         <div className="mb-4">

@@ -5,7 +5,11 @@
 // before and after, and no bad input gets a 500.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as authPost } from "../../app/api/auth/[...all]/route";
+import { DELETE as accountDelete, PATCH as accountPatch } from "../../app/api/accounts/[id]/route";
+import { GET as accountsGet, POST as accountsPost } from "../../app/api/accounts/route";
 import { GET as auditGet } from "../../app/api/audit/route";
+import { DELETE as tokenDelete } from "../../app/api/tokens/[id]/route";
+import { GET as tokensGet, POST as tokensPost } from "../../app/api/tokens/route";
 import { GET as evidenceGet } from "../../app/api/keys/[hash]/evidence/route";
 import { POST as limitsPost } from "../../app/api/keys/[hash]/limits/route";
 import { POST as teamPreview } from "../../app/api/teams/[team]/limits/preview/route";
@@ -307,6 +311,46 @@ describe("access and limit edits", () => {
     const none = await answer(await teamPreview(team("/api/teams/no-such-team/limits/preview", admin, body), { params: Promise.resolve({ team: "no-such-team" }) }));
     expect(none).toMatchObject({ status: 404, body: { error: { message: "No key of team no-such-team is in the proxy's key list" } } });
     expect((await teamApply(team("/api/teams/team-c/limits", admin, { metadata: { a: 1 } }), ctx)).status).toBe(422);
+  });
+
+  it("API tokens from the access routes: shown once, listed without the token, work at once, revoked at once; audited", async () => {
+    const made = await answer(await tokensPost(req("POST", "/api/tokens", { ...admin, origin: BASE }, { name: "nightly-report", scope: "viewer" })));
+    expect(made.status).toBe(200);
+    const token: string = made.body.token;
+    expect(token).toMatch(/^ift_/);
+    const listed = await (await tokensGet(req("GET", "/api/tokens", admin))).text();
+    expect(listed).toContain("nightly-report");
+    expect(listed).not.toContain(token);
+    const range = `from=${Date.now() - 3_600_000}&to=${Date.now()}`;
+    const read = () => overviewGet(req("GET", `/api/overview?${range}`, { authorization: `Bearer ${token}` }));
+    expect((await read()).status).toBe(200);
+    expect((await tokensPost(req("POST", "/api/tokens", { ...viewer, origin: BASE }, { name: "x", scope: "admin" }))).status).toBe(403);
+    const id = String(made.body.row.id);
+    expect((await tokenDelete(req("DELETE", `/api/tokens/${id}`, { ...admin, origin: BASE }), { params: Promise.resolve({ id }) })).status).toBe(200);
+    expect((await read()).status).toBe(401);
+    expect((await tokenDelete(req("DELETE", `/api/tokens/${id}`, { ...admin, origin: BASE }), { params: Promise.resolve({ id }) })).status).toBe(404);
+    const trail = await (await app()).store.audit.list({ limit: 5, actor: ADMIN.email });
+    expect(trail.map((e) => e.action)).toEqual(expect.arrayContaining(["token.create", "token.revoke"]));
+    expect(JSON.stringify(trail)).not.toContain(token);
+  });
+
+  it("accounts from the access routes: invite, change teams, remove; the last admin stays; viewers may not", async () => {
+    const invited = await answer(await accountsPost(req("POST", "/api/accounts", { ...admin, origin: BASE }, { email: "New@Example.com", role: "viewer", teams: ["team-b"] })));
+    expect(invited.body).toMatchObject({ email: "new@example.com", role: "viewer", teams: ["team-b"], signIn: [] });
+    const id: string = invited.body.id;
+    const ctx = { params: Promise.resolve({ id }) };
+    expect((await accountPatch(req("PATCH", `/api/accounts/${id}`, { ...admin, origin: BASE }, { role: "viewer", teams: ["team-a", "team-b"] }), ctx)).status).toBe(200);
+    const list = (await answer(await accountsGet(req("GET", "/api/accounts", admin)))).body;
+    expect(list.accounts.find((a: { id: string }) => a.id === id).teams).toEqual(["team-a", "team-b"]);
+    expect(JSON.stringify(list)).not.toMatch(/password"?\s*:\s*"[^"]/);
+    expect((await accountsPost(req("POST", "/api/accounts", { ...admin, origin: BASE }, { email: "new@example.com", role: "viewer" }))).status).toBe(409);
+    expect((await accountsPost(req("POST", "/api/accounts", { ...admin, origin: BASE }, { email: "x@example.com", role: "owner" }))).status).toBe(422);
+    expect((await accountsGet(req("GET", "/api/accounts", viewer))).status).toBe(403);
+    const adminId: string = list.accounts.find((a: { email: string }) => a.email === ADMIN.email).id;
+    const last = await answer(await accountPatch(req("PATCH", `/api/accounts/${adminId}`, { ...admin, origin: BASE }, { role: "viewer", teams: null }), { params: Promise.resolve({ id: adminId }) }));
+    expect(last).toMatchObject({ status: 409, body: { error: { message: "This is the only admin: make another admin first" } } });
+    expect((await accountDelete(req("DELETE", `/api/accounts/${id}`, { ...admin, origin: BASE }), ctx)).status).toBe(200);
+    expect((await accountDelete(req("DELETE", `/api/accounts/${id}`, { ...admin, origin: BASE }), ctx)).status).toBe(404);
   });
 
   it("LiteLLM refuses (upperbound_key_generate_params): LiteLLM's words in the answer and the audit, the key unchanged", async () => {

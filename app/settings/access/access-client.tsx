@@ -116,6 +116,7 @@ function Accounts({ sso }: { sso: string | null }) {
 
 function AccountRow({ a, me, act }: { a: AccountView; me: boolean; act: (url: string, body: unknown, method: string, said: string) => void }) {
   const [teams, setTeams] = useState(a.teams?.join(", ") ?? "");
+  const [password, setPassword] = useState<string | null>(null);
   const save = (role: "viewer" | "admin") => act(`/api/accounts/${a.id}`, { role, teams: role === "admin" ? null : teamsFrom(teams) }, "PATCH", `Saved ${a.email}.`);
   return (
     <tr className="border-t border-zinc-100 dark:border-zinc-800" data-testid="account-row">
@@ -145,6 +146,33 @@ function AccountRow({ a, me, act }: { a: AccountView; me: boolean; act: (url: st
       </td>
       <td className="py-2 text-xs text-zinc-600 dark:text-zinc-400">{a.signIn.length ? a.signIn.join(" + ") : "nothing yet (SSO)"}</td>
       <td className="space-x-2 py-2 text-right">
+        {password === null ? (
+          <button type="button" className={BUTTON} onClick={() => setPassword("")}>
+            {a.signIn.includes("password") ? "Set password" : "Add a password"}
+          </button>
+        ) : (
+          <form
+            className="inline-flex gap-1"
+            onSubmit={(e) => {
+              e.preventDefault();
+              act(`/api/accounts/${a.id}/password`, { password }, "POST", `Set a new password for ${a.email}${me ? "" : "; its sessions ended"}.`);
+              setPassword(null);
+            }}
+          >
+            <input
+              type="password"
+              autoComplete="new-password"
+              aria-label={`New password for ${a.email}`}
+              placeholder="12+ characters"
+              className={`${INPUT} w-36`}
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+            <button type="submit" className={BUTTON}>
+              Save
+            </button>
+          </form>
+        )}
         <button type="button" className={BUTTON} onClick={() => act(`/api/accounts/${a.id}/sign-out`, {}, "POST", `Signed ${a.email} out everywhere.`)}>
           Sign out everywhere
         </button>
