@@ -12,6 +12,9 @@ import { DELETE as tokenDelete } from "../../app/api/tokens/[id]/route";
 import { GET as tokensGet, POST as tokensPost } from "../../app/api/tokens/route";
 import { GET as evidenceGet } from "../../app/api/keys/[hash]/evidence/route";
 import { POST as limitsPost } from "../../app/api/keys/[hash]/limits/route";
+import { POST as passwordPost } from "../../app/api/accounts/[id]/password/route";
+import { POST as accountSignOut } from "../../app/api/accounts/[id]/sign-out/route";
+import { POST as setupPost } from "../../app/api/setup/route";
 import { POST as teamPreview } from "../../app/api/teams/[team]/limits/preview/route";
 import { POST as teamApply } from "../../app/api/teams/[team]/limits/route";
 import { GET as seriesGet } from "../../app/api/keys/[hash]/series/route";
@@ -263,6 +266,52 @@ describe("access and limit edits", () => {
     const wrongType = await limitsPost(new Request(`${BASE}/api/keys/${hash}/limits`, { method: "POST", headers: { ...admin, origin: BASE, "content-type": "text/plain" }, body: "{}" }), params(hash));
     expect(wrongType.status).toBe(415);
     expect((await edit("sk-1234", admin, { max_parallel_requests: 3 })).status).toBe(422);
+    expect((await keyInfo(hash)).max_parallel_requests).toBe(7);
+  });
+
+  it("every write route answers 30+ bad inputs with a 4xx and a message, never a 500", async () => {
+    const BAD: unknown[] = [
+      "", "not json", "[]", "null", "42", '"text"', "{", "{}}", "x".repeat(70_000),
+      { email: 5 }, { email: "not-an-email", password: "long-enough-password" }, { email: "a@b.c", password: "short" },
+      { email: "a@b.c", password: 123456789012345 }, { email: "a@b.c", password: "p".repeat(300) },
+      { role: "owner" }, { role: null }, { role: ["admin"] }, { role: "viewer", teams: "team-a" }, { role: "viewer", teams: [1, 2] },
+      { role: "viewer", teams: ["x".repeat(300)] }, { role: "viewer", teams: null, extra: 1 },
+      { name: "" }, { name: 7, scope: "viewer" }, { name: "t", scope: "root" }, { name: "x".repeat(101), scope: "viewer" },
+      { password: "" }, { password: ["a"] },
+      { max_parallel_requests: "abc" }, { max_parallel_requests: -1 }, { max_parallel_requests: 1.5 }, { rpm_limit: 1e13 },
+      { max_parallel_requests: 0 }, { metadata: "x" }, { unknown: true }, { __proto__: { role: "admin" } },
+    ];
+    expect(BAD.length).toBeGreaterThanOrEqual(30);
+    const hash = keys["team-a-key"];
+    const someone = (await createAccount((await app()).auth, { email: "fuzz-target@example.com", role: "viewer", teams: null })).id;
+    const routes: [string, (r: Request) => Promise<Response>][] = [
+      ["POST /api/setup", (r) => setupPost(r)],
+      ["POST /api/accounts", (r) => accountsPost(r)],
+      ["PATCH /api/accounts/[id]", (r) => accountPatch(r, { params: Promise.resolve({ id: someone }) })],
+      ["POST /api/accounts/[id]/password", (r) => passwordPost(r, { params: Promise.resolve({ id: someone }) })],
+      ["POST /api/tokens", (r) => tokensPost(r)],
+      ["POST /api/keys/[hash]/limits", (r) => limitsPost(r, params(hash))],
+      ["POST /api/teams/[team]/limits/preview", (r) => teamPreview(r, { params: Promise.resolve({ team: "team-a" }) })],
+      ["POST /api/teams/[team]/limits", (r) => teamApply(r, { params: Promise.resolve({ team: "team-a" }) })],
+    ];
+    for (const [name, route] of routes) {
+      for (const body of BAD) {
+        const method = name.split(" ")[0];
+        const res = await route(req(method, "/", { ...admin, origin: BASE }, body));
+        const text = await res.text();
+        const what = `${name} with ${JSON.stringify(body)?.slice(0, 50)} → ${res.status} ${text.slice(0, 120)}`;
+        expect(res.status, what).toBeGreaterThanOrEqual(400);
+        expect(res.status, what).toBeLessThan(500);
+        expect(JSON.parse(text).error.message.length, what).toBeGreaterThan(5);
+      }
+    }
+    // Routes whose path carries the input: ids that name nothing are 4xx too.
+    for (const id of ["", "nope", "../../etc", "1e9", "-1", "0x10"]) {
+      expect((await accountSignOut(req("POST", "/", { ...admin, origin: BASE }), { params: Promise.resolve({ id }) })).status).toBe(404);
+      expect((await accountDelete(req("DELETE", "/", { ...admin, origin: BASE }), { params: Promise.resolve({ id }) })).status).toBe(404);
+      const t = (await tokenDelete(req("DELETE", "/", { ...admin, origin: BASE }), { params: Promise.resolve({ id }) })).status;
+      expect([404, 422]).toContain(t);
+    }
     expect((await keyInfo(hash)).max_parallel_requests).toBe(7);
   });
 
