@@ -34,7 +34,9 @@ async function read(res: Response, request: APIRequestContext): Promise<Received
   if (got.b) return { ...base, body: got.b, unreadable: null };
   if (res.request().method() === "GET" && /navigated away|No resource with given identifier/.test(got.error ?? "")) {
     const sent = Object.entries(await res.request().allHeaders()).filter(([k]) => !k.startsWith(":") && k !== "host");
-    const again = await request.get(res.url(), { headers: Object.fromEntries(sent), maxRedirects: 0 });
+    const refetch = () => request.get(res.url(), { headers: Object.fromEntries(sent), maxRedirects: 0 });
+    // A kept-alive socket the server closed as idle at the same moment it was reused: ask once more.
+    const again = await refetch().catch((e: Error) => (/socket hang up|ECONNRESET/.test(e.message) ? refetch() : Promise.reject(e)));
     return { ...base, body: await again.body(), unreadable: null, refetched: true };
   }
   return { ...base, body: null, unreadable: got.error };
