@@ -1,26 +1,6 @@
 import type { AuditEntry, AuditFilter, AuditRepository, Outcome, StoredAuditEntry } from "../../audit/repository";
+import { auditJson as json, auditRow } from "../audit-row";
 import type { Pool } from "./connection";
-
-const json = (v: Record<string, unknown> | null) => (v === null ? null : JSON.stringify(v));
-
-function auditRow(r: Record<string, unknown>): StoredAuditEntry {
-  return {
-    id: Number(r.id),
-    atMs: Number(r.at_ms),
-    actorKind: r.actor_kind as AuditEntry["actorKind"],
-    actorId: (r.actor_id as string | null) ?? null,
-    actorLabel: String(r.actor_label),
-    action: String(r.action),
-    keyHash: (r.key_hash as string | null) ?? null,
-    keyAlias: (r.key_alias as string | null) ?? null,
-    teamId: (r.team_id as string | null) ?? null,
-    before: typeof r.before === "string" ? JSON.parse(r.before) : null,
-    after: typeof r.after === "string" ? JSON.parse(r.after) : null,
-    reason: (r.reason as string | null) ?? null,
-    outcome: r.outcome as Outcome,
-    message: (r.message as string | null) ?? null,
-  };
-}
 
 export class PgAuditRepository implements AuditRepository {
   constructor(private readonly pool: Pool) {}

@@ -1,27 +1,6 @@
 import type { AuditEntry, AuditFilter, AuditRepository, Outcome, StoredAuditEntry } from "../../audit/repository";
+import { auditJson as json, auditRow } from "../audit-row";
 import type { Sqlite } from "./connection";
-
-const json = (v: Record<string, unknown> | null) => (v === null ? null : JSON.stringify(v));
-const parse = (v: unknown) => (typeof v === "string" ? (JSON.parse(v) as Record<string, unknown>) : null);
-
-function auditRow(r: Record<string, unknown>): StoredAuditEntry {
-  return {
-    id: Number(r.id),
-    atMs: Number(r.at_ms),
-    actorKind: r.actor_kind as AuditEntry["actorKind"],
-    actorId: (r.actor_id as string | null) ?? null,
-    actorLabel: String(r.actor_label),
-    action: String(r.action),
-    keyHash: (r.key_hash as string | null) ?? null,
-    keyAlias: (r.key_alias as string | null) ?? null,
-    teamId: (r.team_id as string | null) ?? null,
-    before: parse(r.before),
-    after: parse(r.after),
-    reason: (r.reason as string | null) ?? null,
-    outcome: r.outcome as Outcome,
-    message: (r.message as string | null) ?? null,
-  };
-}
 
 export class SqliteAuditRepository implements AuditRepository {
   private readonly stmt;
