@@ -155,11 +155,43 @@ const accountsShape = {
   METRICS_TOKEN: secret("METRICS_TOKEN", 16),
 };
 
+/** Alerts (lib/alerts): detection, the alert life cycle, delivery, and channels configured by the environment. */
+const alertsShape = {
+  /** Shown in the header and in every message, e.g. "production". */
+  INFLIGHT_ENVIRONMENT: z.preprocess(emptyAsUnset, z.string().max(64, "INFLIGHT_ENVIRONMENT must be at most 64 characters").optional()),
+  ALERT_EVAL_INTERVAL_S: count("ALERT_EVAL_INTERVAL_S", 2, 1, 300),
+  /** How far back each evaluation re-reads truth: late spend-log rows within it are found. */
+  ALERT_LOOKBACK_S: count("ALERT_LOOKBACK_S", 900, 30, 86_400),
+  /** An alert resolves only after its key stayed healthy this long. */
+  ALERT_RESOLVE_HOLD_S: count("ALERT_RESOLVE_HOLD_S", 300, 0, 86_400),
+  /** A firing alert is told again at most this often (Alertmanager's repeat_interval: 4 h). */
+  ALERT_REPEAT_INTERVAL_S: count("ALERT_REPEAT_INTERVAL_S", 14_400, 1, 30 * 86_400),
+  /** Stuck and drift wait at most this long for long requests to settle the truth. */
+  ALERT_SETTLE_MAX_S: count("ALERT_SETTLE_MAX_S", 300, 0, 86_400),
+  ALERT_DELIVERY_INTERVAL_MS: count("ALERT_DELIVERY_INTERVAL_MS", 1000, 100, 60_000),
+  ALERT_DELIVERY_TIMEOUT_MS: count("ALERT_DELIVERY_TIMEOUT_MS", 10_000, 100, 120_000),
+  /** First retry delay; doubled per attempt (with jitter) up to the max, unless the receiver's Retry-After says more. */
+  ALERT_RETRY_BASE_S: count("ALERT_RETRY_BASE_S", 5, 0, 3600),
+  ALERT_RETRY_MAX_S: count("ALERT_RETRY_MAX_S", 600, 1, 86_400),
+  /** A notification is given up (failed, may be resent) after this many attempts. */
+  ALERT_MAX_ATTEMPTS: count("ALERT_MAX_ATTEMPTS", 12, 1, 1000),
+  /** A channel failing this many deliveries in a row is paused until an admin resumes it. */
+  ALERT_PAUSE_AFTER: count("ALERT_PAUSE_AFTER", 10, 1, 1000),
+  /** Targets allowed to resolve to loopback, private or link-local addresses (webhook, Slack, PagerDuty). */
+  ALERT_ALLOWED_HOSTS: list,
+  ALERT_WEBHOOK_URL: httpUrl("ALERT_WEBHOOK_URL"),
+  /** Standard Webhooks secret (whsec_…) the webhook is signed with. */
+  ALERT_WEBHOOK_SECRET: secret("ALERT_WEBHOOK_SECRET", 8),
+  ALERT_SLACK_WEBHOOK_URL: httpUrl("ALERT_SLACK_WEBHOOK_URL"),
+  ALERT_PAGERDUTY_ROUTING_KEY: secret("ALERT_PAGERDUTY_ROUTING_KEY", 8),
+  ALERT_PAGERDUTY_URL: httpUrl("ALERT_PAGERDUTY_URL"),
+};
+
 // `npm start` validates everything the server will read before it starts anything.
-const launcherSchema = z.object({ ...sharedShape, ...runnerShape, ...accountsShape, SIMULATOR_PORT: port("SIMULATOR_PORT", 4000) });
+const launcherSchema = z.object({ ...sharedShape, ...runnerShape, ...accountsShape, ...alertsShape, SIMULATOR_PORT: port("SIMULATOR_PORT", 4000) });
 
 const serverSchema = z
-  .object({ ...sharedShape, ...runnerShape, ...accountsShape })
+  .object({ ...sharedShape, ...runnerShape, ...accountsShape, ...alertsShape })
   .refine((c) => !c.LITELLM_URL || c.LITELLM_MASTER_KEY || c.LITELLM_API_KEY, {
     message:
       "LITELLM_MASTER_KEY (or a read-only LITELLM_API_KEY) is required when LITELLM_URL is set (Inflight reads keys and spend logs with it)",
@@ -172,6 +204,14 @@ const serverSchema = z
   .refine((c) => [c.INFLIGHT_OIDC_ISSUER, c.INFLIGHT_OIDC_CLIENT_ID, c.INFLIGHT_OIDC_CLIENT_SECRET].every((v) => !v === !c.INFLIGHT_OIDC_ISSUER), {
     message: "single sign-on needs INFLIGHT_OIDC_ISSUER, INFLIGHT_OIDC_CLIENT_ID and INFLIGHT_OIDC_CLIENT_SECRET together",
     path: ["INFLIGHT_OIDC_ISSUER"],
+  })
+  .refine((c) => !c.ALERT_WEBHOOK_URL === !c.ALERT_WEBHOOK_SECRET, {
+    message: "ALERT_WEBHOOK_URL and ALERT_WEBHOOK_SECRET go together (every webhook is signed)",
+    path: ["ALERT_WEBHOOK_SECRET"],
+  })
+  .refine((c) => !c.ALERT_PAGERDUTY_URL || c.ALERT_PAGERDUTY_ROUTING_KEY, {
+    message: "ALERT_PAGERDUTY_URL needs ALERT_PAGERDUTY_ROUTING_KEY",
+    path: ["ALERT_PAGERDUTY_ROUTING_KEY"],
   })
   .refine((c) => c.INFLIGHT_OIDC_TEAM_GROUPS.every((pair) => /^[^=]+=[^=]+$/.test(pair)), {
     message: 'INFLIGHT_OIDC_TEAM_GROUPS is a comma-separated list of "group=team_id" pairs',

@@ -44,6 +44,8 @@ export interface IngestRepository {
    * fromMs, oldest first; the lookback is `lookbackMs`, or the key's longest stored request when longer.
    */
   admittedOverlapping(keyId: number, fromMs: number, toMs: number, lookbackMs: number): Promise<StoredRequest[]>;
+  /** Each key's longest stored request (ms); keys without one are absent. */
+  longestRequests(keyIds: number[]): Promise<Map<number, number>>;
   /** Whether any request started at or after `sinceMs`. */
   anyStartedSince(sinceMs: number): Promise<boolean>;
 }

@@ -225,4 +225,9 @@ export class PgIngestRepository implements IngestRepository {
     );
     return Boolean(rows[0].any);
   }
+
+  async longestRequests(keyIds: number[]): Promise<Map<number, number>> {
+    const { rows } = await this.pool.query("SELECT key_id, longest_request_ms FROM key_counter WHERE key_id = ANY($1::int[])", [keyIds]);
+    return new Map(rows.map((r) => [Number(r.key_id), Number(r.longest_request_ms)]));
+  }
 }

@@ -103,4 +103,11 @@ export class SqliteIngestRepository implements IngestRepository {
   async anyStartedSince(sinceMs: number): Promise<boolean> {
     return this.stmt.anySince.get(sinceMs) !== undefined;
   }
+
+  async longestRequests(keyIds: number[]): Promise<Map<number, number>> {
+    const rows = this.db
+      .prepare("SELECT key_id AS keyId, longest_request_ms AS ms FROM key_counter WHERE key_id IN (SELECT value FROM json_each(?))")
+      .all(JSON.stringify(keyIds)) as { keyId: number; ms: number }[];
+    return new Map(rows.map((r) => [r.keyId, Number(r.ms)]));
+  }
 }

@@ -1,0 +1,173 @@
+import crypto from "node:crypto";
+import { limitStepsByKey } from "../catalog/limit-steps";
+import type { KeyRef } from "../catalog/repository";
+import { SPEND_LOG_SOURCE } from "../ingest/ingest";
+import { readEvidence } from "../series/evidence";
+import type { Store } from "../store/store";
+import { DETECT, horizonOf, type BeliefSecond, type Finding, type KeyWindow, type TruthSecond } from "./detect";
+import { notificationOf, type MessageContext } from "./message";
+import { routeChannels } from "./routing";
+import type { AlertChanges, AlertRecord, AlertRule, Silence } from "./repository";
+import { covers, parseParams } from "./rules";
+import { advance, type LifecycleSettings } from "./state";
+
+export interface EvaluateSettings extends LifecycleSettings, MessageContext {
+  /** Truth re-read by each evaluation (late rows within it are found). */
+  lookbackS: number;
+  /** Longest wait for long requests before stuck and drift trust the truth as final. */
+  settleMaxS: number;
+}
+
+export interface EvaluateDeps {
+  store: Pick<Store, "catalog" | "series" | "samples" | "ingest" | "alerts">;
+  settings: EvaluateSettings;
+  /** Whether LiteLLM keeps shared limiter state (lib/alerts/limiter-sharing.ts); null: unknown. */
+  sharedLimiter: () => Promise<boolean | null>;
+}
+
+export interface EvaluateReport {
+  /** Why nothing was evaluated (no ingest yet), else null. */
+  skipped: string | null;
+  keys: number;
+  rules: number;
+  open: number;
+  fired: number;
+  resolved: number;
+  notifications: number;
+}
+
+/**
+ * One evaluation: each enabled rule's detector over the last `lookbackS` of truth for every key it
+ * covers (and every key with an open alert of it), each (rule, key) alert moved one step through
+ * its life cycle, and the notifications those steps cause written in the same transaction (the
+ * outbox). Idempotent: evaluating again with nothing new changes nothing.
+ */
+export async function evaluateAlerts({ store, settings: s, sharedLimiter }: EvaluateDeps, nowMs = Date.now()): Promise<EvaluateReport> {
+  const report: EvaluateReport = { skipped: null, keys: 0, rules: 0, open: 0, fired: 0, resolved: 0, notifications: 0 };
+  const cursor = await store.ingest.readCursor(SPEND_LOG_SOURCE);
+  if (!cursor) return { ...report, skipped: "no spend logs read yet" };
+  const completeSec = Math.floor(cursor.endWatermarkMs / 1000);
+  const toSec = Math.max(completeSec, Math.floor(nowMs / 1000));
+  const fromSec = toSec - s.lookbackS;
+
+  const [keys, rules, open, silences, channels] = await Promise.all([
+    store.catalog.listedKeys(),
+    store.alerts.listRules(),
+    store.alerts.openAlerts(),
+    store.alerts.listSilences(nowMs),
+    store.alerts.listChannels(),
+  ]);
+  const active = rules.filter((r) => r.enabled);
+  const byId = new Map(keys.map((k) => [k.id, k]));
+  const changes = await store.catalog.limitChanges(keys.map((k) => k.id), toSec * 1000);
+  const steps = limitStepsByKey(keys.map((k) => k.id), changes, fromSec * 1000, toSec * 1000);
+  const limited = (k: KeyRef) => steps.get(k.id)!.some((st) => st.maxParallelRequests !== null);
+
+  // Every (rule, key) to evaluate: keys the rule covers that have a limit, and open alerts.
+  const pairs = new Map<string, { rule: AlertRule; key: KeyRef; alert: AlertRecord | null }>();
+  for (const rule of active) for (const key of keys) if (covers(rule.scope, key) && limited(key)) pairs.set(`${rule.id}:${key.id}`, { rule, key, alert: null });
+  const rulesById = new Map(rules.map((r) => [r.id, r]));
+  for (const a of open) {
+    const rule = rulesById.get(a.ruleId);
+    const key = byId.get(a.keyId);
+    if (rule && key) pairs.set(`${a.ruleId}:${a.keyId}`, { rule, key, alert: a });
+  }
+  const keyIds = [...new Set([...pairs.values()].map((p) => p.key.id))];
+  report.keys = keyIds.length;
+  report.rules = active.length;
+  if (!keyIds.length) return report;
+
+  const needBelief = new Set([...pairs.values()].filter((p) => p.rule.detector === "drift" || p.rule.detector === "stuck").map((p) => p.key.id));
+  const [truth, longest, closed, shared] = await Promise.all([
+    store.series.buckets({ keyIds, resolution: "1s", fromSec, toSec, bucketSec: 1 }),
+    store.ingest.longestRequests(keyIds),
+    store.alerts.lastClosed(fromSec),
+    [...pairs.values()].some((p) => p.rule.detector === "multiplied") ? sharedLimiter() : Promise.resolve(null),
+  ]);
+  const beliefs = new Map(
+    await Promise.all(
+      [...needBelief].map(async (id) => [id, (await store.samples.buckets(id, fromSec, toSec, 1)).map((b): BeliefSecond => ({ sec: b.t, believed: b.believed, rawMin: b.rawMin }))] as const),
+    ),
+  );
+  const truthBy = new Map<number, TruthSecond[]>();
+  for (const b of truth) {
+    const list = truthBy.get(b.keyId) ?? [];
+    list.push({ sec: b.t, maxInFlight: b.maxInFlight, rejected: b.rejected });
+    truthBy.set(b.keyId, list);
+  }
+  const windowOf = (key: KeyRef): KeyWindow => ({
+    fromSec,
+    toSec,
+    completeSec,
+    settledToSec: completeSec - Math.min(s.settleMaxS, Math.ceil((longest.get(key.id) ?? 0) / 1000)),
+    steps: steps.get(key.id)!,
+    truth: (truthBy.get(key.id) ?? []).sort((a, b) => a.sec - b.sec),
+    belief: beliefs.get(key.id) ?? [],
+    sharedLimiter: shared,
+  });
+
+  const out: AlertChanges = { upsert: [], remove: [], notifications: [] };
+  for (const { rule, key, alert } of pairs.values()) {
+    const w = windowOf(key);
+    const params = parseParams(rule.detector, rule.params);
+    const findings: Finding[] = (DETECT[rule.detector] as (w: KeyWindow, p: unknown) => Finding[])(w, params);
+    const step = advance(
+      alert,
+      {
+        findings,
+        minDurationS: params.minDurationS,
+        nowSec: horizonOf(rule.detector, w),
+        nowMs,
+        silenced: silenced(silences, rule, key),
+        closedSec: closed.get(`${rule.id}:${key.id}`) ?? null,
+      },
+      s,
+      () => ({ id: crypto.randomUUID(), ruleId: rule.id, keyId: key.id }),
+    );
+    if (step.removed && alert) out.remove.push(alert.id);
+    if (!step.alert || (alert && !changed(alert, step.alert) && !step.phase)) continue;
+    if (step.alert.state !== "pending" && step.alert.peak !== alert?.peak && typeof step.alert.evidence.peakSec === "number") {
+      step.alert.evidence = { ...step.alert.evidence, ...(await requestsAtPeak(store.ingest, key.id, step.alert.evidence.peakSec)) };
+    }
+    out.upsert.push(step.alert);
+    if (step.alert.state === "firing" && alert?.state !== "firing") report.fired++;
+    if (step.alert.state === "resolved") report.resolved++;
+    if (!step.phase) continue;
+    for (const channel of routeChannels(channels, key)) {
+      const id = crypto.randomUUID();
+      const payload = notificationOf(id, step.alert, rule.detector, step.phase, rule.name, key, s, nowMs);
+      out.notifications.push({ id, alertId: step.alert.id, channelId: channel.id, phase: step.phase, payload, nextAttemptMs: nowMs, createdAtMs: nowMs });
+    }
+  }
+  const after = new Map(open.map((a) => [a.id, a]));
+  for (const a of out.upsert) after.set(a.id, a);
+  for (const id of out.remove) after.delete(id);
+  report.open = [...after.values()].filter((a) => a.state !== "resolved").length;
+  report.notifications = out.notifications.length;
+  if (out.upsert.length || out.remove.length) await store.alerts.apply(out);
+  return report;
+}
+
+/** How many stored requests each alert keeps as evidence of its peak (the key page shows them all). */
+const EVIDENCE_REQUESTS = 20;
+
+/** The requests in flight at the peak second: the evidence a bug report to LiteLLM needs. */
+async function requestsAtPeak(ingest: EvaluateDeps["store"]["ingest"], keyId: number, peakSec: number): Promise<Record<string, unknown>> {
+  const ev = await readEvidence(ingest, keyId, peakSec * 1000, (peakSec + 1) * 1000, 0);
+  return {
+    peakAtMs: ev.peakAtMs,
+    requestsAtPeak: ev.requests.length,
+    requests: ev.requests.slice(0, EVIDENCE_REQUESTS).map((r) => ({ requestId: r.requestId, startMs: r.startMs, endMs: r.endMs, model: r.model })),
+  };
+}
+
+function silenced(silences: Silence[], rule: AlertRule, key: KeyRef): boolean {
+  return silences.some((x) => (x.ruleId === null || x.ruleId === rule.id) && (x.keyHash === null || x.keyHash === key.hash) && (x.teamId === null || x.teamId === key.teamId));
+}
+
+/** Whether a step changed what is stored (besides the updated-at stamp). */
+function changed(a: AlertRecord, b: AlertRecord): boolean {
+  const { updatedAtMs: _a, ...x } = a;
+  const { updatedAtMs: _b, ...y } = b;
+  return JSON.stringify(x) !== JSON.stringify(y);
+}
