@@ -204,6 +204,9 @@ class TimedIngest implements IngestRepository {
   anyStartedSince(sinceMs: number) {
     return this.inner.anyStartedSince(sinceMs);
   }
+  longestRequests(keyIds: number[]) {
+    return this.inner.longestRequests(keyIds);
+  }
   countStarted(fromMs: number, toMs: number) {
     return this.inner.countStarted(fromMs, toMs);
   }

@@ -112,6 +112,9 @@ class SeenSetIngest implements IngestRepository {
   anyStartedSince(sinceMs: number) {
     return this.inner.anyStartedSince(sinceMs);
   }
+  longestRequests(keyIds: number[]) {
+    return this.inner.longestRequests(keyIds);
+  }
   countStarted(fromMs: number, toMs: number) {
     return this.inner.countStarted(fromMs, toMs);
   }

@@ -27,9 +27,10 @@ describe("detectExceeded", () => {
     ]);
   });
 
-  it("is open while nothing newer of the key is stored; closed once later seconds show it within its limit", () => {
-    expect(detectExceeded(win({ truth: [t(10, 8), t(11, 8)] }), p)[0].open).toBe(true);
-    expect(detectExceeded(win({ truth: [t(10, 8), t(11, 8), t(12, 2)] }), p)[0].open).toBe(false);
+  it("is open while nothing newer of the key is stored and truth after it is incomplete; closed once later seconds show it within its limit or complete truth shows it idle", () => {
+    expect(detectExceeded(win({ completeSec: 5, truth: [t(10, 8), t(11, 8)] }), p)[0].open).toBe(true);
+    expect(detectExceeded(win({ completeSec: 5, truth: [t(10, 8), t(11, 8), t(12, 2)] }), p)[0].open).toBe(false);
+    expect(detectExceeded(win({ completeSec: 12, truth: [t(10, 8), t(11, 8)] }), p)[0].open).toBe(false);
   });
 
   it("respects the margin, keys without a limit, and the window", () => {

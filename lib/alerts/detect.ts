@@ -86,8 +86,9 @@ const min = (xs: (number | null)[]): number | null => xs.reduce<number | null>((
 
 /**
  * Truth above the limit in force at each second (by more than `margin`): contiguous seconds are one
- * stretch. A stretch is open while nothing newer of the key is stored: once later seconds show it
- * within its limit, it ended (rows found late then tell of a past episode).
+ * stretch. A stretch is open while nothing newer of the key is stored and the truth after it is
+ * not complete yet; once later seconds show the key within its limit, or complete truth shows it
+ * idle, it ended (rows found only then tell of a past episode).
  */
 export function detectExceeded(w: KeyWindow, p: RuleParams["exceeded"]): Finding[] {
   const limit = (sec: number) => limitAt(w.steps, sec);
@@ -97,7 +98,7 @@ export function detectExceeded(w: KeyWindow, p: RuleParams["exceeded"]): Finding
     return {
       fromSec: run.fromSec,
       toSec: run.toSec,
-      open: newest < run.toSec,
+      open: newest < run.toSec && run.toSec > w.completeSec,
       peak: peakRow.maxInFlight,
       limit: min(run.rows.map((r) => limit(r.sec))),
       evidence: { peakSec: peakRow.sec, limitAtPeak: limit(peakRow.sec), secondsOver: run.rows.length },

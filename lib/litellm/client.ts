@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import {
+  CoordinationSettingsSchema,
   ErrorBodySchema,
   KeyInfoSchema,
   KeyListPageSchema,
@@ -67,6 +68,20 @@ export class LiteLLMClient {
   /** `POST /key/update` with only the fields given (an explicit null clears a limit). */
   async updateKey(hash: string, fields: KeyLimitsUpdate): Promise<void> {
     await this.request("POST", "/key/update", {}, null, { key: hash, ...fields });
+  }
+
+  /**
+   * `GET /coordination_redis/settings` (LiteLLM v1.93+): where the limiter's shared Redis comes
+   * from; `source` null means each worker counts on its own. Undefined from a proxy without the
+   * route (404) or that will not tell this key (401/403).
+   */
+  async coordinationSource(): Promise<string | null | undefined> {
+    try {
+      return (await this.request("GET", "/coordination_redis/settings", {}, CoordinationSettingsSchema)).source ?? null;
+    } catch (e) {
+      if (e instanceof LiteLLMError && (e.status === 404 || e.status === 401 || e.status === 403)) return undefined;
+      throw e;
+    }
   }
 
   /**

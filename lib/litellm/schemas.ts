@@ -74,3 +74,6 @@ export interface KeyLimitsUpdate {
   /** The whole object: LiteLLM replaces the stored metadata with what is sent. */
   metadata?: Record<string, unknown>;
 }
+
+/** `GET /coordination_redis/settings` (v1.93+): `source` is where the limiter's Redis comes from, null when each worker counts alone. */
+export const CoordinationSettingsSchema = z.looseObject({ source: z.string().nullish() });

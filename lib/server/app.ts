@@ -5,6 +5,8 @@ import { registerToken } from "../accounts/api-tokens";
 import { createAuth, type Auth } from "../accounts/auth";
 import { auditAccountChange, createAccount, newSecret } from "../accounts/accounts";
 import { teamGroupMap } from "../accounts/oidc-groups";
+import { fixedChannels, type FixedChannel } from "../alerts/env-channels";
+import { builtInRules } from "../alerts/rules";
 import { serverConfig, type ServerConfig } from "../config/env";
 import type { Probes } from "../health/check";
 import { notConfigured, probeLiteLLM, probeRedis } from "../health/probes";
@@ -36,6 +38,10 @@ export interface App {
    * (or an admin key); a read-only LITELLM_API_KEY observes only.
    */
   writesDisabled: string | null;
+  /** Where operators reach Inflight: links in notifications. */
+  publicUrl: string;
+  /** The in-app feed and the alert channels the environment configures (their configs stay in memory). */
+  fixedChannels: FixedChannel[];
 }
 
 /** The composition root: builds config, store, LiteLLM client and Redis connections from the settings. */
@@ -65,6 +71,9 @@ export async function buildApp(config: ServerConfig): Promise<App> {
       : null,
   });
   await seedAccess(config, store, auth);
+  const channels = fixedChannels(config);
+  await store.alerts.syncFixedChannels(channels.map((c) => c.row), Date.now());
+  await store.alerts.ensureRules(builtInRules(Date.now()));
   return {
     config,
     store,
@@ -82,6 +91,8 @@ export async function buildApp(config: ServerConfig): Promise<App> {
       : config.LITELLM_MASTER_KEY
         ? null
         : "Inflight has only a read-only LiteLLM key (LITELLM_API_KEY): set LITELLM_MASTER_KEY (the master key or an admin key) to edit limits and run burst tests",
+    publicUrl: baseURL,
+    fixedChannels: channels,
   };
 }
 
@@ -133,7 +144,7 @@ export function createRunner(a: App, log: { warn(msg: string): void; info(msg: s
   const leaseTtlMs = a.config.RUNNER_LEASE_TTL_S * 1000;
   const holderId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString("hex")}`;
   return new Runner({
-    jobs: runnerJobs({ config: a.config, store: a.store, client: a.litellm, proxyRedis: a.proxyRedis, log }),
+    jobs: runnerJobs({ config: a.config, store: a.store, client: a.litellm, proxyRedis: a.proxyRedis, log, publicUrl: a.publicUrl, fixedChannels: a.fixedChannels }),
     status: a.store.jobs,
     lease: a.inflightRedis ? new RedisLease(a.inflightRedis, holderId, leaseTtlMs) : null,
     leaseTtlMs,

@@ -1,4 +1,8 @@
 import type Redis from "ioredis";
+import { deliverDue } from "../alerts/deliver";
+import type { FixedChannel } from "../alerts/env-channels";
+import { evaluateAlerts } from "../alerts/evaluate";
+import { limiterSharing } from "../alerts/limiter-sharing";
 import { syncCatalog } from "../catalog/sync";
 import type { ServerConfig } from "../config/env";
 import type { LiteLLMClient } from "../litellm/client";
@@ -19,10 +23,13 @@ export interface JobDeps {
   /** The proxy's Redis, read only: LiteLLM's limiter state. Null: no sampling. */
   proxyRedis: Redis | null;
   log: { warn(msg: string): void };
+  /** Links in notifications. */
+  publicUrl: string;
+  fixedChannels: FixedChannel[];
 }
 
 /** Every background job of the runner; a new job is one more entry. */
-export function runnerJobs({ config: c, store, client, proxyRedis, log }: JobDeps): JobSpec[] {
+export function runnerJobs({ config: c, store, client, proxyRedis, log, publicUrl, fixedChannels }: JobDeps): JobSpec[] {
   const pipeline = observePipeline({ store, client, timing: ingestTiming(c), reconcile: reconcileOptions(c), log });
   const jobs: JobSpec[] = [
     { name: "catalog", intervalMs: c.CATALOG_SYNC_INTERVAL_S * 1000, run: async () => ({ stats: { ...(await syncCatalog(client, store)) } }) },
@@ -35,6 +42,7 @@ export function runnerJobs({ config: c, store, client, proxyRedis, log }: JobDep
         return { stats: { ...r }, again: r.behind };
       },
     },
+    ...alertJobs(c, store, { client, proxyRedis, publicUrl, fixedChannels }),
     // An edit whose process died between calling LiteLLM and hearing back is settled as unconfirmed.
     { name: "audit-settle", intervalMs: 60_000, run: async () => ({ stats: { settled: await settleAbandonedEdits(store.audit) } }) },
     {
@@ -71,3 +79,55 @@ export function runnerJobs({ config: c, store, client, proxyRedis, log }: JobDep
   }
   return jobs;
 }
+
+/** Detection with the alert life cycle (writing the outbox), and delivery of the outbox. */
+function alertJobs(c: ServerConfig, store: Store, d: Pick<JobDeps, "client" | "proxyRedis" | "publicUrl" | "fixedChannels">): JobSpec[] {
+  const sharedLimiter = limiterSharing(d.client, d.proxyRedis);
+  const envConfigs = new Map(d.fixedChannels.map((f) => [f.row.id, f.config]));
+  return [
+    {
+      name: "alerts",
+      intervalMs: c.ALERT_EVAL_INTERVAL_S * 1000,
+      run: async () => ({
+        stats: {
+          ...(await evaluateAlerts({
+            store,
+            sharedLimiter,
+            settings: {
+              lookbackS: Math.max(c.ALERT_LOOKBACK_S, c.ALERT_RESOLVE_HOLD_S + 60),
+              settleMaxS: c.ALERT_SETTLE_MAX_S,
+              holdS: c.ALERT_RESOLVE_HOLD_S,
+              repeatS: c.ALERT_REPEAT_INTERVAL_S,
+              baseUrl: d.publicUrl,
+              environment: c.INFLIGHT_ENVIRONMENT ?? null,
+            },
+          })),
+        },
+      }),
+    },
+    {
+      name: "alert-delivery",
+      intervalMs: c.ALERT_DELIVERY_INTERVAL_MS,
+      maxBackoffMs: 10_000,
+      run: async () => {
+        const r = await deliverDue({
+          alerts: store.alerts,
+          envConfigs,
+          settings: {
+            timeoutMs: c.ALERT_DELIVERY_TIMEOUT_MS,
+            allowedHosts: c.ALERT_ALLOWED_HOSTS,
+            retryBaseMs: c.ALERT_RETRY_BASE_S * 1000,
+            retryMaxMs: c.ALERT_RETRY_MAX_S * 1000,
+            maxAttempts: c.ALERT_MAX_ATTEMPTS,
+            pauseAfter: c.ALERT_PAUSE_AFTER,
+            batch: DELIVERY_BATCH,
+          },
+        });
+        // A full batch means more are waiting: go on at once.
+        return { stats: { ...r }, again: r.claimed === DELIVERY_BATCH };
+      },
+    },
+  ];
+}
+
+const DELIVERY_BATCH = 50;

@@ -1,4 +1,5 @@
 import type { ApiTokenRepository, InstanceSettingRepository } from "../accounts/repository";
+import type { AlertRepository } from "../alerts/repository";
 import type { AuditRepository } from "../audit/repository";
 import type { CatalogRepository } from "../catalog/repository";
 import type { ServiceHealthRepository } from "../health/repository";
@@ -32,6 +33,7 @@ export interface Store {
   readonly tokens: ApiTokenRepository;
   readonly settings: InstanceSettingRepository;
   readonly audit: AuditRepository;
+  readonly alerts: AlertRepository;
   /**
    * The connection better-auth runs its own queries on (accounts, sessions: lib/accounts/auth.ts),
    * over the tables this store's migrations make. The one place SQL is written outside this folder,

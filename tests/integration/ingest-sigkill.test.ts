@@ -3,18 +3,15 @@
 // first pages are committed and its cursor is not (seen in the database, and checked again once
 // the process is gone). A restarted runner finishes: the store holds exactly the simulator's
 // requests, each once, and the series counts each once. On each store.
-import { spawn, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
-import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openStore } from "../../lib/store/open";
 import type { Store } from "../../lib/store/store";
-import { killTree, startSimulator, type TestSimulator } from "../support/simulator";
+import { spawnRunner as spawnRunnerWith } from "../support/runner-process";
+import { startSimulator, type TestSimulator } from "../support/simulator";
 import { createTestDatabase, DIALECTS } from "../support/store";
 import { compareStoredRows, openRequestTableReader, type RequestTableReader, type StoredRequestRow } from "../support/stored-requests";
 import { waitFor } from "../support/wait";
 
-const ROOT = path.resolve(__dirname, "..", "..");
 /** Seeded over the last 24 h: ~5,000 an hour, so a catch-up window (≤ 1 h) is several pages of 1,000. */
 const SEEDED = 120_000;
 const PAGE = 1000;
@@ -28,54 +25,7 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-/** Whether a PID is gone (or a zombie: dead, only not reaped yet). */
-function gone(pid: number): boolean {
-  try {
-    return fs.readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "").startsWith("Z");
-  } catch {
-    return true;
-  }
-}
-
-interface RunnerProcess {
-  output(): string;
-  /** SIGKILL to the whole tree (tsx and the node process it runs); resolves once every one is dead. */
-  crash(): Promise<void>;
-  /** SIGTERM (the runner stops its jobs and closes the store); SIGKILL if it has not exited after 15 s. */
-  stop(): Promise<void>;
-  exited(): boolean;
-}
-
-function spawnRunner(env: Record<string, string>): RunnerProcess {
-  const child: ChildProcess = spawn(path.join(ROOT, "node_modules", ".bin", "tsx"), ["scripts/runner.ts"], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
-  const exit = new Promise<void>((r) => child.once("exit", () => r()));
-  const isDone = () => child.exitCode !== null || child.signalCode !== null;
-  const crash = async () => {
-    const pids = killTree(child);
-    await exit;
-    await waitFor(() => pids.every(gone), { what: "the killed runner's processes to be gone", timeoutMs: 30_000, intervalMs: POLL_MS });
-  };
-  cleanups.push(() => (isDone() ? undefined : crash()));
-  return {
-    output: () => out,
-    crash,
-    exited: isDone,
-    async stop() {
-      if (isDone()) return;
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => killTree(child), 15_000);
-      await exit;
-      clearTimeout(timer);
-    },
-  };
-}
+const spawnRunner = (env: Record<string, string>) => spawnRunnerWith(env, cleanups);
 
 /** Every spend-log row the simulator lists, read as an admin does: /spend/logs/ui page by page, oldest first. */
 async function simulatorRows(sim: TestSimulator): Promise<StoredRequestRow[]> {

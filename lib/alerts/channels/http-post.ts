@@ -34,6 +34,7 @@ export function post(request: RenderedRequest, ctx: Pick<SendContext, "allowedHo
   if (!url) return Promise.resolve(result(refused("the target is not a valid URL")));
   if (url.protocol !== "http:" && url.protocol !== "https:") return Promise.resolve(result(refused(`the target must be http:// or https://, not ${url.protocol}//`)));
 
+  // A fresh agent per request (useAgent with options): no pooled socket outlives the host's check.
   const agent = useAgent(url.href, { allowPrivateIPAddress: isAllowedHost(url.hostname, ctx.allowedHosts) });
   const client = url.protocol === "https:" ? https : http;
   const hidden = [...secretPartsOf(url), ...secrets];
@@ -104,7 +105,8 @@ export function parseRetryAfter(value: string | undefined, nowMs = Date.now()): 
   const v = value?.trim();
   if (!v) return null;
   if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const at = Date.parse(v);
+  // An HTTP date names its month; Date.parse alone would take "-5" for a year.
+  const at = /[a-z]{3}/i.test(v) ? Date.parse(v) : Number.NaN;
   return Number.isNaN(at) ? null : Math.max(0, at - nowMs);
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { SendResult } from "../types";
 import type { Notifier } from "./channel";
 import { testNotification } from "./test-notification";
 
@@ -14,8 +15,21 @@ export const inAppNotifier: Notifier<InAppConfig> = {
   render: () => null,
   send: async (n, _config, ctx) => {
     const started = performance.now();
-    await ctx.feed.add(n);
-    return { ok: true, status: null, latencyMs: Math.round(performance.now() - started), error: null, retryAfterMs: null, permanent: false };
+    const result = (r: Omit<SendResult, "latencyMs" | "status" | "retryAfterMs">): SendResult => ({
+      ...r,
+      status: null,
+      retryAfterMs: null,
+      latencyMs: Math.round(performance.now() - started),
+    });
+    try {
+      await ctx.feed.add(n);
+      return result({ ok: true, error: null, permanent: false });
+    } catch (e) {
+      // Like every channel, a failure is a result (the outbox retries it), not a throw. Only the
+      // driver's code: its message may name the database's host.
+      const code = (e as { code?: unknown } | null)?.code;
+      return result({ ok: false, error: `could not add it to the in-app feed${typeof code === "string" ? ` (${code})` : ""}`, permanent: false });
+    }
   },
   test: (config, ctx) => inAppNotifier.send(testNotification(), config, ctx),
 };

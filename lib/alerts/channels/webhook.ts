@@ -45,6 +45,8 @@ export function webhookBody(n: AlertNotification) {
     environment: n.environment,
     summary: n.summary,
     rule: n.ruleName,
+    /** firing, repeat (still firing), resolved or past: `event` alone does not tell a repeat from the first message. */
+    phase: n.phase,
     test: n.test === true,
   };
 }

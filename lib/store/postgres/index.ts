@@ -3,6 +3,7 @@
 // multi-row statements with unnest arrays and reads many keys in one query (see each file).
 import type { Store } from "../store";
 import { PgApiTokenRepository, PgInstanceSettingRepository } from "./accounts";
+import { PgAlertRepository } from "./alerts";
 import { PgAuditRepository } from "./audit";
 import { redactUrl } from "../url";
 import { PgCatalogRepository } from "./catalog";
@@ -34,6 +35,7 @@ export function openPostgresStore(databaseUrl: string): Store {
     tokens: new PgApiTokenRepository(pool),
     settings: new PgInstanceSettingRepository(pool),
     audit: new PgAuditRepository(pool),
+    alerts: new PgAlertRepository(pool),
     authDatabase: pool,
     async close() {
       await pool.end();

@@ -1,5 +1,6 @@
 import type { Store } from "../store";
 import { SqliteApiTokenRepository, SqliteInstanceSettingRepository } from "./accounts";
+import { SqliteAlertRepository } from "./alerts";
 import { SqliteAuditRepository } from "./audit";
 import { SqliteCatalogRepository } from "./catalog";
 import { openSqlite, sqliteFile } from "./connection";
@@ -31,6 +32,7 @@ export function openSqliteStore(databaseUrl: string): Store {
     tokens: new SqliteApiTokenRepository(db),
     settings: new SqliteInstanceSettingRepository(db),
     audit: new SqliteAuditRepository(db),
+    alerts: new SqliteAlertRepository(db),
     authDatabase: db,
     async close() {
       db.close();
