@@ -21,6 +21,8 @@ export function chartUrl(baseUrl: string, keyHash: string, fromSec: number, toSe
 
 const keyName = (k: Pick<KeyRef, "alias" | "hash">) => (k.alias ? `${k.alias} (${k.hash.slice(0, 8)}…)` : `${k.hash.slice(0, 12)}…`);
 
+const requests = (n: number) => (n === 1 ? "1 request was" : `${n} requests were`);
+
 /** What happened, in plain words: one or two sentences a person on call understands without the UI. */
 export function summarize(detector: Detector, phase: Phase, key: Pick<KeyRef, "alias" | "hash">, a: Pick<AlertRecord, "peak" | "limit" | "evidence" | "episodes">): string {
   const name = keyName(key);
@@ -33,9 +35,9 @@ export function summarize(detector: Detector, phase: Phase, key: Pick<KeyRef, "a
       case "multiplied":
         return `Key ${name} ran ${a.peak} requests at once, about ${ev.multiple}× its max_parallel_requests of ${limit}, while LiteLLM keeps no shared limiter state: each worker or replica counts the limit on its own.`;
       case "stuck":
-        return `LiteLLM rejects key ${name} for max_parallel_requests (${ev.rejected ?? "some"} 429s) while at most ${ev.maxTrueInFlight ?? 0} of its requests were really in flight (limit ${limit})${a.peak !== null ? `; LiteLLM counts ${a.peak}` : ""}: its limiter holds slots no request is using.`;
+        return `LiteLLM rejects key ${name} for max_parallel_requests (${ev.rejected ?? "some"} 429s) while at most ${requests(Number(ev.maxTrueInFlight ?? 0))} really in flight (limit ${limit})${a.peak !== null ? `; LiteLLM counts ${a.peak}` : ""}: its limiter holds slots no request is using.`;
       case "drift":
-        return `LiteLLM's count for key ${name} disagrees with the truth: it counted up to ${ev.believedMax ?? "?"} in flight while at most ${ev.trueInFlightMax ?? 0} were${typeof ev.rawMin === "number" && ev.rawMin < 0 ? `, and its counter went to ${ev.rawMin}` : ""}.`;
+        return `LiteLLM's count for key ${name} disagrees with the truth: it counted up to ${ev.believedMax ?? "?"} in flight while at most ${requests(Number(ev.trueInFlightMax ?? 0))}${typeof ev.rawMin === "number" && ev.rawMin < 0 ? `, and its counter went to ${ev.rawMin}` : ""}.`;
     }
   })();
   const repeats = a.episodes > 1 ? ` (${a.episodes} stretches)` : "";

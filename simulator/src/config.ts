@@ -1,4 +1,5 @@
 /** Command-line flags of the simulator: parsing and validation (one readable line per error). */
+import { PARALLEL_REQUEST_SLOT_TTL_SECONDS } from "./scripts";
 
 export type LimiterMode = "gauge" | "windowed" | "legacy";
 
@@ -17,6 +18,10 @@ export interface SimConfig {
   latencyMinMs: number;
   latencyMaxMs: number;
   stuckOnTimeout: boolean;
+  /** #27955: requests that complete on a LITELLM_METADATA_ROUTES route never release their gauge slot (gauge only). */
+  leakMetadataRoutes: boolean;
+  /** Seconds the gauge's acquire script gives a slot (PARALLEL_REQUEST_SLOT_TTL_SECONDS, hard-coded 3600 in LiteLLM). */
+  slotTtl: number;
   upstreamErrorRate: number;
   demo: boolean;
   seedSpendLogs: number;
@@ -54,6 +59,10 @@ export const HELP = `usage: npm run simulator -- [flags]
                               on top of the flush interval: a slow database (default 0)
   --latency MIN-MAX           simulated model latency in ms (default 500-3000)
   --stuck-on-timeout          upstream timeouts never release their concurrency count
+  --leak-metadata-routes      (gauge only) LiteLLM #27955: a request that completes on /v1/messages,
+                              /responses or /v1/responses never releases its max_parallel_requests slot
+  --slot-ttl S                (gauge only) seconds a gauge slot lives, in Redis and in memory (default 3600,
+                              LiteLLM's hard-coded PARALLEL_REQUEST_SLOT_TTL_SECONDS)
   --upstream-error-rate P     probability 0..1 of a random upstream 502/504 (default 0)
   --demo                      run the built-in traffic generator over demo keys
   --seed-spend-logs N         preload N spend-log rows spread over the last 24 h
@@ -86,8 +95,9 @@ const VALUE_FLAGS = new Set([
   "upperbound-rpm",
   "upperbound-tpm",
   "upperbound-max-parallel",
+  "slot-ttl",
 ]);
-const BOOL_FLAGS = new Set(["stuck-on-timeout", "demo", "help"]);
+const BOOL_FLAGS = new Set(["stuck-on-timeout", "leak-metadata-routes", "demo", "help"]);
 
 function intIn(name: string, raw: string, min: number, max: number): number {
   if (!/^\d+$/.test(raw)) throw new UsageError(`--${name} must be an integer, got "${raw}"`);
@@ -147,6 +157,8 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     latencyMinMs: 500,
     latencyMaxMs: 3000,
     stuckOnTimeout: given.has("stuck-on-timeout"),
+    leakMetadataRoutes: given.has("leak-metadata-routes"),
+    slotTtl: PARALLEL_REQUEST_SLOT_TTL_SECONDS,
     upstreamErrorRate: 0,
     demo: given.has("demo"),
     seedSpendLogs: 0,
@@ -171,6 +183,12 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     }
     cfg.limiter = l;
   }
+  // Both model the era-C gauge (a ZSET of slots); the other limiters have no slots to leak or expire.
+  for (const flag of ["leak-metadata-routes", "slot-ttl"]) {
+    if (given.has(flag) && cfg.limiter !== "gauge") throw new UsageError(`--${flag} needs --limiter gauge, got ${cfg.limiter}`);
+  }
+  // Integer seconds: the acquire script scores slots by Redis TIME's whole seconds and EXPIREs the key with it.
+  if (str("slot-ttl") !== undefined) cfg.slotTtl = intIn("slot-ttl", str("slot-ttl")!, 1, 86400);
   if (str("workers") !== undefined) cfg.workers = intIn("workers", str("workers")!, 1, 64);
   if (str("window") !== undefined) cfg.window = intIn("window", str("window")!, 1, 86400);
   if (str("flush-interval") !== undefined) cfg.flushInterval = numIn("flush-interval", str("flush-interval")!, 0, 3600, true);

@@ -16,6 +16,8 @@ interface Profile {
   /** pause after a success / after a 429, in seconds */
   thinkS: [number, number];
   backoffS: [number, number];
+  /** Share of the requests sent as an Anthropic client would, on /v1/messages; the rest go to /v1/chat/completions. */
+  messagesShare?: number;
   note: string;
 }
 
@@ -63,9 +65,27 @@ const PROFILES: Profile[] = [
   },
 ];
 
+/**
+ * With --leak-metadata-routes only: a key that nothing overloads (2 clients, limit 3) but whose /v1/messages requests
+ * each keep their slot (#27955): after three of them, some ten seconds in, it answers only 429s with nothing in
+ * flight until the oldest slot expires (--slot-ttl), and then it fills up again.
+ */
+const STUCK_PROFILE: Profile = {
+  alias: "demo-stuck",
+  team: "agents",
+  limits: { max_parallel_requests: 3 },
+  clients: 2,
+  durationS: () => [1, 3],
+  thinkS: [1, 3],
+  backoffS: [3, 8],
+  messagesShare: 0.5,
+  note: "2 clients under a limit of 3, half the requests on /v1/messages: each keeps its slot until --slot-ttl",
+};
+
 const between = (random: Rng, [lo, hi]: [number, number]) => lo + random() * (hi - lo);
 
 export class Demo {
+  private profiles: Profile[];
   private keys: { alias: string; key: string; hash: string; note: string }[] = [];
   private agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   private stopped = false;
@@ -73,7 +93,8 @@ export class Demo {
   private port = 0;
 
   constructor(private sim: Simulator) {
-    for (const p of PROFILES) {
+    this.profiles = sim.cfg.leakMetadataRoutes ? [...PROFILES, STUCK_PROFILE] : PROFILES;
+    for (const p of this.profiles) {
       // With --data-dir a key stored by an earlier run is reused as stored (same hash, edits kept), not duplicated.
       const k = sim.keys.ensure({ key_alias: p.alias, team_id: p.team, ...p.limits, metadata: { allow_client_mock_response: true, demo: true } });
       this.keys.push({ alias: p.alias, ...k, note: p.note });
@@ -87,7 +108,7 @@ export class Demo {
   start(port: number): void {
     this.port = port;
     for (const k of this.keys) console.log(`demo key ${k.alias.padEnd(15)} ${k.key}  (${k.note})`);
-    PROFILES.forEach((p, i) => {
+    this.profiles.forEach((p, i) => {
       for (let c = 0; c < p.clients; c++) {
         // Each client draws from its own stream of the run's seed: with --seed its durations and pauses
         // replay, however the clients' requests interleave.
@@ -116,8 +137,11 @@ export class Demo {
   private loop(p: Profile, key: string, random: Rng): void {
     if (this.stopped) return;
     const delay = between(random, p.durationS(this.sim.cfg.window));
+    // Drawn only for profiles that mix routes, so every other profile's stream of draws stays as it was.
+    const onMessages = p.messagesShare !== undefined && random() < p.messagesShare;
     const body = JSON.stringify({
-      model: "gpt-4o-mini",
+      model: onMessages ? "claude-3-5-sonnet" : "gpt-4o-mini",
+      ...(onMessages ? { max_tokens: 256 } : {}),
       messages: [{ role: "user", content: `demo request from ${p.alias}` }],
       mock_response: "This is a demo response.",
       mock_delay: Number(delay.toFixed(3)),
@@ -127,7 +151,7 @@ export class Demo {
         host: "127.0.0.1",
         port: this.port,
         method: "POST",
-        path: "/v1/chat/completions",
+        path: onMessages ? "/v1/messages" : "/v1/chat/completions",
         agent: this.agent,
         headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
       },

@@ -10,7 +10,6 @@ import {
   BATCH_RATE_LIMITER_SCRIPT_C,
   PARALLEL_ACQUIRE_SCRIPT,
   PARALLEL_RELEASE_SCRIPT,
-  PARALLEL_REQUEST_SLOT_TTL_SECONDS,
   TOKEN_INCREMENT_SCRIPT,
 } from "./scripts";
 import { pyFloat, uuidHex, ymdHms } from "./util";
@@ -128,8 +127,8 @@ export class RedisScripts {
     const args = ops.flatMap((o) => [o[1], o[2]]);
     return this.tokenIncr(keys.length, ...keys, ...args);
   }
-  parallelAcquire(key: string, limit: number, slot: string): Promise<number[]> {
-    return this.acquire(1, key, limit, PARALLEL_REQUEST_SLOT_TTL_SECONDS, slot) as Promise<number[]>;
+  parallelAcquire(key: string, limit: number, slotTtl: number, slot: string): Promise<number[]> {
+    return this.acquire(1, key, limit, slotTtl, slot) as Promise<number[]>;
   }
   parallelRelease(key: string, slot: string): Promise<number[]> {
     return this.releaseCmd(1, key, slot) as Promise<number[]>;
@@ -332,10 +331,19 @@ export class WindowedLimiter extends V3Base {
   }
 }
 
-/** Era C (PR #32441): windowed rpm/tpm first, then a ZSET gauge of slot ids, released by slot id. */
+/**
+ * Era C (PR #32441): windowed rpm/tpm first, then a ZSET gauge of slot ids, released by slot id. A slot that is never
+ * released lives `slotTtl` seconds (PARALLEL_REQUEST_SLOT_TTL_SECONDS): pruned by score at a later acquire, or gone
+ * with the whole key, whose EXPIRE each acquire refreshes; the worker's mirror of the count lives as long.
+ */
 export class GaugeLimiter extends V3Base {
   private registries: Map<string, Map<string, number>>[];
-  constructor(redis: RedisScripts | null, window: number, workers: number) {
+  constructor(
+    redis: RedisScripts | null,
+    window: number,
+    workers: number,
+    private slotTtl: number,
+  ) {
     super("C", redis, window, workers);
     this.registries = Array.from({ length: workers }, () => new Map());
   }
@@ -344,7 +352,7 @@ export class GaugeLimiter extends V3Base {
     const now = Math.floor(Date.now() / 1000);
     let reg = this.registries[w].get(key);
     if (!reg) this.registries[w].set(key, (reg = new Map()));
-    for (const [s, ts] of reg) if (ts <= now - PARALLEL_REQUEST_SLOT_TTL_SECONDS) reg.delete(s);
+    for (const [s, ts] of reg) if (ts <= now - this.slotTtl) reg.delete(s);
     if (reg.size + 1 > limit) return { ok: false, inFlight: reg.size };
     reg.set(slot, now);
     return { ok: true, inFlight: reg.size };
@@ -372,12 +380,12 @@ export class GaugeLimiter extends V3Base {
       let inFlight: number;
       if (this.redis) {
         try {
-          const r = await this.redis.parallelAcquire(gk, limit, slot);
+          const r = await this.redis.parallelAcquire(gk, limit, this.slotTtl, slot);
           if (Number(r[0]) === 1) {
             return v3Reject("C", k.hash, { type: "max_parallel_requests", limit, remaining: limit - Number(r[2]) }, this.window);
           }
           inFlight = Number(r[1]);
-          local.set(gk, inFlight, PARALLEL_REQUEST_SLOT_TTL_SECONDS);
+          local.set(gk, inFlight, this.slotTtl);
         } catch (e) {
           this.redis.warn(e);
           useMemory = true;
@@ -405,7 +413,7 @@ export class GaugeLimiter extends V3Base {
           } else {
             try {
               const r = await this.redis!.parallelRelease(gk, slot);
-              local.set(gk, Number(r[0]), PARALLEL_REQUEST_SLOT_TTL_SECONDS);
+              local.set(gk, Number(r[0]), this.slotTtl);
             } catch (e) {
               this.redis!.warn(e);
             }
@@ -526,8 +534,8 @@ export class LegacyLimiter implements Limiter {
   }
 }
 
-export function createLimiter(mode: LimiterMode, redis: RedisScripts | null, window: number, workers: number): Limiter {
-  if (mode === "gauge") return new GaugeLimiter(redis, window, workers);
+export function createLimiter(mode: LimiterMode, redis: RedisScripts | null, window: number, workers: number, slotTtl: number): Limiter {
+  if (mode === "gauge") return new GaugeLimiter(redis, window, workers, slotTtl);
   if (mode === "windowed") return new WindowedLimiter(redis, window, workers);
   return new LegacyLimiter(workers);
 }

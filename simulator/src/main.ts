@@ -1,5 +1,6 @@
 /** Entry point: `npm run simulator -- [flags]` (see --help and simulator/README.md). */
 import { HELP, UsageError, parseArgs, type Upperbound } from "./config";
+import { PARALLEL_REQUEST_SLOT_TTL_SECONDS } from "./scripts";
 import { Simulator } from "./simulator";
 
 function main(): void {
@@ -41,6 +42,8 @@ function main(): void {
         `simulator limiter=${cfg.limiter} workers=${cfg.workers} window=${cfg.window}s redis=${cfg.redisUrl ?? "none"} flush=${sim.writer.intervalMs}ms` +
           // Printed only when set, so a default start prints what it always did.
           (cfg.spendLogDelay > 0 ? ` spend-log-delay=${cfg.spendLogDelay}s` : "") +
+          (cfg.slotTtl !== PARALLEL_REQUEST_SLOT_TTL_SECONDS ? ` slot-ttl=${cfg.slotTtl}s` : "") +
+          (cfg.leakMetadataRoutes ? " leak-metadata-routes" : "") +
           (cfg.seed !== null ? ` seed=${cfg.seed}` : "") +
           (cfg.viewerKey !== null ? ` viewer-key=sk-...${cfg.viewerKey.slice(-4)}` : "") +
           upperboundLabel(cfg.upperbound),

@@ -109,4 +109,5 @@ end
 return results
 `;
 
+/** Hard-coded in LiteLLM; the default of --slot-ttl, which tests lower to see a leaked slot expire. */
 export const PARALLEL_REQUEST_SLOT_TTL_SECONDS = 3600;

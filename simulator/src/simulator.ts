@@ -3,14 +3,18 @@ import crypto from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { Auth, VIEWER_USER_ID, type Principal } from "./auth";
-import { handleChat } from "./chat";
+import { handleLlmCall, type LlmRoute } from "./call";
+import { CHAT_ROUTE } from "./chat";
 import { MAX_SPEND_LOG_DELAY_S, type SimConfig } from "./config";
+import { coordinationRedisSettings } from "./coordination";
 import { Demo } from "./demo";
 import { ProxyError, Query, ValidationError, parseJsonObject, readBody, sendError, sendJson } from "./http";
 import { KEY_LIST_SORT_FIELDS, KeyStore } from "./keys";
 import { GaugeLimiter, LegacyLimiter, type Limiter, RedisScripts, WindowedLimiter, createLimiter } from "./limiter";
+import { MESSAGES_ROUTE } from "./messages";
 import { MODELS } from "./models";
 import { keysFile, loadKeys, saveKeys } from "./persist";
+import { RESPONSES_ROUTE } from "./responses";
 import { SpendLogDelay } from "./spenddelay";
 import { SORT_FIELDS, SeedSource, type Filter, type SortField, SpendLogWriter, SpendStore } from "./spendlogs";
 import { UpstreamTracker } from "./upstream";
@@ -91,7 +95,13 @@ export class Simulator {
       }
     }
     // Legacy v1 keeps its counters in process (local_only=True) even when Redis is configured.
-    this.limiter = createLimiter(this.cfg.limiter, this.cfg.limiter === "legacy" ? null : this.redis, this.cfg.window, this.cfg.workers);
+    this.limiter = createLimiter(
+      this.cfg.limiter,
+      this.cfg.limiter === "legacy" ? null : this.redis,
+      this.cfg.window,
+      this.cfg.workers,
+      this.cfg.slotTtl,
+    );
     if (this.cfg.dataDir !== null) this.useDataDir(this.cfg.dataDir);
     if (this.cfg.viewerKey !== null) this.registerViewer(this.cfg.viewerKey);
     if (this.cfg.seedSpendLogs > 0) this.seed(this.cfg.seedSpendLogs);
@@ -229,13 +239,20 @@ export class Simulator {
     return parseJsonObject(await readBody(req));
   }
 
-  private registerRoutes(): void {
-    // ---- traffic
-    this.on("POST", ["/chat/completions", "/v1/chat/completions"], async (req, res) => {
+  /** An LLM route: any key, budget checked, then the shared LLM path with the route's shapes. */
+  private llm(paths: string[], route: LlmRoute): void {
+    this.on("POST", paths, async (req, res, url) => {
       const body = await readBody(req);
       const p = this.auth.authenticate(req.headers, true);
-      await handleChat(this, req, res, body, p);
+      await handleLlmCall(this, req, res, body, p, route, url.pathname);
     });
+  }
+
+  private registerRoutes(): void {
+    // ---- traffic
+    this.llm(["/chat/completions", "/v1/chat/completions"], CHAT_ROUTE);
+    this.llm(["/v1/messages"], MESSAGES_ROUTE);
+    this.llm(["/v1/responses", "/responses"], RESPONSES_ROUTE);
     this.on("GET", ["/v1/models", "/models"], async (req, res) => {
       const p = this.auth.authenticate(req.headers, false);
       const allowed = p.row && p.row.models.length > 0 && !p.row.models.includes("all-proxy-models") ? new Set(p.row.models) : null;
@@ -265,6 +282,13 @@ export class Simulator {
       this.auth.authenticate(req.headers, false);
       sendJson(res, 200, { in_flight_requests: this.inFlightHttp });
     });
+    // v1.93+ only: the windowed and legacy eras model older proxies, which answer 404 here.
+    if (this.cfg.limiter === "gauge") {
+      this.on("GET", ["/coordination_redis/settings"], async (req, res) => {
+        this.admin(req, "/coordination_redis/settings");
+        sendJson(res, 200, coordinationRedisSettings(this.cfg.redisUrl !== null));
+      });
+    }
 
     // ---- key management (§3, §8.1, §9.4, §9.6)
     this.on("POST", ["/key/generate"], async (req, res) => {
@@ -397,6 +421,8 @@ export class Simulator {
         limiter: this.cfg.limiter,
         workers: this.cfg.workers,
         window: this.cfg.window,
+        slot_ttl_s: this.cfg.slotTtl,
+        leak_metadata_routes: this.cfg.leakMetadataRoutes,
         redis: this.cfg.redisUrl !== null,
         flush_interval_ms: this.writer.intervalMs,
         spend_log_delay_s: this.spendDelay.seconds,

@@ -18,6 +18,8 @@ export const SPEND_LOGS_PAGINATION_COUNT_CAP = 10_000;
 export interface LiveRow {
   request_id: string;
   litellm_call_id: string;
+  /** The route's CallTypes value: acompletion, anthropic_messages, aresponses. */
+  call_type: string;
   api_key: string;
   spend: number;
   prompt_tokens: number;
@@ -255,7 +257,6 @@ class LiveSource implements Source {
     return rowJson(
       {
         ...r,
-        call_type: "acompletion",
         total_tokens: r.prompt_tokens + r.completion_tokens,
         metadata: liveMetadata(r),
         request_tags: [],

@@ -30,6 +30,7 @@ describe("command line", () => {
       [
         "--port=4100", "--master-key", "sk-x", "--redis-url", "redis://127.0.0.1:6390", "--limiter", "gauge", "--workers", "3",
         "--window=5", "--flush-interval", "0.5", "--spend-log-delay", "2.5", "--latency", "10-20", "--stuck-on-timeout",
+        "--leak-metadata-routes", "--slot-ttl=20",
         "--upstream-error-rate", "0.25", "--demo", "--seed-spend-logs", "1000", "--data-dir", "data/sim", "--seed=42",
         "--viewer-key", "sk-viewer", "--upperbound-rpm", "100", "--upperbound-tpm=5000", "--upperbound-max-parallel", "0",
       ],
@@ -37,11 +38,12 @@ describe("command line", () => {
     );
     expect(cfg).toEqual({
       port: 4100, masterKey: "sk-x", redisUrl: "redis://127.0.0.1:6390", limiter: "gauge", workers: 3, window: 5, flushInterval: 0.5,
-      spendLogDelay: 2.5, latencyMinMs: 10, latencyMaxMs: 20, stuckOnTimeout: true, upstreamErrorRate: 0.25, demo: true,
+      spendLogDelay: 2.5, latencyMinMs: 10, latencyMaxMs: 20, stuckOnTimeout: true, leakMetadataRoutes: true, slotTtl: 20,
+      upstreamErrorRate: 0.25, demo: true,
       seedSpendLogs: 1000, dataDir: "data/sim", seed: 42, viewerKey: "sk-viewer",
       upperbound: { rpm_limit: 100, tpm_limit: 5000, max_parallel_requests: 0 },
     });
-    expect(parseArgs([], env({}))).toMatchObject({ port: 4000, masterKey: "sk-master", redisUrl: null, limiter: "windowed", workers: 1, window: 60, flushInterval: 10, spendLogDelay: 0, latencyMinMs: 500, latencyMaxMs: 3000, dataDir: null, seed: null });
+    expect(parseArgs([], env({}))).toMatchObject({ port: 4000, masterKey: "sk-master", redisUrl: null, limiter: "windowed", workers: 1, window: 60, flushInterval: 10, spendLogDelay: 0, latencyMinMs: 500, latencyMaxMs: 3000, dataDir: null, seed: null, leakMetadataRoutes: false, slotTtl: 3600 });
     expect(parseArgs(["--port", "0"], env({}))).toMatchObject({ port: 0 }); // a free port, printed when listening
     expect(parseArgs(["--seed", "4294967295"], env({}))).toMatchObject({ seed: 4294967295 });
     expect(parseArgs([], env({ LITELLM_MASTER_KEY: "sk-from-env" }))).toMatchObject({ masterKey: "sk-from-env" });
@@ -53,6 +55,10 @@ describe("command line", () => {
       ["--nope"], ["--limiter", "fast"], ["--workers", "0"], ["--latency", "3000-500"], ["--upstream-error-rate", "2"], ["--window"],
       ["--port", "x"], ["--port", "65536"], ["--spend-log-delay", "-1"], ["--spend-log-delay", "86401"], ["--seed", "-1"], ["--seed", "4294967296"], ["--seed", "1.5"],
       ["--viewer-key", "viewer"], ["--viewer-key", "sk-master"], ["--upperbound-rpm", "-1"], ["--upperbound-tpm", "1.5"], ["--upperbound-max-parallel", "x"],
+      // the gauge's flags, with another limiter or a bad TTL
+      ["--leak-metadata-routes"], ["--limiter", "legacy", "--leak-metadata-routes"], ["--limiter", "windowed", "--slot-ttl", "20"],
+      ["--limiter", "gauge", "--slot-ttl", "0"], ["--limiter", "gauge", "--slot-ttl", "1.5"], ["--limiter", "gauge", "--slot-ttl", "86401"],
+      ["--limiter", "gauge", "--leak-metadata-routes=yes"],
     ]) {
       expect(() => parseArgs(bad, env({})), bad.join(" ")).toThrow(UsageError);
     }
@@ -63,6 +69,8 @@ describe("command line", () => {
       [["--bogus"], "unknown flag --bogus"],
       [["--limiter", "sometimes"], "--limiter must be gauge, windowed or legacy"],
       [["--latency", "fast"], "--latency must be MIN-MAX"],
+      [["--leak-metadata-routes"], "--leak-metadata-routes needs --limiter gauge, got windowed"],
+      [["--limiter", "legacy", "--slot-ttl", "20"], "--slot-ttl needs --limiter gauge, got legacy"],
     ] as const) {
       const r = run([...args]);
       expect(r.status, r.stderr).toBe(2);

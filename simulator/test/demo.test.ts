@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type TestSimulator } from "../../tests/support/simulator";
 import { waitFor } from "../../tests/support/wait";
-import { request, ymdHms } from "./helpers";
+import { request, upstream, ymdHms } from "./helpers";
 
 interface Row {
   api_key: string;
@@ -79,5 +79,43 @@ describe("--demo traffic generator", () => {
     expect(up[byAlias["demo-healthy"]].peak).toBeLessThanOrEqual(HEALTHY_CLIENTS);
     // demo traffic costs nothing
     expect(rows.every((r) => (r as unknown as { spend: number }).spend === 0)).toBe(true);
+  });
+});
+
+describe("--demo with --limiter gauge --leak-metadata-routes: the demo-stuck key (#27955)", () => {
+  const SLOT_TTL_S = 20;
+  let sim: TestSimulator;
+  beforeAll(async () => {
+    sim = await startSimulator(["--demo", "--limiter", "gauge", "--leak-metadata-routes", "--slot-ttl", String(SLOT_TTL_S), "--flush-interval", "1", "--seed", "27955"]);
+  });
+  afterAll(async () => {
+    await sim?.stop();
+  });
+
+  it("gets stuck with nothing in flight after its /v1/messages requests, and is admitted again once the slots expire", { timeout: 120_000 }, async () => {
+    const keys = (await request(sim, "GET", "/sim/state", { key: null })).json.demo_keys as { alias: string; key: string; hash: string }[];
+    expect(keys.map((k) => k.alias)).toEqual(["demo-leaky", "demo-healthy", "demo-unlimited", "demo-throttled", "demo-stuck"]);
+    const stuck = keys.find((k) => k.alias === "demo-stuck")!;
+    const gauge = `{api_key:${stuck.hash}}:max_parallel_requests`;
+    // Stuck: all three slots held (one worker, no Redis: its in-memory registry) while nothing of the key is in flight.
+    await waitFor(
+      async () => {
+        const slots = (await request(sim, "GET", "/sim/state", { key: null })).json.memory_gauges[0][gauge];
+        return slots === 3 && (await upstream(sim, stuck.hash)).current === 0;
+      },
+      { what: "demo-stuck holding 3 slots with nothing in flight", timeoutMs: 60_000, intervalMs: 100, detail: () => sim.output() },
+    );
+    // From here only an expired slot can let a request of this key through again.
+    expect((await request(sim, "POST", "/sim/upstream/reset", { key: null })).status).toBe(200);
+    await waitFor(async () => (await upstream(sim, stuck.hash)).peak > 0, {
+      what: "demo-stuck admitted again after its slots expired",
+      timeoutMs: (SLOT_TTL_S + 15) * 1000,
+      intervalMs: 100,
+    });
+    // Its clients spoke both APIs, and the stuck period shows as 429 rows.
+    expect((await request(sim, "POST", "/sim/spend-logs/flush", { key: null })).status).toBe(200);
+    const rows = (await request(sim, "GET", `/spend/logs?api_key=${stuck.key}`)).json as { call_type: string; status: string; metadata: { error_information?: { error_code: string } } }[];
+    expect(new Set(rows.map((r) => r.call_type))).toEqual(new Set(["acompletion", "anthropic_messages"]));
+    expect(rows.some((r) => r.metadata.error_information?.error_code === "429")).toBe(true);
   });
 });

@@ -62,6 +62,20 @@ export function chat(sim: TestSimulator, key: string, body: Record<string, unkno
   });
 }
 
+/** POST /v1/messages: an Anthropic Messages body (claude-3-5-sonnet, one user message, max_tokens 256), `body` over it. */
+export function messages(sim: TestSimulator, key: string, body: Record<string, unknown>, signal?: AbortSignal): Promise<Resp> {
+  return request(sim, "POST", "/v1/messages", {
+    key,
+    body: { model: "claude-3-5-sonnet", max_tokens: 256, messages: [{ role: "user", content: "hello" }], ...body },
+    signal,
+  });
+}
+
+/** POST /v1/responses (or `path`, e.g. /responses): a Responses body (gpt-4o-mini, input "hello"), `body` over it. */
+export function responses(sim: TestSimulator, key: string, body: Record<string, unknown>, path = "/v1/responses"): Promise<Resp> {
+  return request(sim, "POST", path, { key, body: { model: "gpt-4o-mini", input: "hello", ...body } });
+}
+
 export async function upstream(sim: TestSimulator, hash: string): Promise<{ current: number; peak: number }> {
   const r = await request(sim, "GET", "/sim/upstream", { key: null });
   return r.json.keys[hash] ?? { current: 0, peak: 0 };

@@ -53,6 +53,18 @@ describe("the official openai npm client against the simulator (default windowed
     expect(usage?.completion_tokens).toBe(20);
   });
 
+  it("gets a Responses API answer, output_text included (POST /v1/responses)", async () => {
+    const r = await client.responses.create({
+      model: "gpt-4o-mini",
+      input: "hi",
+      mock_response: "hello from the responses route",
+    } as OpenAI.Responses.ResponseCreateParamsNonStreaming & Extra);
+    expect(r.object).toBe("response");
+    expect(r.status).toBe("completed");
+    expect(r.output_text).toBe("hello from the responses route");
+    expect(r.usage?.total_tokens).toBe(30);
+  });
+
   it("gets a RateLimitError with LiteLLM's headers when over the limit", async () => {
     // A key of its own: the 429's +1 is never released (era B), so this key stays refused until its 60 s
     // window rolls; the other tests' key must not depend on running before this one.

@@ -7,6 +7,7 @@ function liveRow(i: number, startMs: number, key: string, status: "success" | "f
   return {
     request_id: `live-${i}`,
     litellm_call_id: `call-${i}`,
+    call_type: "acompletion",
     api_key: key,
     spend,
     prompt_tokens: 1,

@@ -5,13 +5,16 @@
 // spaced by the repeat interval, exactly one resolved message; signatures verify; a receiver
 // answering 500 for a while gets everything afterwards; a runner killed mid-episode and started
 // again sends nothing twice; a healthy key gets nothing.
+import Redis from "ioredis";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { builtInRules } from "../../lib/alerts/rules";
 import { migrateStore } from "../../lib/store/migrate";
 import { openStore } from "../../lib/store/open";
 import type { Store } from "../../lib/store/store";
 import { runTraffic } from "../../lib/traffic/generator";
 import { startReceiver, type Receiver, type ReceivedRequest } from "../support/receiver";
+import { startRedis } from "../support/redis";
 import { spawnRunner } from "../support/runner-process";
 import { simAdmin, startSimulator, type TestSimulator } from "../support/simulator";
 import { createTestDatabase } from "../support/store";
@@ -185,5 +188,91 @@ describe("alerts from a runner process to every channel", () => {
     expect(exceeded.peak).toBe(4);
     expect(exceeded.evidence.requestsAtPeak).toBe(4);
     expect((exceeded.evidence.requests as unknown[]).length).toBe(4);
+  }, 180_000);
+});
+
+// A stuck limiter (LiteLLM #27955: slots taken on /v1/messages are never released and live until
+// their TTL) seen as limiter_stuck and counter_drift, on Postgres, with two runners sharing the
+// lease in Inflight's own Redis: the leader is killed mid-episode, the other takes over, and each
+// message still goes out once.
+describe("a stuck limiter, through a runner takeover", () => {
+  const cleanups: (() => unknown)[] = [];
+  afterAll(async () => {
+    while (cleanups.length) await cleanups.pop()!();
+  });
+
+  it("limiter_stuck and counter_drift fire once and resolve once when the leaked slots expire; nothing for exceeded", async () => {
+    const [proxyRedis, ownRedis, db] = await Promise.all([startRedis(), startRedis(), createTestDatabase("postgres")]);
+    cleanups.push(() => proxyRedis.stop(), () => ownRedis.stop(), () => db.remove());
+    const slotTtlS = 25;
+    const sim = await startSimulator(["--limiter", "gauge", "--redis-url", proxyRedis.url, "--leak-metadata-routes", "--slot-ttl", String(slotTtlS), "--flush-interval", "0.5"]);
+    const rx = { hook: await startReceiver(), slack: await startReceiver(), pd: await startReceiver({ status: 202, body: { status: "success" } }) };
+    cleanups.push(() => sim.stop(), () => rx.hook.stop(), () => rx.slack.stop(), () => rx.pd.stop());
+
+    // Rules tuned for seconds (an admin's edit of the built-in rule), and a drift rule added.
+    const store = await openStore(db.url);
+    cleanups.push(() => store.close());
+    const now = Date.now();
+    for (const r of builtInRules(now)) await store.alerts.saveRule(r.detector === "stuck" ? { ...r, params: { belowRatio: 0.5, gapS: 5, minDurationS: 3 } } : r);
+    await store.alerts.saveRule({ id: "drift", name: "Counter drift", detector: "drift", scope: { kind: "all" }, params: { threshold: 2, gapS: 3, minDurationS: 3 }, enabled: true, builtIn: false, createdAtMs: now, updatedAtMs: now });
+
+    const key = await simAdmin(sim, "POST", "/key/generate", { key_alias: "stuck", max_parallel_requests: 2, metadata: { allow_client_mock_response: true } });
+    const env = { ...runnerEnv(db.url, sim, rx), REDIS_URL: proxyRedis.url, INFLIGHT_REDIS_URL: ownRedis.url, RUNNER_LEASE_TTL_S: "2", SAMPLE_INTERVAL_MS: "500" };
+    const runners = [spawnRunner(env, cleanups), spawnRunner(env, cleanups)];
+    await waitFor(async () => (await store.catalog.keyByHash(key.token_id))?.maxParallelRequests === 2, { what: "the catalog to hold the key", timeoutMs: 30_000, intervalMs: 250 });
+
+    // Two requests on /v1/messages complete and leak both slots; from then on every chat request is a 429.
+    for (let i = 0; i < 2; i++) {
+      const r = await fetch(`${sim.url}/v1/messages`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key.key}`, "content-type": "application/json" },
+        body: JSON.stringify({ model: "claude-3-5-sonnet", max_tokens: 5, messages: [{ role: "user", content: "hi" }], mock_response: "ok" }),
+      });
+      expect(r.status).toBe(200);
+    }
+    const leakedAt = Date.now();
+    const statuses: number[] = [];
+    const traffic = (async () => {
+      while (Date.now() - leakedAt < (slotTtlS + 8) * 1000) {
+        const r = await fetch(`${sim.url}/v1/chat/completions`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${key.key}`, "content-type": "application/json" },
+          body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], mock_response: "ok" }),
+        });
+        statuses.push(r.status);
+        await r.arrayBuffer();
+        await new Promise((res) => setTimeout(res, 300));
+      }
+    })();
+
+    const hook = () => rx.hook.requests.map((r) => ({ ...(json(r) as WebhookBody), id: r.headers["webhook-id"] }));
+    await waitFor(() => hook().some((b) => b.event === "limiter_stuck"), { what: "limiter_stuck firing", timeoutMs: 40_000, intervalMs: 200, detail: () => runners.map((r) => r.output()).join("\n") });
+    // Kill the leader (the one whose holder id is in Inflight's Redis): the other takes over mid-episode.
+    const leaseHolder = new Redis(ownRedis.url);
+    const holder = await leaseHolder.get("inflight:runner:lease");
+    leaseHolder.disconnect();
+    const leader = runners.find((r) => holder && r.output().includes(holder))!;
+    expect(leader).toBeDefined();
+    await leader.crash();
+    await traffic;
+    expect(statuses.slice(0, 5).every((s) => s === 429)).toBe(true);
+    expect(statuses.at(-1)).toBe(200); // the slots expired: the key recovered
+
+    await waitFor(() => hook().filter((b) => b.event === "limiter_stuck.resolved" || b.event === "counter_drift.resolved").length === 2, {
+      what: "limiter_stuck and counter_drift resolved",
+      timeoutMs: 60_000,
+      intervalMs: 300,
+      detail: () => `${runners.map((r) => r.output()).join("\n")}\n${rx.hook.requests.map((r) => r.body).join("\n")}`,
+    });
+    await new Promise((r) => setTimeout(r, 3_000));
+    const bodies = hook();
+    for (const event of ["limiter_stuck", "counter_drift"]) {
+      expect(bodies.filter((b) => b.event === event && b.phase === "firing"), `${event} firing`).toHaveLength(1);
+      expect(bodies.filter((b) => b.event === `${event}.resolved`), `${event} resolved`).toHaveLength(1);
+    }
+    expect(bodies.filter((b) => !/^(limiter_stuck|counter_drift)/.test(b.event))).toEqual([]);
+    expect(new Set(bodies.map((b) => b.id)).size).toBe(bodies.length);
+    const stuck = bodies.find((b) => b.event === "limiter_stuck")!;
+    expect(stuck.summary).toMatch(/rejects key stuck .* for max_parallel_requests \(\d+ 429s\) while at most (0 requests were|1 request was) really in flight \(limit 2\); LiteLLM counts 2/);
   }, 180_000);
 });
