@@ -1,3 +1,4 @@
+import { alertsBench } from "./alerts";
 import { concurrencyBench } from "./concurrency";
 import { observeBench } from "./observe";
 import { overviewFigures } from "./overview";
@@ -10,4 +11,5 @@ export const suites: Record<string, BenchSuite> = {
   simulator: simulatorBench,
   observe: observeBench,
   overview: ({ quick, stores }) => overviewFigures(quick, stores),
+  alerts: alertsBench,
 };
