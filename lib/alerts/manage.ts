@@ -72,7 +72,14 @@ function checkConfig(type: ChannelType, config: unknown, allowedHosts: readonly 
   return check.config as Record<string, unknown>;
 }
 
-const channelFacts = (c: AlertChannel) => ({ name: c.name, type: c.type, teamId: c.teamId, enabled: c.enabled, target: NOTIFIERS[c.type].redact(c.config as never) });
+/** What the audit keeps of a channel: its target redacted (an environment channel's lives in the environment). */
+const channelFacts = (c: AlertChannel) => ({
+  name: c.name,
+  type: c.type,
+  teamId: c.teamId,
+  enabled: c.enabled,
+  target: c.source === "ui" ? NOTIFIERS[c.type].redact(c.config as never) : c.source,
+});
 
 export async function createChannel(d: Deps, input: ChannelCreate): Promise<AlertChannel> {
   const now = Date.now();
