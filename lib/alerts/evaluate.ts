@@ -61,6 +61,12 @@ export async function evaluateAlerts({ store, settings: s, sharedLimiter }: Eval
   const byId = new Map(keys.map((k) => [k.id, k]));
   const changes = await store.catalog.limitChanges(keys.map((k) => k.id), toSec * 1000);
   const steps = limitStepsByKey(keys.map((k) => k.id), changes, fromSec * 1000, toSec * 1000);
+  // A key without recorded changes (none seen since it was listed) has its current limit throughout.
+  for (const k of keys) {
+    if (!steps.get(k.id)!.length && k.maxParallelRequests !== null) {
+      steps.set(k.id, [{ fromMs: fromSec * 1000, maxParallelRequests: k.maxParallelRequests, rpmLimit: k.rpmLimit, tpmLimit: k.tpmLimit, source: "proxy" }]);
+    }
+  }
   const limited = (k: KeyRef) => steps.get(k.id)!.some((st) => st.maxParallelRequests !== null);
 
   // Every (rule, key) to evaluate: keys the rule covers that have a limit, and open alerts.
