@@ -35,7 +35,8 @@ export interface DeliveryReport {
  * backoff and jitter (never sooner than the receiver's Retry-After), gives up after maxAttempts or
  * on a permanent error (the notification can be resent), and pauses a channel failing pauseAfter
  * times in a row. The notifications of one alert to one channel go out in order: a later one waits
- * while an earlier one is retried.
+ * while an earlier one is retried. A channel people read (Slack) gets a rule's alerts that came due
+ * together as one message (the evaluation makes them due together: ALERT_GROUP_WAIT_S).
  */
 export async function deliverDue({ alerts, settings: s, envConfigs, random = Math.random }: DeliverDeps, nowMs = Date.now()): Promise<DeliveryReport> {
   const claimMs = s.timeoutMs * 2 + 10_000;
@@ -54,29 +55,40 @@ export async function deliverDue({ alerts, settings: s, envConfigs, random = Mat
   await Promise.all(
     [...byChannel].map(async ([channelId, list]) => {
       const channel = channels.get(channelId);
-      for (const n of list) {
-        const result = channel ? await send(channel, n, envConfigs, ctx) : refused("the channel no longer exists");
-        const outcome = outcomeOf(n, result, s, Date.now(), random);
-        await alerts.recordAttempt(
-          { notificationId: n.id, atMs: Date.now(), ok: result.ok, httpStatus: result.status, latencyMs: Math.round(result.latencyMs), error: result.error },
-          outcome,
-        );
+      for (const group of groups(channel, list)) {
+        const result = channel ? await send(channel, group, envConfigs, ctx) : refused("the channel no longer exists");
+        for (const n of group) {
+          const outcome = outcomeOf(n, result, s, Date.now(), random);
+          await alerts.recordAttempt(
+            { notificationId: n.id, atMs: Date.now(), ok: result.ok, httpStatus: result.status, latencyMs: Math.round(result.latencyMs), error: result.error },
+            outcome,
+          );
+          report[outcome.status === "sent" ? "sent" : outcome.status === "pending" ? "retrying" : "failed"]++;
+        }
         if (channel && channel.type !== "in-app") await alerts.recordChannelResult(channel.id, result.ok, result.error, s.pauseAfter, Date.now());
-        report[outcome.status === "sent" ? "sent" : outcome.status === "pending" ? "retrying" : "failed"]++;
       }
     }),
   );
   return report;
 }
 
-async function send(channel: AlertChannel, n: OutboxNotification, envConfigs: ReadonlyMap<string, Record<string, unknown>>, ctx: SendContext): Promise<SendResult> {
+/** What goes out as one message: a channel that groups (Slack) takes a rule's alerts due together at once; others one by one. */
+function groups(channel: AlertChannel | undefined, list: OutboxNotification[]): OutboxNotification[][] {
+  if (!channel || !NOTIFIERS[channel.type].sendGroup) return list.map((n) => [n]);
+  const byRule = new Map<string, OutboxNotification[]>();
+  for (const n of list) byRule.set(n.payload.ruleName, [...(byRule.get(n.payload.ruleName) ?? []), n]);
+  return [...byRule.values()];
+}
+
+async function send(channel: AlertChannel, group: OutboxNotification[], envConfigs: ReadonlyMap<string, Record<string, unknown>>, ctx: SendContext): Promise<SendResult> {
   const raw = channel.source === "env" ? envConfigs.get(channel.id) : channel.config;
   if (!raw) return refused("the environment no longer configures this channel");
   const check = validateChannelConfig(channel.type as ChannelType, raw, ctx.allowedHosts);
   if (!check.ok) return refused(`the channel's settings are invalid: ${check.errors.join("; ")}`);
-  const notifier = NOTIFIERS[channel.type] as (typeof NOTIFIERS)["webhook"];
+  const notifier = NOTIFIERS[channel.type] as (typeof NOTIFIERS)["slack"];
+  const payloads = group.map((n) => ({ ...n.payload, id: n.id }));
   try {
-    return await notifier.send({ ...n.payload, id: n.id }, check.config as never, ctx);
+    return payloads.length > 1 && notifier.sendGroup ? await notifier.sendGroup(payloads, check.config as never, ctx) : await notifier.send(payloads[0], check.config as never, ctx);
   } catch (e) {
     // A notifier throwing is a bug or an unreachable store (in-app): retry like a network error.
     return { ok: false, status: null, latencyMs: 0, error: e instanceof Error ? e.message : String(e), retryAfterMs: null, permanent: false };

@@ -7,7 +7,8 @@ import type { Store } from "../store/store";
 import { DETECT, horizonOf, type BeliefSecond, type Finding, type KeyWindow, type TruthSecond } from "./detect";
 import { notificationOf, type MessageContext } from "./message";
 import { routeChannels } from "./routing";
-import type { AlertChanges, AlertRecord, AlertRule, Silence } from "./repository";
+import { NOTIFIERS } from "./channels/index";
+import type { AlertChanges, AlertChannel, AlertRecord, AlertRule, Silence } from "./repository";
 import { covers, parseParams } from "./rules";
 import { advance, type LifecycleSettings } from "./state";
 
@@ -16,6 +17,11 @@ export interface EvaluateSettings extends LifecycleSettings, MessageContext {
   lookbackS: number;
   /** Longest wait for long requests before stuck and drift trust the truth as final. */
   settleMaxS: number;
+  /**
+   * Notifications to channels that group (Slack) are due at the end of a window of this many
+   * seconds (Alertmanager's group_wait): a burst of alerts across keys goes out as one message.
+   */
+  groupWaitS: number;
 }
 
 export interface EvaluateDeps {
@@ -142,7 +148,7 @@ export async function evaluateAlerts({ store, settings: s, sharedLimiter }: Eval
     for (const channel of routeChannels(channels, key)) {
       const id = crypto.randomUUID();
       const payload = notificationOf(id, step.alert, rule.detector, step.phase, rule.name, key, s, nowMs);
-      out.notifications.push({ id, alertId: step.alert.id, channelId: channel.id, phase: step.phase, payload, nextAttemptMs: nowMs, createdAtMs: nowMs });
+      out.notifications.push({ id, alertId: step.alert.id, channelId: channel.id, phase: step.phase, payload, nextAttemptMs: dueAt(channel, s.groupWaitS, nowMs), createdAtMs: nowMs });
     }
   }
   const after = new Map(open.map((a) => [a.id, a]));
@@ -152,6 +158,13 @@ export async function evaluateAlerts({ store, settings: s, sharedLimiter }: Eval
   report.notifications = out.notifications.length;
   if (out.upsert.length || out.remove.length) await store.alerts.apply(out);
   return report;
+}
+
+/** When a notification is due: at once, or for a channel that groups, at the end of the current group window. */
+function dueAt(channel: AlertChannel, groupWaitS: number, nowMs: number): number {
+  if (!NOTIFIERS[channel.type].sendGroup || groupWaitS <= 0) return nowMs;
+  const w = groupWaitS * 1000;
+  return Math.ceil((nowMs + 1) / w) * w;
 }
 
 /** How many stored requests each alert keeps as evidence of its peak (the key page shows them all). */

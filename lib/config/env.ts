@@ -166,6 +166,8 @@ const alertsShape = {
   ALERT_RESOLVE_HOLD_S: count("ALERT_RESOLVE_HOLD_S", 300, 0, 86_400),
   /** A firing alert is told again at most this often (Alertmanager's repeat_interval: 4 h). */
   ALERT_REPEAT_INTERVAL_S: count("ALERT_REPEAT_INTERVAL_S", 14_400, 1, 30 * 86_400),
+  /** Slack messages gather a rule's alerts over windows this long (Alertmanager's group_wait, 30 s); 0: each at once. */
+  ALERT_GROUP_WAIT_S: count("ALERT_GROUP_WAIT_S", 30, 0, 3600),
   /** Stuck and drift wait at most this long for long requests to settle the truth. */
   ALERT_SETTLE_MAX_S: count("ALERT_SETTLE_MAX_S", 300, 0, 86_400),
   ALERT_DELIVERY_INTERVAL_MS: count("ALERT_DELIVERY_INTERVAL_MS", 1000, 100, 60_000),

@@ -96,6 +96,7 @@ function alertJobs(c: ServerConfig, store: Store, d: Pick<JobDeps, "client" | "p
             settings: {
               lookbackS: Math.max(c.ALERT_LOOKBACK_S, c.ALERT_RESOLVE_HOLD_S + 60),
               settleMaxS: c.ALERT_SETTLE_MAX_S,
+              groupWaitS: c.ALERT_GROUP_WAIT_S,
               holdS: c.ALERT_RESOLVE_HOLD_S,
               repeatS: c.ALERT_REPEAT_INTERVAL_S,
               baseUrl: d.publicUrl,

@@ -118,6 +118,24 @@ describe("deliverDue", () => {
     expect((await t.store.alerts.notificationsOf("b1"))[0]).toMatchObject({ status: "sent", attempts: 5 });
   });
 
+  it("Slack gets a rule's alerts due together as one message; each notification records the attempt", async () => {
+    const slack: AlertChannel = { ...(await t.store.alerts.getChannel("hook"))!, id: "slack", type: "slack", config: { webhookUrl: `${rx.url}/services/T/B/x` } };
+    await t.store.alerts.saveChannel(slack);
+    const alertIds = ["s1", "s2", "s3"];
+    await t.store.alerts.apply({
+      upsert: [],
+      remove: [],
+      notifications: alertIds.map((a, i) => ({ id: `n-${a}`, alertId: a, channelId: "slack", phase: "firing", payload: { ...payload(a), keyAlias: `key-${i}` }, nextAttemptMs: now, createdAtMs: now })),
+    });
+    expect(await run(now)).toMatchObject({ claimed: 3, sent: 3 });
+    expect(rx.requests).toHaveLength(1);
+    const body = JSON.parse(rx.requests[0].body) as { text: string; blocks: { type: string; text?: { text: string } }[] };
+    expect(body.blocks[0].text!.text).toMatch(/3 alerts: r/);
+    expect(body.blocks.filter((b) => b.type === "section").map((b) => b.text!.text)).toEqual([expect.stringContaining("key-0"), expect.stringContaining("key-1"), expect.stringContaining("key-2")]);
+    expect(body.text).toMatch(/key-0.*key-1.*key-2/);
+    for (const a of alertIds) expect(await t.store.alerts.attemptsOf(`n-${a}`)).toHaveLength(1);
+  });
+
   it("a refused target (private address not allowed) fails at once and says why, without a request", async () => {
     await queue("c1");
     await deliverDue({ alerts: t.store.alerts, settings: { ...SETTINGS, allowedHosts: [] }, envConfigs: new Map() }, now);

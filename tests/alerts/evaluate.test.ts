@@ -15,7 +15,7 @@ import { createTestStore, type TestStore } from "../support/store";
 
 const S0 = T0 / 1000;
 const H = (c: string) => c.repeat(64);
-const SETTINGS: EvaluateSettings = { lookbackS: 900, settleMaxS: 60, holdS: 60, repeatS: 3600, baseUrl: "http://inflight.example", environment: "test" };
+const SETTINGS: EvaluateSettings = { lookbackS: 900, settleMaxS: 60, groupWaitS: 30, holdS: 60, repeatS: 3600, baseUrl: "http://inflight.example", environment: "test" };
 const key = (hash: string, team: string | null, mpr: number | null): VirtualKey =>
   ({ token: hash, key_alias: `alias-${hash[0]}`, team_id: team, max_parallel_requests: mpr, rpm_limit: null, tpm_limit: null, blocked: false }) as VirtualKey;
 
@@ -98,6 +98,26 @@ describe("evaluateAlerts over a store", () => {
     await truth("a", 5, [3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3]);
     await evaluate(32, 34);
     expect(await phases()).toEqual(["in-app:concurrency_limit_exceeded:firing", "team-a-hook:concurrency_limit_exceeded:firing"]);
+  });
+
+  it("Slack's notifications are due at the end of the group window (a burst across keys is one message); the others at once", async () => {
+    const slack: AlertChannel = { ...(await s.alerts.getChannel("team-a-hook"))!, id: "slack", type: "slack", teamId: null };
+    await s.alerts.saveChannel(slack);
+    await truth("a", 0, [3, 3, 3]);
+    await truth("b", 0, [3, 3, 3]);
+    const w = 20;
+    await evaluate(w);
+    const now = (S0 + w) * 1000;
+    const due = (await s.alerts.listNotifications({ limit: 10 })).map((n) => [n.channelId, n.nextAttemptMs - now]).sort();
+    const windowEnd = Math.ceil((now + 1) / 30_000) * 30_000 - now;
+    expect(windowEnd).toBeGreaterThan(0);
+    expect(due).toEqual([
+      ["in-app", 0],
+      ["in-app", 0],
+      ["slack", windowEnd],
+      ["slack", windowEnd],
+      ["team-a-hook", 0],
+    ]);
   });
 
   it("a rule's minimum duration keeps a short stretch pending (nothing told), and fires once it lasts", async () => {

@@ -43,6 +43,7 @@ function runnerEnv(db: string, sim: TestSimulator, rx: { hook: Receiver; slack: 
     ALERT_RESOLVE_HOLD_S: String(HOLD_S),
     ALERT_REPEAT_INTERVAL_S: String(REPEAT_S),
     ALERT_DELIVERY_INTERVAL_MS: "200",
+    ALERT_GROUP_WAIT_S: "2",
     ALERT_RETRY_BASE_S: "1",
     ALERT_RETRY_MAX_S: "2",
     ALERT_ALLOWED_HOSTS: "127.0.0.1",

@@ -38,5 +38,10 @@ export interface Notifier<C> {
   /** The request send would make now (a webhook signs it at this instant). */
   render(n: AlertNotification, config: C, nowMs?: number): RenderedRequest | null;
   send(n: AlertNotification, config: C, ctx: SendContext): Promise<SendResult>;
+  /**
+   * A channel people read (Slack) takes several alerts of one rule that came due together as one
+   * message, so a proxy-wide fault is one message, not one per key. Absent: one message each.
+   */
+  sendGroup?(ns: AlertNotification[], config: C, ctx: SendContext): Promise<SendResult>;
   test(config: C, ctx: SendContext): Promise<SendResult>;
 }

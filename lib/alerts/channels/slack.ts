@@ -81,6 +81,28 @@ export function slackBody(n: AlertNotification) {
   return { text: `${escape(facts)}${link ? ` <${link}|Open the chart>` : ""}`, blocks };
 }
 
+/** Alerts of one group shown in full; the rest are counted. Block Kit allows 50 blocks a message. */
+const GROUP_SHOWN = 20;
+
+/** One message for several alerts of one rule: a line each (what, key, peak, when, chart), the first GROUP_SHOWN of them. */
+export function slackGroupBody(ns: AlertNotification[]) {
+  const first = ns[0];
+  const environment = first.environment ? `[${first.environment}] ` : "";
+  const title = `${environment}${ns.length} alerts: ${first.ruleName}`;
+  const line = (n: AlertNotification) => {
+    const link = chartUrl(n);
+    return `${EMOJI[n.phase]} *${escape(headline({ ...n, environment: null }))}*\n${escape(`${peakAgainstLimit(n)}, ${period(n)}`)}${link ? ` · <${link}|chart>` : ""}`;
+  };
+  const shown = ns.slice(0, GROUP_SHOWN);
+  const blocks = [
+    { type: "header", text: { type: "plain_text", text: truncate(`${EMOJI[first.phase]} ${title}`, HEADER_MAX), emoji: true } },
+    ...shown.map((n) => ({ type: "section", text: { type: "mrkdwn", text: truncate(line(n), SECTION_MAX) } })),
+    ...(ns.length > shown.length ? [{ type: "context", elements: [{ type: "mrkdwn", text: `…and ${ns.length - shown.length} more: see the Alerts page in Inflight` }] }] : []),
+  ];
+  const text = `${title}: ${ns.map((n) => `${headline({ ...n, environment: null })} (${peakAgainstLimit(n)})`).join("; ")}`;
+  return { text: escape(truncate(text, SECTION_MAX)), blocks };
+}
+
 function render(n: AlertNotification, config: SlackConfig): RenderedRequest {
   return { url: config.webhookUrl, headers: { "content-type": "application/json" }, body: JSON.stringify(slackBody(n)) };
 }
@@ -97,6 +119,10 @@ export const slackNotifier: Notifier<SlackConfig> = {
   send: async (n, config, ctx) => {
     const problem = slackTargetProblem(config.webhookUrl, ctx.allowedHosts);
     return problem ? refused(problem) : post(render(n, config), ctx);
+  },
+  sendGroup: async (ns, config, ctx) => {
+    const problem = slackTargetProblem(config.webhookUrl, ctx.allowedHosts);
+    return problem ? refused(problem) : post({ url: config.webhookUrl, headers: { "content-type": "application/json" }, body: JSON.stringify(slackGroupBody(ns)) }, ctx);
   },
   test: (config, ctx) => slackNotifier.send(testNotification(), config, ctx),
 };
