@@ -273,6 +273,16 @@ describe("a stuck limiter, through a runner takeover", () => {
     }
     expect(bodies.filter((b) => !/^(limiter_stuck|counter_drift)/.test(b.event))).toEqual([]);
     expect(new Set(bodies.map((b) => b.id)).size).toBe(bodies.length);
+    // PagerDuty: triggers (repeats re-trigger the same dedup_key) and one resolve per alert; Slack:
+    // one firing and one resolved message each, repeats between them.
+    const pd = rx.pd.requests.map(json);
+    expect([...new Set(pd.filter((e) => e.event_action === "trigger").map((e) => `${e.payload.class}:${e.dedup_key}`))]).toHaveLength(2);
+    expect(pd.filter((e) => e.event_action === "resolve")).toHaveLength(2);
+    const slack = rx.slack.requests.map((r) => json(r).text as string);
+    for (const label of ["Limiter stuck", "Counter drift"]) {
+      expect(slack.filter((t) => t.includes(label) && !/Resolved|Still firing/.test(t)), `${label} on Slack`).toHaveLength(1);
+      expect(slack.filter((t) => t.includes(label) && t.includes("Resolved")), `${label} resolved on Slack`).toHaveLength(1);
+    }
     const stuck = bodies.find((b) => b.event === "limiter_stuck")!;
     expect(stuck.summary).toMatch(/rejects key stuck .* for max_parallel_requests \(\d+ 429s\) while at most (0 requests were|1 request was) really in flight \(limit 2\); LiteLLM counts 2/);
   }, 180_000);
