@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { limitStepsByKey } from "../catalog/limit-steps";
+import { limitStepsByKey, lowestLimits, type LimitStep } from "../catalog/limit-steps";
 import type { KeyRef } from "../catalog/repository";
 import { SPEND_LOG_SOURCE } from "../ingest/ingest";
 import { readEvidence } from "../series/evidence";
@@ -84,9 +84,9 @@ export async function evaluateAlerts({ store, settings: s, sharedLimiter }: Eval
     const key = byId.get(a.keyId);
     if (rule && key) pairs.set(`${a.ruleId}:${a.keyId}`, { rule, key, alert: a });
   }
-  const keyIds = [...new Set([...pairs.values()].map((p) => p.key.id))];
-  report.keys = keyIds.length;
   report.rules = active.length;
+  const keyIds = await candidates(store.series, pairs.values(), steps, fromSec, toSec);
+  report.keys = keyIds.length;
   if (!keyIds.length) return report;
 
   const needBelief = new Set([...pairs.values()].filter((p) => p.rule.detector === "drift" || p.rule.detector === "stuck").map((p) => p.key.id));
@@ -119,7 +119,9 @@ export async function evaluateAlerts({ store, settings: s, sharedLimiter }: Eval
   });
 
   const out: AlertChanges = { upsert: [], remove: [], notifications: [] };
+  const chosen = new Set(keyIds);
   for (const { rule, key, alert } of pairs.values()) {
+    if (!chosen.has(key.id)) continue;
     const w = windowOf(key);
     const params = parseParams(rule.detector, rule.params);
     const findings: Finding[] = (DETECT[rule.detector] as (w: KeyWindow, p: unknown) => Finding[])(w, params);
@@ -158,6 +160,33 @@ export async function evaluateAlerts({ store, settings: s, sharedLimiter }: Eval
   report.notifications = out.notifications.length;
   if (out.upsert.length || out.remove.length) await store.alerts.apply(out);
   return report;
+}
+
+/**
+ * The keys worth reading second by second: those with an open alert or a drift rule, and those
+ * whose minute roll-ups over the window show more in flight than their lowest limit or a
+ * max_parallel_requests 429. One read of at most a few rows a key, so a proxy of hundreds of keys
+ * within their limits costs little each evaluation.
+ */
+async function candidates(
+  series: EvaluateDeps["store"]["series"],
+  pairs: Iterable<{ rule: AlertRule; key: KeyRef; alert: AlertRecord | null }>,
+  steps: Map<number, LimitStep[]>,
+  fromSec: number,
+  toSec: number,
+): Promise<number[]> {
+  const all = new Set<number>();
+  const always = new Set<number>();
+  for (const p of pairs) {
+    all.add(p.key.id);
+    if (p.alert || p.rule.detector === "drift") always.add(p.key.id);
+  }
+  const rest = [...all].filter((id) => !always.has(id));
+  if (!rest.length) return [...always];
+  const lowest = lowestLimits(new Map(rest.map((id) => [id, steps.get(id)!])));
+  const totals = await series.totals(rest, "1m", [[Math.floor(fromSec / 60) * 60, Math.ceil(toSec / 60) * 60]]);
+  for (const t of totals) if (t.rejected > 0 || t.maxInFlight > (lowest.get(t.keyId) ?? Infinity)) always.add(t.keyId);
+  return [...always];
 }
 
 /** When a notification is due: at once, or for a channel that groups, at the end of the current group window. */

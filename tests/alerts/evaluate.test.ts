@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { evaluateAlerts, type EvaluateSettings } from "../../lib/alerts/evaluate";
 import type { AlertChannel } from "../../lib/alerts/repository";
 import { builtInRules } from "../../lib/alerts/rules";
-import { zeroCounts } from "../../lib/concurrency/counts";
+import { rollupMinutes, sparseRows } from "../../lib/concurrency/downsample";
+import type { SecondSeries } from "../../lib/concurrency/sweep";
 import { SPEND_LOG_SOURCE } from "../../lib/ingest/ingest";
 import type { VirtualKey } from "../../lib/litellm/schemas";
 import type { Store } from "../../lib/store/store";
@@ -25,6 +26,7 @@ describe("evaluateAlerts over a store", () => {
   const ids: Record<string, number> = {};
 
   beforeEach(async () => {
+    minute.clear();
     t = await createTestStore("sqlite");
     s = t.store;
     // Keys seen an hour before the data: their limits are in force throughout.
@@ -50,10 +52,16 @@ describe("evaluateAlerts over a store", () => {
   });
   afterEach(() => t?.close());
 
-  /** A key's per-second truth: `inFlight` from second `from` (offset from S0) on. */
+  /** A key's per-second truth in the first minute: `inFlight` from second `from` (offset from S0) on, written with its roll-up as the sweep does. */
+  const minute = new Map<string, SecondSeries>();
   async function truth(c: string, from: number, inFlight: number[]) {
-    const seconds = inFlight.map((n, i) => ({ ...zeroCounts(), sec: S0 + from + i, maxInFlight: n, admitted: n }));
-    await s.series.replace(ids[c], S0 + from, S0 + from + inFlight.length, seconds, []);
+    const series = minute.get(c) ?? { fromSec: S0, maxInFlight: new Int32Array(60), admitted: new Int32Array(60), rejected: new Int32Array(60) };
+    minute.set(c, series);
+    inFlight.forEach((n, i) => {
+      series.maxInFlight[from + i] = n;
+      series.admitted[from + i] = n;
+    });
+    await s.series.replace(ids[c], S0, S0 + 60, sparseRows(series), rollupMinutes(series));
   }
   /** Truth complete up to second `w` (offset from S0), and an evaluation at that moment. */
   async function evaluate(w: number, nowOffsetS = w) {
@@ -78,6 +86,14 @@ describe("evaluateAlerts over a store", () => {
     // The same stretch seen again (the window still holds it) opens nothing new.
     await evaluate(90);
     expect(await s.alerts.listAlerts({ limit: 5 })).toHaveLength(1);
+  });
+
+  it("keys within their limits are not read second by second (their minute roll-ups say so)", async () => {
+    await truth("a", 0, [1, 2, 2, 1]);
+    await truth("b", 0, [2, 2]);
+    expect(await evaluate(10)).toMatchObject({ keys: 0, fired: 0 });
+    await truth("b", 2, [3]);
+    expect(await evaluate(10)).toMatchObject({ keys: 1, fired: 1 });
   });
 
   it("another team's key goes to the feed only; a key without a limit never alerts", async () => {
