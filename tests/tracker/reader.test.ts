@@ -77,7 +77,7 @@ describe("TrackerReader", () => {
 
     const rw = new TrackerReader(r, { maxAgeMs: 60_000, canWrite: true });
     expect(await rw.tick(now)).toMatchObject({ pruned: 1 });
-    expect(await r.zrange(trackerKeys.open(A), 0, -1)).toEqual(["new"]);
+    expect(await r.zrange(trackerKeys.open(A), "0", "-1")).toEqual(["new"]);
     expect(await r.hget(trackerKeys.lost, A)).toBe("1");
     // Its own lost event comes back through the log as a repeat: nothing changes.
     expect(await rw.tick(now + 10)).toMatchObject({ events: 1, pruned: 0 });
