@@ -63,6 +63,18 @@ try {
 const bin = (name) => path.join(repoRoot, "node_modules", ".bin", name);
 const results = [];
 if (only !== "e2e") results.push(["vitest", step("unit and integration tests (vitest)", bin("vitest"), ["run", ...passThrough])]);
+// The LiteLLM callback (Python) runs on Debian's interpreter with python3-redis and python3-pytest.
+if (only !== "e2e") {
+  const python = "/usr/bin/python3";
+  const probe = spawnSync(python, ["-c", "import redis, pytest"], { stdio: "ignore" });
+  let ok = false;
+  if (probe.error || probe.status !== 0) {
+    console.error(`\n=== LiteLLM callback tests (pytest)\n${python} lacks python3-redis or python3-pytest: sudo apt-get install -y python3-redis python3-pytest (.ci/run installs them)`);
+  } else {
+    ok = step("LiteLLM callback tests (pytest)", python, ["-m", "pytest", "integrations/litellm/tests", "-q"], { PYTHONDONTWRITEBYTECODE: "1" });
+  }
+  results.push(["pytest (integrations/litellm)", ok]);
+}
 if (only !== "unit") {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "inflight-e2e-"));
   const ok = step("end-to-end tests (Playwright, chromium)", bin("playwright"), ["test", ...(only === "e2e" ? passThrough : [])], {
