@@ -10,10 +10,11 @@ import type { Principal } from "./auth";
 import { ProxyError, parseJsonObject } from "./http";
 import type { Admitted, KeyLimits, Outcome } from "./limiter";
 import { MODEL_BY_NAME, type ModelInfo } from "./models";
-import { makePlan, type CallShape, type ErrorPlan, type OkPlan, type Plan } from "./plan";
+import { makePlan, numberField, type CallShape, type ErrorPlan, type OkPlan, type Plan } from "./plan";
 import type { Simulator } from "./simulator";
 import type { LiveRow } from "./spendlogs";
 import { failureRow, successRow, type RowOrigin } from "./spendrows";
+import { limitTypeOf } from "./tracker";
 
 export interface LlmRoute {
   /** The CallTypes value LiteLLM logs for the route (spend-log `call_type`). */
@@ -84,18 +85,22 @@ export async function handleLlmCall(
     tpm: p.row?.tpm_limit ?? null,
     mpr: p.row?.max_parallel_requests ?? null,
   };
-  const verdict = await sim.limiter.admit(sim.nextWorker(), limits);
+  const worker = sim.nextWorker();
+  const verdict = await sim.limiter.admit(worker, limits);
   if (!verdict.ok) {
     const e = verdict.error;
     const now = Date.now();
     sim.spendDelay.push(failureRow(o, now, now, e.status, verdict.errorClass, `${e.status}: ${e.message}`, false));
+    await sim.tracker?.reject(worker, p.hash, limitTypeOf(e));
     throw new ProxyError(e.status, e.message, e.type, e.param, { ...e.headers, ...sim.customHeaders(p, o.callId) });
   }
-  // Admitted: the request now counts as upstream concurrency until it ends, whatever the reason.
+  // Admitted: the request now counts as upstream concurrency until it ends, whatever the reason. The tracker's start
+  // goes out in the same tick, so its open set and the ground truth move together (GET /sim/tracker).
   sim.upstream.inc(p.hash);
-  const plan = makePlan(sim, info, p.row, data, route.shape(data));
+  sim.tracker?.start(worker, p.hash, o.callId);
+  const plan = () => makePlan(sim, info, p.row, data, route.shape(data));
   const leaksSlot = sim.cfg.leakMetadataRoutes && usesLitellmMetadata(path);
-  await new Call(sim, req, res, route, o, verdict, data, leaksSlot).run(plan);
+  await new Call(sim, req, res, route, o, worker, verdict, data, leaksSlot).run(plan);
 }
 
 /** One admitted request, from admission to its end. */
@@ -104,6 +109,9 @@ export class Call {
   /** Unix seconds of the start, the answer's `created`. */
   readonly created: number;
   private completionStartMs: number | null = null;
+  /** Router retries left (the body's `num_retries`), and taken. */
+  private retriesLeft: number;
+  private retries = 0;
   private ended = false;
   private timers: NodeJS.Timeout[] = [];
   private done: () => void = () => {};
@@ -114,6 +122,8 @@ export class Call {
     readonly res: ServerResponse,
     private route: LlmRoute,
     readonly o: RowOrigin,
+    /** The simulated worker that admitted it. */
+    private worker: number,
     private admitted: Admitted,
     readonly data: Record<string, unknown>,
     /** --leak-metadata-routes on a LITELLM_METADATA_ROUTES path (#27955). */
@@ -121,11 +131,14 @@ export class Call {
   ) {
     this.responseId = route.newId();
     this.created = Math.floor(o.startMs / 1000);
+    this.retriesLeft = Math.max(0, Math.floor(numberField(data.num_retries) ?? 0));
   }
 
-  /** Resolves when the request has ended and the limiter has released what it releases. */
-  run(plan: Plan): Promise<void> {
-    const route = this.route;
+  /**
+   * Resolves when the request has ended and the limiter has released what it releases. `plan` decides an attempt of
+   * the simulated model call, drawn again for each router retry.
+   */
+  run(plan: () => Plan): Promise<void> {
     return new Promise<void>((resolve) => {
       this.done = resolve;
       this.res.on("close", () => {
@@ -133,11 +146,30 @@ export class Call {
       });
       // It may already have left while the request waited for the limiter ('close' fired before we listened).
       if (this.gone()) return;
-      if (plan.kind === "error") this.after(plan.delayMs, () => this.fail(plan));
-      // handleLlmCall refused stream: true on a route that cannot stream.
-      else if (this.data.stream === true) route.stream!(this, plan);
-      else this.after(plan.delayMs, () => this.answer(route.body(this, plan), plan));
+      this.attempt(plan);
     });
+  }
+
+  /**
+   * One attempt upstream. A failed one is retried while the body's `num_retries` allows (the router's
+   * async_function_with_retries, with no pause between attempts here): the same call, the same litellm_call_id,
+   * the same limiter slot, only a new start for the tracker.
+   */
+  private attempt(plan: () => Plan): void {
+    const p = plan();
+    const route = this.route;
+    if (p.kind === "error") {
+      this.after(p.delayMs, () => {
+        if (this.retriesLeft === 0) return this.fail(p);
+        this.retriesLeft--;
+        this.retries++;
+        this.sim.tracker?.start(this.worker, this.o.p.hash, this.o.callId);
+        this.attempt(plan);
+      });
+    }
+    // handleLlmCall refused stream: true on a route that cannot stream.
+    else if (this.data.stream === true) route.stream!(this, p);
+    else this.after(p.delayMs, () => this.answer(route.body(this, p), p));
   }
 
   /** Runs `f` after `ms` unless the client has gone by then (the request then ended as a disconnect). */
@@ -173,7 +205,7 @@ export class Call {
       "x-litellm-model-api-base": info.apiBase,
       "x-litellm-model-group": info.name,
       "x-litellm-response-duration-ms": String(Date.now() - this.o.startMs),
-      "x-litellm-attempted-retries": "0",
+      "x-litellm-attempted-retries": String(this.retries),
       "x-litellm-attempted-fallbacks": "0",
       ...extra,
     });
@@ -236,7 +268,22 @@ export class Call {
     return outcome;
   }
 
-  /** The request ends: ground truth, spend-log row, then the limiter's release; resolves when the client may be answered. */
+  /**
+   * The tracker's end, as the callback would write it (§11.8): a client gone mid-stream after at least one chunk is a
+   * success event with 499, `cancelled`; gone before any chunk (or from a non-streaming request) fires no callback, so
+   * the request stays open in Redis until the reader prunes it. The first byte of a non-streaming answer leaves only
+   * after the request has ended, so `completionStartMs` is set at a disconnect only once a chunk was streamed.
+   */
+  private trackEnd(outcome: "success" | "failure" | "disconnect"): Promise<void> {
+    const tracker = this.sim.tracker;
+    if (!tracker || (outcome === "disconnect" && this.completionStartMs === null)) return Promise.resolve();
+    return tracker.end(this.worker, this.o.p.hash, this.o.callId, outcome === "success" ? "ok" : outcome === "failure" ? "error" : "cancelled");
+  }
+
+  /**
+   * The request ends: ground truth and the tracker's end (in one tick, as at the start), spend-log row, then the
+   * limiter's release; resolves when the client may be answered, the release and the tracker's write awaited together.
+   */
   private end(
     outcome: "success" | "failure" | "disconnect",
     upstreamTimeout: boolean,
@@ -248,9 +295,11 @@ export class Call {
     this.ended = true;
     for (const t of this.timers) clearTimeout(t);
     this.sim.upstream.dec(this.o.p.hash);
+    const tracked = this.trackEnd(outcome);
     this.sim.spendDelay.push(row());
     const released = this.admitted.release(this.releaseOutcome(outcome, upstreamTimeout), completionTokens, totalTokens);
-    released.then(this.done, this.done);
-    return released;
+    const both = Promise.all([released, tracked]).then(() => {});
+    both.then(this.done, this.done);
+    return both;
   }
 }

@@ -33,6 +33,8 @@ export interface SimConfig {
   viewerKey: string | null;
   /** `litellm_settings.upperbound_key_generate_params`, the fields the simulator takes (each null when not set). */
   upperbound: Upperbound;
+  /** `--tracker`: the Redis Inflight's tracker callback writes to (docs/tracker-layout.md); null: no tracker mounted. */
+  trackerRedisUrl: string | null;
 }
 
 /** The numeric fields of LiteLLM_UpperboundKeyGenerateParams the simulator knows (max_budget and durations are not flags). */
@@ -75,6 +77,9 @@ export const HELP = `usage: npm run simulator -- [flags]
                               a larger rpm_limit (400); /key/generate also fills it in when omitted (default: none)
   --upperbound-tpm N          the same for tpm_limit
   --upperbound-max-parallel N the same for max_parallel_requests
+  --tracker                   behave as a proxy with Inflight's tracker callback mounted: write the Redis layout
+                              of docs/tracker-layout.md (on with --demo whenever a Redis is given)
+  --tracker-redis-url URL     the Redis the tracker writes to (default: --redis-url's)
   --help                      print this help`;
 
 const VALUE_FLAGS = new Set([
@@ -96,8 +101,9 @@ const VALUE_FLAGS = new Set([
   "upperbound-tpm",
   "upperbound-max-parallel",
   "slot-ttl",
+  "tracker-redis-url",
 ]);
-const BOOL_FLAGS = new Set(["stuck-on-timeout", "leak-metadata-routes", "demo", "help"]);
+const BOOL_FLAGS = new Set(["stuck-on-timeout", "leak-metadata-routes", "demo", "tracker", "help"]);
 
 function intIn(name: string, raw: string, min: number, max: number): number {
   if (!/^\d+$/.test(raw)) throw new UsageError(`--${name} must be an integer, got "${raw}"`);
@@ -166,16 +172,23 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     seed: null,
     viewerKey: env.LITELLM_VIEWER_KEY || null,
     upperbound: { rpm_limit: null, tpm_limit: null, max_parallel_requests: null },
+    trackerRedisUrl: null,
   };
   // 0: the system picks a free port, printed in the "listening" line (no port race for tests).
   if (str("port") !== undefined) cfg.port = intIn("port", str("port")!, 0, 65535);
   if (str("master-key") !== undefined) cfg.masterKey = str("master-key")!;
   if (!cfg.masterKey.startsWith("sk-")) throw new UsageError(`--master-key must start with "sk-" (LiteLLM requires it)`);
-  if (str("redis-url") !== undefined) {
-    const u = str("redis-url")!;
-    if (!/^rediss?:\/\/[^\s]+$/.test(u)) throw new UsageError(`--redis-url must look like redis://host:port, got "${u}"`);
-    cfg.redisUrl = u;
-  }
+  const redisUrl = (flag: string) => {
+    const u = str(flag);
+    if (u !== undefined && !/^rediss?:\/\/[^\s]+$/.test(u)) throw new UsageError(`--${flag} must look like redis://host:port, got "${u}"`);
+    return u ?? null;
+  };
+  cfg.redisUrl = redisUrl("redis-url");
+  const trackerUrl = redisUrl("tracker-redis-url");
+  if (trackerUrl !== null && !given.has("tracker") && !cfg.demo) throw new UsageError(`--tracker-redis-url needs --tracker (or --demo)`);
+  // The demo mounts the tracker whenever it has a Redis to write to; an explicit --tracker insists on one.
+  if (given.has("tracker") || cfg.demo) cfg.trackerRedisUrl = trackerUrl ?? cfg.redisUrl;
+  if (given.has("tracker") && cfg.trackerRedisUrl === null) throw new UsageError(`--tracker needs --tracker-redis-url or --redis-url`);
   if (str("limiter") !== undefined) {
     const l = str("limiter")!;
     if (l !== "gauge" && l !== "windowed" && l !== "legacy") {

@@ -44,6 +44,7 @@ function main(): void {
           (cfg.spendLogDelay > 0 ? ` spend-log-delay=${cfg.spendLogDelay}s` : "") +
           (cfg.slotTtl !== PARALLEL_REQUEST_SLOT_TTL_SECONDS ? ` slot-ttl=${cfg.slotTtl}s` : "") +
           (cfg.leakMetadataRoutes ? " leak-metadata-routes" : "") +
+          (cfg.trackerRedisUrl !== null ? ` tracker=${cfg.trackerRedisUrl}` : "") +
           (cfg.seed !== null ? ` seed=${cfg.seed}` : "") +
           (cfg.viewerKey !== null ? ` viewer-key=sk-...${cfg.viewerKey.slice(-4)}` : "") +
           upperboundLabel(cfg.upperbound),

@@ -19,6 +19,7 @@ import { SpendLogDelay } from "./spenddelay";
 import { SORT_FIELDS, SeedSource, type Filter, type SortField, SpendLogWriter, SpendStore } from "./spendlogs";
 import { UpstreamTracker } from "./upstream";
 import { drawSeed, stream, type Rng } from "./rng";
+import { Tracker } from "./tracker";
 import { parseYmd, parseYmdHms } from "./util";
 
 /** x-litellm-version per era; labels chosen by the simulator (see README), not a claim about exact releases. */
@@ -37,6 +38,8 @@ export class Simulator {
   readonly version: string;
   limiter!: Limiter;
   redis: RedisScripts | null = null;
+  /** --tracker: the writes of Inflight's tracker callback; null when it is not mounted. */
+  tracker: Tracker | null = null;
   private server: http.Server | null = null;
   private sockets = new Set<Socket>();
   private rr = 0;
@@ -92,6 +95,14 @@ export class Simulator {
       } catch (e) {
         await this.redis.close();
         throw new Error(`cannot connect to redis at ${this.cfg.redisUrl}: ${(e as Error).message}`);
+      }
+    }
+    if (this.cfg.trackerRedisUrl) {
+      this.tracker = new Tracker(this.cfg.trackerRedisUrl, this.cfg.workers, `simulator/${this.version}`);
+      try {
+        await this.tracker.connect();
+      } catch (e) {
+        throw new Error(`cannot connect to the tracker's redis at ${this.cfg.trackerRedisUrl}: ${(e as Error).message}`);
       }
     }
     // Legacy v1 keeps its counters in process (local_only=True) even when Redis is configured.
@@ -194,6 +205,7 @@ export class Simulator {
     }
     await this.limiter?.close();
     await this.redis?.close();
+    await this.tracker?.close();
   }
 
   private on(method: string, paths: string[], h: Handler): void {
@@ -415,6 +427,17 @@ export class Simulator {
       this.spendDelay.set(delaySeconds(await this.jsonBody(req)));
       sendJson(res, 200, { seconds: this.spendDelay.seconds });
     });
+    if (this.cfg.trackerRedisUrl !== null) {
+      // ?hash=H (repeatable): H's open set beside its ground truth, both as of the same moment (Tracker.openCounts).
+      this.on("GET", ["/sim/tracker"], async (_req, res, url) => {
+        const tracker = this.tracker!; // connected at start, before the server listens
+        const hashes = url.searchParams.getAll("hash");
+        const upstream = hashes.map((h) => this.upstream.current(h));
+        const open = await tracker.openCounts(hashes);
+        const samples = Object.fromEntries(hashes.map((h, i) => [h, { open: open[i], upstream: upstream[i] }]));
+        sendJson(res, 200, { ...tracker.stats(), samples });
+      });
+    }
     this.on("GET", ["/sim/state"], async (_req, res) => {
       const l = this.limiter;
       sendJson(res, 200, {

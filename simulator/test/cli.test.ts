@@ -33,6 +33,7 @@ describe("command line", () => {
         "--leak-metadata-routes", "--slot-ttl=20",
         "--upstream-error-rate", "0.25", "--demo", "--seed-spend-logs", "1000", "--data-dir", "data/sim", "--seed=42",
         "--viewer-key", "sk-viewer", "--upperbound-rpm", "100", "--upperbound-tpm=5000", "--upperbound-max-parallel", "0",
+        "--tracker", "--tracker-redis-url", "redis://127.0.0.1:6391",
       ],
       env({}),
     );
@@ -41,9 +42,9 @@ describe("command line", () => {
       spendLogDelay: 2.5, latencyMinMs: 10, latencyMaxMs: 20, stuckOnTimeout: true, leakMetadataRoutes: true, slotTtl: 20,
       upstreamErrorRate: 0.25, demo: true,
       seedSpendLogs: 1000, dataDir: "data/sim", seed: 42, viewerKey: "sk-viewer",
-      upperbound: { rpm_limit: 100, tpm_limit: 5000, max_parallel_requests: 0 },
+      upperbound: { rpm_limit: 100, tpm_limit: 5000, max_parallel_requests: 0 }, trackerRedisUrl: "redis://127.0.0.1:6391",
     });
-    expect(parseArgs([], env({}))).toMatchObject({ port: 4000, masterKey: "sk-master", redisUrl: null, limiter: "windowed", workers: 1, window: 60, flushInterval: 10, spendLogDelay: 0, latencyMinMs: 500, latencyMaxMs: 3000, dataDir: null, seed: null, leakMetadataRoutes: false, slotTtl: 3600 });
+    expect(parseArgs([], env({}))).toMatchObject({ port: 4000, masterKey: "sk-master", redisUrl: null, limiter: "windowed", workers: 1, window: 60, flushInterval: 10, spendLogDelay: 0, latencyMinMs: 500, latencyMaxMs: 3000, dataDir: null, seed: null, leakMetadataRoutes: false, slotTtl: 3600, trackerRedisUrl: null });
     expect(parseArgs(["--port", "0"], env({}))).toMatchObject({ port: 0 }); // a free port, printed when listening
     expect(parseArgs(["--seed", "4294967295"], env({}))).toMatchObject({ seed: 4294967295 });
     expect(parseArgs([], env({ LITELLM_MASTER_KEY: "sk-from-env" }))).toMatchObject({ masterKey: "sk-from-env" });
@@ -71,6 +72,7 @@ describe("command line", () => {
       [["--latency", "fast"], "--latency must be MIN-MAX"],
       [["--leak-metadata-routes"], "--leak-metadata-routes needs --limiter gauge, got windowed"],
       [["--limiter", "legacy", "--slot-ttl", "20"], "--slot-ttl needs --limiter gauge, got legacy"],
+      [["--tracker"], "--tracker needs --tracker-redis-url or --redis-url"],
     ] as const) {
       const r = run([...args]);
       expect(r.status, r.stderr).toBe(2);
