@@ -98,6 +98,8 @@ const sharedShape = {
   REDIS_URL: redisUrl("REDIS_URL"),
   /** Inflight's own state (the runner lease); the proxy's Redis when unset. */
   INFLIGHT_REDIS_URL: redisUrl("INFLIGHT_REDIS_URL"),
+  /** Where the LiteLLM callback (integrations/litellm) writes the live tracker; else INFLIGHT_REDIS_URL, else REDIS_URL, as the callback itself chooses. */
+  INFLIGHT_TRACKER_REDIS_URL: redisUrl("INFLIGHT_TRACKER_REDIS_URL"),
   LITELLM_URL: httpUrl("LITELLM_URL"),
   /** The master key or an admin key: reads, and the writes (limit edits, burst tests). */
   LITELLM_MASTER_KEY: litellmKey("LITELLM_MASTER_KEY"),
@@ -128,6 +130,10 @@ const runnerShape = {
   ROLLUP_RETENTION_DAYS: count("ROLLUP_RETENTION_DAYS", 90, 1, 3650),
   REQUEST_RETENTION_DAYS: count("REQUEST_RETENTION_DAYS", 7, 1, 365),
   LITELLM_RATE_LIMIT_WINDOW_SIZE: count("LITELLM_RATE_LIMIT_WINDOW_SIZE", 60, 1, 3600),
+  /** How often the runner follows the tracker's event log. */
+  TRACKER_INTERVAL_MS: count("TRACKER_INTERVAL_MS", 500, 50, 60_000),
+  /** A tracked request open longer than this lost its end (a client gone before any chunk fires no callback). */
+  INFLIGHT_TRACKER_MAX_AGE_S: count("INFLIGHT_TRACKER_MAX_AGE_S", 1800, 10, 86_400),
 };
 
 /** Accounts and sign-in (lib/accounts). */

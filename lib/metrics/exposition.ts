@@ -38,6 +38,8 @@ export async function exposition(snap: MetricsSnapshot, pipeline: PipelineStatus
     "inflight_key_violation_seconds_total",
     "Seconds in which the key had more requests in flight than the max_parallel_requests in force, counted once settled (INGEST_MAX_REQUEST_S + INGEST_FLUSH_LAG_S after)",
   );
+  // Labelled as the tracker issue names them (the live count comes from Inflight's own callback, not LiteLLM).
+  const live = gauge("inflight_key_live_in_flight", "Requests of the key in flight now, from Inflight's LiteLLM callback (the live tracker); absent without one", ["key_hash", "key_alias"]);
   const skipped = counter("inflight_ingest_rows_skipped_total", "Spend-log rows skipped since the runner started, by reason", ["reason"]);
   const late = counter(
     "inflight_ingest_late_rows_total",
@@ -53,6 +55,7 @@ export async function exposition(snap: MetricsSnapshot, pipeline: PipelineStatus
     if (k.limit !== null) limit.set(l, k.limit);
     if (k.believed !== null) believed.set(l, k.believed);
     if (k.rawCounter !== null) raw.set(l, k.rawCounter);
+    if (k.live !== null) live.set({ key_hash: k.hash, key_alias: k.alias }, k.live);
     admitted.inc(l, k.counters.admitted);
     rejected.inc(l, k.counters.rejected);
     // Only the kinds a key has met: most keys never meet an rpm or tpm limit, and three zero

@@ -3,6 +3,7 @@ import { lagMs } from "../ingest/cursor";
 import { SPEND_LOG_SOURCE } from "../ingest/ingest";
 import type { Store } from "../store/store";
 import { BELIEF_FRESH_MS } from "../key-state/read";
+import type { LiveSnapshot } from "../tracker/live";
 import type { KeyCounters } from "./repository";
 
 export interface KeyMetrics {
@@ -16,6 +17,8 @@ export interface KeyMetrics {
   believed: number | null;
   rawCounter: number | null;
   counters: KeyCounters;
+  /** Requests in flight now from the live tracker; null without one. */
+  live: number | null;
 }
 
 export interface MetricsSnapshot {
@@ -26,16 +29,25 @@ export interface MetricsSnapshot {
 
 const ZERO: KeyCounters = { ...zeroCounts(), violationSeconds: 0 };
 
-/** What /metrics reports: a few bulk reads whatever the number of keys. */
-export async function metricsSnapshot(store: Pick<Store, "catalog" | "series" | "samples" | "ingest" | "metrics">, nowMs = Date.now()): Promise<MetricsSnapshot> {
+/**
+ * What /metrics reports: a few bulk reads whatever the number of keys. `live` reads the tracker
+ * (one round trip); its counts are reported only once a tracker has written there.
+ */
+export async function metricsSnapshot(
+  store: Pick<Store, "catalog" | "series" | "samples" | "ingest" | "metrics">,
+  nowMs = Date.now(),
+  live?: (hashes: string[]) => Promise<LiveSnapshot | null>,
+): Promise<MetricsSnapshot> {
   const [keys, cursor] = await Promise.all([store.catalog.listedKeys(), store.ingest.readCursor(SPEND_LOG_SOURCE)]);
   const ids = keys.map((k) => k.id);
   const wSec = cursor ? Math.floor(Math.max(cursor.completeBeforeMs, cursor.endWatermarkMs) / 1000) : null;
-  const [last, beliefs, counters] = await Promise.all([
+  const [last, beliefs, counters, tracked] = await Promise.all([
     wSec === null ? [] : store.series.totals(ids, "1s", [[wSec - 1, wSec]]),
     store.samples.latest(ids, nowMs - BELIEF_FRESH_MS),
     store.metrics.counters(ids),
+    live ? live(keys.map((k) => k.hash)) : null,
   ]);
+  const liveCounts = tracked && tracked.workers.length ? tracked.inFlight : null;
   const inFlight = new Map(last.map((b) => [b.keyId, b.maxInFlight]));
   return {
     lagMs: cursor ? lagMs(cursor, nowMs) : null,
@@ -48,6 +60,7 @@ export async function metricsSnapshot(store: Pick<Store, "catalog" | "series" | 
       believed: beliefs.get(k.id)?.believed ?? null,
       rawCounter: beliefs.get(k.id)?.rawCounter ?? null,
       counters: counters.get(k.id) ?? ZERO,
+      live: liveCounts ? (liveCounts.get(k.hash) ?? 0) : null,
     })),
   };
 }

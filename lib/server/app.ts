@@ -28,6 +28,12 @@ export interface App {
   proxyRedis: Redis | null;
   /** Inflight's own Redis (INFLIGHT_REDIS_URL, else the proxy's): the runner lease. */
   inflightRedis: Redis | null;
+  /**
+   * Where the LiteLLM callback writes the live tracker (INFLIGHT_TRACKER_REDIS_URL, else Inflight's
+   * own Redis, else the proxy's), and whether Inflight may write there (prune lost ends): not when
+   * it is the proxy's Redis, which Inflight only reads.
+   */
+  tracker: { redis: Redis; canWrite: boolean } | null;
   probes: Probes;
   /** Accounts, sessions and single sign-on (better-auth over the store). */
   auth: Auth;
@@ -53,6 +59,8 @@ export async function buildApp(config: ServerConfig): Promise<App> {
   const proxyRedis = config.REDIS_URL ? quietRedis(config.REDIS_URL) : null;
   const ownUrl = config.INFLIGHT_REDIS_URL ?? config.REDIS_URL;
   const inflightRedis = !ownUrl ? null : ownUrl === config.REDIS_URL ? proxyRedis : quietRedis(ownUrl);
+  const trackerUrl = config.INFLIGHT_TRACKER_REDIS_URL ?? ownUrl;
+  const trackerRedis = !trackerUrl ? null : trackerUrl === ownUrl ? inflightRedis : quietRedis(trackerUrl);
   const baseURL = config.INFLIGHT_PUBLIC_URL ?? `http://${config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST}:${config.PORT}`;
   const auth = createAuth(store, {
     baseURL,
@@ -80,6 +88,7 @@ export async function buildApp(config: ServerConfig): Promise<App> {
     litellm,
     proxyRedis,
     inflightRedis,
+    tracker: trackerRedis && { redis: trackerRedis, canWrite: trackerUrl !== config.REDIS_URL },
     probes: {
       litellm: () => (litellm ? probeLiteLLM(litellm) : Promise.resolve(notConfigured("LITELLM_URL"))),
       redis: () => (proxyRedis ? probeRedis(proxyRedis) : Promise.resolve(notConfigured("REDIS_URL"))),
@@ -119,8 +128,8 @@ async function seedAccess(config: ServerConfig, store: Store, auth: Auth): Promi
 
 /** Closes what buildApp opened. */
 export async function closeApp(app: App): Promise<void> {
-  app.proxyRedis?.disconnect();
-  if (app.inflightRedis !== app.proxyRedis) app.inflightRedis?.disconnect();
+  const connections = new Set([app.proxyRedis, app.inflightRedis, app.tracker?.redis]);
+  for (const r of connections) r?.disconnect();
   await app.store.close();
 }
 
@@ -144,7 +153,7 @@ export function createRunner(a: App, log: { warn(msg: string): void; info(msg: s
   const leaseTtlMs = a.config.RUNNER_LEASE_TTL_S * 1000;
   const holderId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString("hex")}`;
   return new Runner({
-    jobs: runnerJobs({ config: a.config, store: a.store, client: a.litellm, proxyRedis: a.proxyRedis, log, publicUrl: a.publicUrl, fixedChannels: a.fixedChannels }),
+    jobs: runnerJobs({ config: a.config, store: a.store, client: a.litellm, proxyRedis: a.proxyRedis, tracker: a.tracker, log, publicUrl: a.publicUrl, fixedChannels: a.fixedChannels }),
     status: a.store.jobs,
     lease: a.inflightRedis ? new RedisLease(a.inflightRedis, holderId, leaseTtlMs) : null,
     leaseTtlMs,

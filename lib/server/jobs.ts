@@ -4,6 +4,7 @@ import type { FixedChannel } from "../alerts/env-channels";
 import { evaluateAlerts } from "../alerts/evaluate";
 import { limiterSharing } from "../alerts/limiter-sharing";
 import { syncCatalog } from "../catalog/sync";
+import { TrackerReader } from "../tracker/reader";
 import type { ServerConfig } from "../config/env";
 import type { LiteLLMClient } from "../litellm/client";
 import { findLimiterKeys } from "../limiter/discovery";
@@ -22,6 +23,8 @@ export interface JobDeps {
   client: LiteLLMClient;
   /** The proxy's Redis, read only: LiteLLM's limiter state. Null: no sampling. */
   proxyRedis: Redis | null;
+  /** The live tracker's Redis (App.tracker); null: none configured. */
+  tracker: { redis: Redis; canWrite: boolean } | null;
   log: { warn(msg: string): void };
   /** Links in notifications. */
   publicUrl: string;
@@ -29,7 +32,7 @@ export interface JobDeps {
 }
 
 /** Every background job of the runner; a new job is one more entry. */
-export function runnerJobs({ config: c, store, client, proxyRedis, log, publicUrl, fixedChannels }: JobDeps): JobSpec[] {
+export function runnerJobs({ config: c, store, client, proxyRedis, tracker, log, publicUrl, fixedChannels }: JobDeps): JobSpec[] {
   const pipeline = observePipeline({ store, client, timing: ingestTiming(c), reconcile: reconcileOptions(c), log });
   const jobs: JobSpec[] = [
     { name: "catalog", intervalMs: c.CATALOG_SYNC_INTERVAL_S * 1000, run: async () => ({ stats: { ...(await syncCatalog(client, store)) } }) },
@@ -61,6 +64,7 @@ export function runnerJobs({ config: c, store, client, proxyRedis, log, publicUr
       }),
     },
   ];
+  if (tracker) jobs.push(trackerJob(c, tracker));
   if (proxyRedis) {
     const sampler = new LimiterSampler(store.catalog, store.samples, proxyRedis, c.LITELLM_RATE_LIMIT_WINDOW_SIZE);
     jobs.push(
@@ -132,3 +136,23 @@ function alertJobs(c: ServerConfig, store: Store, d: Pick<JobDeps, "client" | "p
 }
 
 const DELIVERY_BATCH = 50;
+
+/**
+ * Follows the live tracker's event log (lib/tracker/reader.ts): exact intervals, lost ends pruned
+ * and counted. A proxy without the callback mounted costs one small read a tick.
+ */
+function trackerJob(c: ServerConfig, tracker: NonNullable<JobDeps["tracker"]>): JobSpec {
+  const reader = new TrackerReader(tracker.redis, { maxAgeMs: c.INFLIGHT_TRACKER_MAX_AGE_S * 1000, canWrite: tracker.canWrite });
+  return {
+    name: "tracker",
+    intervalMs: c.TRACKER_INTERVAL_MS,
+    maxBackoffMs: 10_000,
+    run: async () => {
+      const tick = await reader.tick();
+      // The intervals will be compared with spend logs (agreement); until then they only bound memory.
+      const intervals = reader.state.takeIntervals().length;
+      const inFlight = [...reader.state.inFlight().values()].reduce((a, b) => a + b, 0);
+      return { stats: { ...tick, intervals, inFlight, lostTotal: reader.state.counters.lost, eventsTotal: reader.state.counters.events } };
+    },
+  };
+}
