@@ -3,6 +3,7 @@ import { concurrencyBench } from "./concurrency";
 import { observeBench } from "./observe";
 import { overviewFigures } from "./overview";
 import { simulatorBench } from "./simulator";
+import { trackerBench } from "./tracker";
 import type { BenchSuite } from "./types";
 
 /** Every bench suite, by name (`npm run bench -- --only=a,b` picks some). */
@@ -12,4 +13,5 @@ export const suites: Record<string, BenchSuite> = {
   observe: observeBench,
   overview: ({ quick, stores }) => overviewFigures(quick, stores),
   alerts: alertsBench,
+  tracker: trackerBench,
 };

@@ -35,8 +35,17 @@ export class TrackerReader {
 
   constructor(
     private readonly redis: Redis,
-    private readonly opts: { maxAgeMs: number; canWrite: boolean },
-  ) {}
+    private readonly opts: {
+      maxAgeMs: number;
+      canWrite: boolean;
+      /** Entries per XREAD (the bench compares batch sizes). */
+      batch?: number;
+      /** Read the whole log from its start instead of re-basing first (a backlog, as the bench measures). */
+      replay?: boolean;
+    },
+  ) {
+    if (opts.replay) this.lastId = "0-0";
+  }
 
   async tick(nowMs = Date.now()): Promise<TrackerTick> {
     const out: TrackerTick = { events: 0, rebased: false, pruned: 0, workers: 0, malformed: 0 };
@@ -47,7 +56,7 @@ export class TrackerReader {
     for (;;) {
       const res = await this.redis
         .pipeline()
-        .xread("COUNT", BATCH, "STREAMS", trackerKeys.events, this.lastId!)
+        .xread("COUNT", this.opts.batch ?? BATCH, "STREAMS", trackerKeys.events, this.lastId!)
         .xrange(trackerKeys.events, "-", "+", "COUNT", 1)
         .hgetall(trackerKeys.workers)
         .exec();
@@ -74,7 +83,7 @@ export class TrackerReader {
         this.lastId = id;
       }
       out.events += entries.length;
-      if (entries.length < BATCH) break;
+      if (entries.length < (this.opts.batch ?? BATCH)) break;
     }
     out.workers = this.heartbeats.filter((h) => nowMs - h.seenMs < WORKER_ALIVE_MS).length;
     out.pruned = await this.pruneLost(nowMs);
