@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { LimitStep } from "../catalog/limit-steps";
-import { detectDrift, detectExceeded, detectMultiplied, detectStuck, horizonOf, type KeyWindow, type TruthSecond } from "./detect";
+import { detectDrift, detectExceeded, detectMultiplied, detectStuck, type KeyWindow, type TruthSecond } from "./detect";
 import { parseParams } from "./rules";
 
 const step = (fromSec: number, mpr: number | null): LimitStep => ({ fromMs: fromSec * 1000, maxParallelRequests: mpr, rpmLimit: null, tpmLimit: null, source: "proxy" });
 const t = (sec: number, maxInFlight: number, rejected = 0): TruthSecond => ({ sec, maxInFlight, rejected });
 
 function win(over: Partial<KeyWindow>): KeyWindow {
-  return { fromSec: 0, toSec: 1000, completeSec: 1000, settledToSec: 1000, steps: [step(0, 5)], truth: [], belief: [], sharedLimiter: true, ...over };
+  return { fromSec: 0, toSec: 1000, settledToSec: 1000, steps: [step(0, 5)], truth: [], belief: [], sharedLimiter: true, ...over };
 }
 
 describe("detectExceeded", () => {
@@ -27,10 +27,10 @@ describe("detectExceeded", () => {
     ]);
   });
 
-  it("is open while nothing newer of the key is stored and truth after it is incomplete; closed once later seconds show it within its limit or complete truth shows it idle", () => {
-    expect(detectExceeded(win({ completeSec: 5, truth: [t(10, 8), t(11, 8)] }), p)[0].open).toBe(true);
-    expect(detectExceeded(win({ completeSec: 5, truth: [t(10, 8), t(11, 8), t(12, 2)] }), p)[0].open).toBe(false);
-    expect(detectExceeded(win({ completeSec: 12, truth: [t(10, 8), t(11, 8)] }), p)[0].open).toBe(false);
+  it("is open while it reaches settled truth (later seconds that look within the limit prove nothing yet); over once it ended before it", () => {
+    expect(detectExceeded(win({ settledToSec: 11, truth: [t(10, 8), t(11, 8), t(12, 2)] }), p)[0].open).toBe(true);
+    expect(detectExceeded(win({ settledToSec: 12, truth: [t(10, 8), t(11, 8), t(12, 2)] }), p)[0].open).toBe(true);
+    expect(detectExceeded(win({ settledToSec: 13, truth: [t(10, 8), t(11, 8), t(12, 2)] }), p)[0].open).toBe(false);
   });
 
   it("respects the margin, keys without a limit, and the window", () => {
@@ -86,8 +86,6 @@ describe("detectStuck", () => {
     const f = detectStuck(w, p);
     expect(f).toHaveLength(1);
     expect(f[0]).toMatchObject({ fromSec: 100, toSec: 131, open: true });
-    expect(horizonOf("stuck", w)).toBe(150);
-    expect(horizonOf("exceeded", w)).toBe(1000);
   });
 });
 

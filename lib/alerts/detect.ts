@@ -23,14 +23,15 @@ export interface BeliefSecond {
 /** What the detectors read for one key. Everything is in epoch seconds. */
 export interface KeyWindow {
   fromSec: number;
-  /** The end of what is stored (now): rows of requests that ended since `completeSec` may be in, or not yet. */
+  /** The end of what is stored (now): the newest seconds hold only the requests that ended already. */
   toSec: number;
-  /** Every request that ended before this is stored (the ingest watermark). */
-  completeSec: number;
   /**
-   * Truth before this is final: a request still running at `toSec` is not stored yet, so for the
-   * last (longest request) seconds the truth may still grow. Stuck and drift, which need the truth
-   * to be low, look only before it; exceeded and multiplied, which need it high, look up to toSec.
+   * Truth before this is final: every request that ended before the ingest watermark is stored,
+   * and a request still running then is not, so for the key's longest request before the
+   * watermark the truth may still grow. Stuck and drift, which need the truth to be low, look only
+   * before it; exceeded and multiplied, which need it high, look at everything stored (a violation
+   * is told as soon as its rows arrive). Whether a condition still holds is judged here: after it,
+   * the truth cannot say it stopped.
    */
   settledToSec: number;
   steps: LimitStep[];
@@ -86,19 +87,18 @@ const min = (xs: (number | null)[]): number | null => xs.reduce<number | null>((
 
 /**
  * Truth above the limit in force at each second (by more than `margin`): contiguous seconds are one
- * stretch. A stretch is open while nothing newer of the key is stored and the truth after it is
- * not complete yet; once later seconds show the key within its limit, or complete truth shows it
- * idle, it ended (rows found only then tell of a past episode).
+ * stretch. A stretch reaching settled truth is open: requests still running then are not stored
+ * yet, so later seconds that look within the limit prove nothing. One that ended before settled
+ * truth is over (found only then, it tells of a past episode).
  */
 export function detectExceeded(w: KeyWindow, p: RuleParams["exceeded"]): Finding[] {
   const limit = (sec: number) => limitAt(w.steps, sec);
-  const newest = w.truth.length ? w.truth[w.truth.length - 1].sec : -Infinity;
   return runs(w.truth, (r) => r.sec >= w.fromSec && r.sec < w.toSec && limit(r.sec) !== null && r.maxInFlight > limit(r.sec)! + p.margin, 0).map((run) => {
     const peakRow = run.rows.reduce((a, b) => (b.maxInFlight > a.maxInFlight ? b : a));
     return {
       fromSec: run.fromSec,
       toSec: run.toSec,
-      open: newest < run.toSec && run.toSec > w.completeSec,
+      open: run.toSec >= w.settledToSec,
       peak: peakRow.maxInFlight,
       limit: min(run.rows.map((r) => limit(r.sec))),
       evidence: { peakSec: peakRow.sec, limitAtPeak: limit(peakRow.sec), secondsOver: run.rows.length },
@@ -179,11 +179,3 @@ export const DETECT: { [D in Detector]: (w: KeyWindow, p: RuleParams[D]) => Find
   multiplied: detectMultiplied,
   drift: detectDrift,
 };
-
-/**
- * Up to where a detector knows the condition did not hold (what "healthy for the hold time" is
- * measured against): complete truth for those that need it high, settled truth for those that need it low.
- */
-export function horizonOf(detector: Detector, w: Pick<KeyWindow, "completeSec" | "settledToSec">): number {
-  return detector === "exceeded" || detector === "multiplied" ? w.completeSec : w.settledToSec;
-}

@@ -4,13 +4,13 @@ import type { KeyRef } from "../catalog/repository";
 import { SPEND_LOG_SOURCE } from "../ingest/ingest";
 import { readEvidence } from "../series/evidence";
 import type { Store } from "../store/store";
-import { DETECT, horizonOf, type BeliefSecond, type Finding, type KeyWindow, type TruthSecond } from "./detect";
+import { DETECT, type BeliefSecond, type Finding, type KeyWindow, type TruthSecond } from "./detect";
 import { notificationOf, type MessageContext } from "./message";
 import { routeChannels } from "./routing";
 import { NOTIFIERS } from "./channels/index";
-import type { AlertChanges, AlertChannel, AlertRecord, AlertRule, Silence } from "./repository";
+import { AlertConflictError, type AlertChanges, type AlertChannel, type AlertRecord, type AlertRule, type Silence } from "./repository";
 import { covers, parseParams } from "./rules";
-import { advance, type LifecycleSettings } from "./state";
+import { advance, retire, type LifecycleSettings } from "./state";
 
 export interface EvaluateSettings extends LifecycleSettings, MessageContext {
   /** Truth re-read by each evaluation (late rows within it are found). */
@@ -75,7 +75,8 @@ export async function evaluateAlerts({ store, settings: s, sharedLimiter }: Eval
   }
   const limited = (k: KeyRef) => steps.get(k.id)!.some((st) => st.maxParallelRequests !== null);
 
-  // Every (rule, key) to evaluate: keys the rule covers that have a limit, and open alerts.
+  // Every (rule, key) to evaluate: keys the rule covers that have a limit, and open alerts (those of
+  // a rule since disabled or narrowed are retired below).
   const pairs = new Map<string, { rule: AlertRule; key: KeyRef; alert: AlertRecord | null }>();
   for (const rule of active) for (const key of keys) if (covers(rule.scope, key) && limited(key)) pairs.set(`${rule.id}:${key.id}`, { rule, key, alert: null });
   const rulesById = new Map(rules.map((r) => [r.id, r]));
@@ -89,7 +90,9 @@ export async function evaluateAlerts({ store, settings: s, sharedLimiter }: Eval
   report.keys = keyIds.length;
   if (!keyIds.length) return report;
 
-  const needBelief = new Set([...pairs.values()].filter((p) => p.rule.detector === "drift" || p.rule.detector === "stuck").map((p) => p.key.id));
+  const chosen = new Set(keyIds);
+  // LiteLLM's belief only where stuck or drift will read it: the candidates, not every covered key.
+  const needBelief = new Set([...pairs.values()].filter((p) => chosen.has(p.key.id) && (p.rule.detector === "drift" || p.rule.detector === "stuck")).map((p) => p.key.id));
   const [truth, longest, closed, shared] = await Promise.all([
     store.series.buckets({ keyIds, resolution: "1s", fromSec, toSec, bucketSec: 1 }),
     store.ingest.longestRequests(keyIds),
@@ -110,7 +113,6 @@ export async function evaluateAlerts({ store, settings: s, sharedLimiter }: Eval
   const windowOf = (key: KeyRef): KeyWindow => ({
     fromSec,
     toSec,
-    completeSec,
     settledToSec: completeSec - Math.min(s.settleMaxS, Math.ceil((longest.get(key.id) ?? 0) / 1000)),
     steps: steps.get(key.id)!,
     truth: (truthBy.get(key.id) ?? []).sort((a, b) => a.sec - b.sec),
@@ -119,18 +121,17 @@ export async function evaluateAlerts({ store, settings: s, sharedLimiter }: Eval
   });
 
   const out: AlertChanges = { upsert: [], remove: [], notifications: [] };
-  const chosen = new Set(keyIds);
   for (const { rule, key, alert } of pairs.values()) {
     if (!chosen.has(key.id)) continue;
     const w = windowOf(key);
     const params = parseParams(rule.detector, rule.params);
     const findings: Finding[] = (DETECT[rule.detector] as (w: KeyWindow, p: unknown) => Finding[])(w, params);
-    const step = advance(
+    const step = alert && (!rule.enabled || !covers(rule.scope, key)) ? retire(alert, nowMs) : advance(
       alert,
       {
         findings,
         minDurationS: params.minDurationS,
-        nowSec: horizonOf(rule.detector, w),
+        nowSec: w.settledToSec,
         nowMs,
         silenced: silenced(silences, rule, key),
         closedSec: closed.get(`${rule.id}:${key.id}`) ?? null,
@@ -158,7 +159,15 @@ export async function evaluateAlerts({ store, settings: s, sharedLimiter }: Eval
   for (const id of out.remove) after.delete(id);
   report.open = [...after.values()].filter((a) => a.state !== "resolved").length;
   report.notifications = out.notifications.length;
-  if (out.upsert.length || out.remove.length) await store.alerts.apply(out);
+  if (!out.upsert.length && !out.remove.length) return report;
+  try {
+    await store.alerts.apply({ ...out, read: Object.fromEntries(open.map((a) => [a.id, a.updatedAtMs])) });
+  } catch (e) {
+    // Another evaluation changed an alert meanwhile (two runners for a moment): it told what there
+    // was to tell; the next evaluation starts from what it wrote.
+    if (!(e instanceof AlertConflictError)) throw e;
+    return { ...report, skipped: e.message, fired: 0, resolved: 0, notifications: 0 };
+  }
   return report;
 }
 

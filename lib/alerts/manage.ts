@@ -62,6 +62,10 @@ export async function deleteRule(d: Deps, id: string): Promise<void> {
   const old = await d.alerts.getRule(id);
   if (!old) throw new ApiError(404, "not_found", "No alert rule with this id");
   if (old.builtIn) throw new ApiError(409, "conflict", "A built-in rule cannot be removed: disable it instead");
+  // Its open alerts must close with their resolved message first (a receiver keeps no open incident).
+  if ((await d.alerts.openAlerts()).some((a) => a.ruleId === id)) {
+    throw new ApiError(409, "conflict", "This rule has open alerts: disable it (they resolve at the next evaluation), then remove it");
+  }
   await d.alerts.removeRule(id);
   await audit(d, "alert.rule.delete", `rule ${old.name}`, ruleFacts(old), null);
 }

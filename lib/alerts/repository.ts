@@ -92,11 +92,28 @@ export interface DeliveryAttempt {
 
 /** One evaluation's writes, applied in one transaction: alert rows and the notifications their changes cause. */
 export interface AlertChanges {
-  /** Inserted or replaced by id. A resolved alert's openKey is cleared, so a new alert of the same (rule, key) may open. */
+  /**
+   * New alerts are inserted; an alert read before (its id in `read`) is replaced only if its row is
+   * still as read. A resolved alert's openKey is cleared, so a new alert of the same (rule, key) may open.
+   */
   upsert: AlertRecord[];
-  /** Pending alerts that never fired and no longer hold: removed. */
+  /** Pending alerts that never fired and no longer hold: removed (also only if still as read). */
   remove: string[];
   notifications: Omit<OutboxNotification, "status" | "attempts" | "lastError" | "sentAtMs">[];
+  /**
+   * The `updatedAtMs` of each existing alert as this evaluation read it. Another evaluation that
+   * changed one meanwhile (two runners for a moment, during a takeover) makes the whole change fail
+   * with AlertConflictError: no message is told twice.
+   */
+  read?: Record<string, number>;
+}
+
+/** Another evaluation changed an alert since it was read: nothing of the change was written. */
+export class AlertConflictError extends Error {
+  constructor(id: string) {
+    super(`alert ${id} changed since it was read (another evaluation ran at the same time)`);
+    this.name = "AlertConflictError";
+  }
 }
 
 /** After an attempt: delivered, to be tried again at nextAttemptMs, or given up. */

@@ -115,3 +115,17 @@ function mergeFindings(a: AlertRecord, fs: Finding[]): AlertRecord {
     episodes: Math.max(a.episodes, fs.length),
   };
 }
+
+/**
+ * An open alert whose rule was disabled or no longer covers its key: resolved now, with the one
+ * resolved message when a firing message went out (a receiver must not be left with an open incident).
+ */
+export function retire(prev: AlertRecord, nowMs: number): Step {
+  if (prev.state === "pending") return { alert: null, removed: true, phase: null };
+  const told = prev.announced === "live";
+  return {
+    alert: { ...prev, state: "resolved", resolvedAtMs: nowMs, updatedAtMs: nowMs, lastNotifiedAtMs: told ? nowMs : prev.lastNotifiedAtMs },
+    removed: false,
+    phase: told ? "resolved" : null,
+  };
+}

@@ -58,6 +58,21 @@ export function insertSql<T>(t: TableWrite<T>, placeholder: (i: number) => strin
   return insert;
 }
 
+/**
+ * `UPDATE <table> SET … WHERE id = … AND updated_at_ms = …`: replaces a row only if it is still as
+ * read. Its values: `updateValues`.
+ */
+export function updateIfSql<T>(t: TableWrite<T>, placeholder: (i: number) => string): string {
+  const set = t.columns.filter((c) => c !== "id");
+  return `UPDATE ${t.table} SET ${set.map((c, i) => `${c} = ${placeholder(i)}`).join(", ")} WHERE id = ${placeholder(set.length)} AND updated_at_ms = ${placeholder(set.length + 1)}`;
+}
+
+/** The values of updateIfSql: the columns but id, then the id and the updated-at it was read with. */
+export function updateValues<T extends { id: string }>(t: TableWrite<T>, x: T, readUpdatedAtMs: number): unknown[] {
+  const values = t.values(x);
+  return [...values.filter((_, i) => t.columns[i] !== "id"), x.id, readUpdatedAtMs];
+}
+
 // --- rules ---------------------------------------------------------------------------------
 
 export const RULE: TableWrite<AlertRule> = {

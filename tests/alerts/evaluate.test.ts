@@ -136,6 +136,28 @@ describe("evaluateAlerts over a store", () => {
     ]);
   });
 
+  it("two evaluations at once (two runners for a moment) tell a change once", async () => {
+    await truth("a", 0, [3, 3, 3, 3, 3]);
+    await evaluate(2, 4); // firing, told live
+    await s.ingest.commit(SPEND_LOG_SOURCE, [], { completeBeforeMs: (S0 + 100) * 1000, endWatermarkMs: (S0 + 100) * 1000 });
+    const run = () => evaluateAlerts({ store: s, settings: SETTINGS, sharedLimiter: async () => true }, (S0 + 100) * 1000);
+    const reports = await Promise.all([run(), run()]);
+    expect(reports.map((r) => r.resolved).sort()).toEqual([0, 1]);
+    expect((await phases()).filter((p) => p.endsWith(":resolved"))).toEqual(["in-app:concurrency_limit_exceeded.resolved:resolved", "team-a-hook:concurrency_limit_exceeded.resolved:resolved"]);
+  });
+
+  it("a rule disabled while its alert fires resolves it at once, told once", async () => {
+    await truth("a", 0, [3, 3, 3, 3, 3]);
+    await evaluate(2, 4);
+    const rule = (await s.alerts.getRule("default-exceeded"))!;
+    await s.alerts.saveRule({ ...rule, enabled: false });
+    await evaluate(3, 5);
+    expect((await s.alerts.listAlerts({ limit: 5 }))[0]).toMatchObject({ state: "resolved" });
+    expect((await phases()).filter((p) => p.endsWith(":resolved"))).toHaveLength(2);
+    await evaluate(4, 6);
+    expect((await phases()).filter((p) => p.endsWith(":resolved"))).toHaveLength(2);
+  });
+
   it("a rule's minimum duration keeps a short stretch pending (nothing told), and fires once it lasts", async () => {
     const rule = (await s.alerts.getRule("default-exceeded"))!;
     await s.alerts.saveRule({ ...rule, params: { margin: 0, minDurationS: 10 } });

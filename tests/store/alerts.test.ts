@@ -5,7 +5,7 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { AlertChannel, AlertChanges, AlertRecord, AlertRule, OutboxNotification } from "../../lib/alerts/repository";
+import { AlertConflictError, type AlertChannel, type AlertChanges, type AlertRecord, type AlertRule, type OutboxNotification } from "../../lib/alerts/repository";
 import type { AlertNotification } from "../../lib/alerts/types";
 import type { VirtualKey } from "../../lib/litellm/schemas";
 import { openStore } from "../../lib/store/open";
@@ -282,10 +282,25 @@ describe.each(DIALECTS)("alert repository on %s", (dialect) => {
 
     // Resolving a1 frees (r1, a): a new alert may open in the same change, whatever the order.
     const resolved = alert("a1", "r1", key.a, { state: "resolved", resolvedAtMs: T0 + 90_000, lastActiveSec: SEC + 90, updatedAtMs: T0 + 90_000 });
-    await s.alerts.apply(changes({ upsert: [alert("a2", "r1", key.a, { startedSec: SEC + 200, lastActiveSec: SEC + 201 }), resolved], remove: ["p"] }));
+    await s.alerts.apply(changes({ upsert: [alert("a2", "r1", key.a, { startedSec: SEC + 200, lastActiveSec: SEC + 201 }), resolved], remove: ["p"], read: { a1: T0, p: T0 } }));
     expect(ids(await s.alerts.openAlerts())).toEqual(["a2"]);
     expect(await s.alerts.getAlert("a1")).toMatchObject({ state: "resolved", resolvedAtMs: T0 + 90_000, lastActiveSec: SEC + 90 });
     expect(await s.alerts.getAlert("p")).toBeNull();
+  });
+
+  it("apply: an alert changed since it was read (another evaluation at the same time) fails the whole change, notifications with it", async () => {
+    await s.alerts.saveRule(rule("r1"));
+    await s.alerts.apply(changes({ upsert: [alert("a1", "r1", key.a), alert("p", "r1", key.b, { state: "pending" })] }));
+    // The first evaluation resolves a1 and tells it.
+    const resolved = (at: number) => alert("a1", "r1", key.a, { state: "resolved", resolvedAtMs: at, updatedAtMs: at });
+    await s.alerts.apply(changes({ upsert: [resolved(T0 + 5)], notifications: [notification("first", "a1", "ch")], read: { a1: T0 } }));
+    // The second read a1 before that: its change, and its duplicate message, are refused.
+    await expect(s.alerts.apply(changes({ upsert: [resolved(T0 + 6)], notifications: [notification("second", "a1", "ch")], read: { a1: T0 } }))).rejects.toBeInstanceOf(AlertConflictError);
+    expect(ids(await s.alerts.notificationsOf("a1"))).toEqual(["first"]);
+    expect((await s.alerts.getAlert("a1"))!.updatedAtMs).toBe(T0 + 5);
+    // The same for a removal of a pending alert another evaluation changed.
+    await expect(s.alerts.apply(changes({ remove: ["p"], read: { p: T0 - 1 } }))).rejects.toBeInstanceOf(AlertConflictError);
+    expect(await s.alerts.getAlert("p")).not.toBeNull();
   });
 
   it("lastClosed: per (rule, key), the newest end of its resolved alerts active since then", async () => {

@@ -2,20 +2,21 @@
 // Few rows at a time, so a statement per row inside one transaction (withTx) where several change
 // together. claimDue locks what it claims with FOR UPDATE SKIP LOCKED: replicas claiming at once
 // each get other rows, and none waits for another.
-import type {
-  AlertChanges,
-  AlertChannel,
-  AlertListFilter,
-  AlertListItem,
-  AlertRecord,
-  AlertRepository,
-  AlertRule,
-  AttemptOutcome,
-  DeliveryAttempt,
-  FeedItem,
-  NotificationStatus,
-  OutboxNotification,
-  Silence,
+import {
+  AlertConflictError,
+  type AlertChanges,
+  type AlertChannel,
+  type AlertListFilter,
+  type AlertListItem,
+  type AlertRecord,
+  type AlertRepository,
+  type AlertRule,
+  type AttemptOutcome,
+  type DeliveryAttempt,
+  type FeedItem,
+  type NotificationStatus,
+  type OutboxNotification,
+  type Silence,
 } from "../../alerts/repository";
 import * as rows from "../alert-rows";
 import { withTx, type Pool } from "./connection";
@@ -44,7 +45,8 @@ const SQL = {
   addRule: rows.insertSql(rows.RULE, p, "keep"),
   saveChannel: rows.insertSql(rows.CHANNEL, p, "replace"),
   syncChannel: rows.fixedChannelSql(p, "IS DISTINCT FROM"),
-  upsertAlert: rows.insertSql(rows.ALERT, p, "replace"),
+  insertAlert: rows.insertSql(rows.ALERT, p),
+  updateAlert: rows.updateIfSql(rows.ALERT, p),
   addNotification: rows.insertSql(rows.NOTIFICATION, p),
   addAttempt: rows.insertSql(rows.ATTEMPT, p),
   saveSilence: rows.insertSql(rows.SILENCE, p, "replace"),
@@ -147,9 +149,15 @@ export class PgAlertRepository implements AlertRepository {
   }
 
   async apply(changes: AlertChanges): Promise<void> {
+    const read = changes.read ?? {};
     await withTx(this.pool, async (c) => {
-      if (changes.remove.length) await c.query(`DELETE FROM alert WHERE id = ANY($1::text[])`, [changes.remove]);
-      for (const a of rows.upsertOrder(changes)) await c.query(SQL.upsertAlert, rows.ALERT.values(a));
+      for (const id of changes.remove) {
+        if ((await c.query(`DELETE FROM alert WHERE id = $1 AND updated_at_ms = $2`, [id, read[id] ?? -1])).rowCount === 0) throw new AlertConflictError(id);
+      }
+      for (const a of rows.upsertOrder(changes)) {
+        if (!(a.id in read)) await c.query(SQL.insertAlert, rows.ALERT.values(a));
+        else if ((await c.query(SQL.updateAlert, rows.updateValues(rows.ALERT, a, read[a.id]))).rowCount === 0) throw new AlertConflictError(a.id);
+      }
       for (const n of changes.notifications) await c.query(SQL.addNotification, rows.NOTIFICATION.values(n));
     });
   }

@@ -1,20 +1,21 @@
 // Alerts in SQLite: rules, channels, alerts with their outbox, silences and the in-app feed. Each
 // write that touches several rows is one writeTx; claimDue is an immediate write transaction, so
 // a claim made by another connection (another process on the same file) is seen, never repeated.
-import type {
-  AlertChanges,
-  AlertChannel,
-  AlertListFilter,
-  AlertListItem,
-  AlertRecord,
-  AlertRepository,
-  AlertRule,
-  AttemptOutcome,
-  DeliveryAttempt,
-  FeedItem,
-  NotificationStatus,
-  OutboxNotification,
-  Silence,
+import {
+  AlertConflictError,
+  type AlertChanges,
+  type AlertChannel,
+  type AlertListFilter,
+  type AlertListItem,
+  type AlertRecord,
+  type AlertRepository,
+  type AlertRule,
+  type AttemptOutcome,
+  type DeliveryAttempt,
+  type FeedItem,
+  type NotificationStatus,
+  type OutboxNotification,
+  type Silence,
 } from "../../alerts/repository";
 import * as rows from "../alert-rows";
 import { writeTx, type Sqlite } from "./connection";
@@ -61,8 +62,9 @@ export class SqliteAlertRepository implements AlertRepository {
       lastClosed: db.prepare(
         `SELECT rule_id, key_id, MAX(last_active_sec) AS last FROM alert WHERE state = 'resolved' AND last_active_sec >= ? GROUP BY rule_id, key_id`,
       ),
-      upsertAlert: db.prepare(rows.insertSql(rows.ALERT, q, "replace")),
-      removeAlert: db.prepare(`DELETE FROM alert WHERE id = ?`),
+      insertAlert: db.prepare(rows.insertSql(rows.ALERT, q)),
+      updateAlert: db.prepare(rows.updateIfSql(rows.ALERT, q)),
+      removeAlert: db.prepare(`DELETE FROM alert WHERE id = ? AND updated_at_ms = ?`),
       addNotification: db.prepare(rows.insertSql(rows.NOTIFICATION, q)),
       alert: db.prepare(`${rows.ALERT_ITEMS} WHERE a.id = ?`),
 
@@ -160,9 +162,13 @@ export class SqliteAlertRepository implements AlertRepository {
   }
 
   async apply(changes: AlertChanges): Promise<void> {
+    const read = changes.read ?? {};
     writeTx(this.db, () => {
-      for (const id of changes.remove) this.stmt.removeAlert.run(id);
-      for (const a of rows.upsertOrder(changes)) this.stmt.upsertAlert.run(rows.ALERT.values(a));
+      for (const id of changes.remove) if (this.stmt.removeAlert.run(id, read[id] ?? -1).changes === 0) throw new AlertConflictError(id);
+      for (const a of rows.upsertOrder(changes)) {
+        if (!(a.id in read)) this.stmt.insertAlert.run(rows.ALERT.values(a));
+        else if (this.stmt.updateAlert.run(rows.updateValues(rows.ALERT, a, read[a.id])).changes === 0) throw new AlertConflictError(a.id);
+      }
       for (const n of changes.notifications) this.stmt.addNotification.run(rows.NOTIFICATION.values(n));
     });
   }
