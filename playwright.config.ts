@@ -1,6 +1,6 @@
 import { defineConfig, devices } from "@playwright/test";
 import { adminEnv } from "./e2e/support/sign-in";
-import { E2E_DATA_DIR as DATA_DIR, E2E_PORT as PORT, E2E_SIMULATOR_PORT as SIMULATOR_PORT, STORAGE_STATE } from "./e2e/support/stack-env";
+import { alertEnv, E2E_DATA_DIR as DATA_DIR, E2E_PORT as PORT, E2E_SIMULATOR_PORT as SIMULATOR_PORT, STORAGE_STATE } from "./e2e/support/stack-env";
 
 export default defineConfig({
   testDir: "./e2e",
@@ -45,6 +45,7 @@ export default defineConfig({
       INFLIGHT_REDIS_URL: "",
       NEXT_TELEMETRY_DISABLED: "1",
       ...adminEnv(),
+      ...alertEnv(),
     },
   },
 });

@@ -1,5 +1,6 @@
 import path from "node:path";
-import { expect, test, type APIRequestContext, type Browser } from "@playwright/test";
+import { expect, test, type Browser } from "@playwright/test";
+import { hashOf } from "./support/keys";
 import { E2E_ADMIN, signIn } from "./support/sign-in";
 import { E2E_PORT, SCREENS_DIR } from "./support/stack-env";
 import { pageOverflowX } from "./support/theme";
@@ -10,17 +11,6 @@ import { pageOverflowX } from "./support/theme";
 const BASE = `http://127.0.0.1:${E2E_PORT}`;
 const VIEWER = { email: "viewer@e2e.test", password: "e2e-viewer-password-0123", newPassword: "e2e-viewer-new-password-4567" };
 
-async function hashOf(request: APIRequestContext, alias: string): Promise<string> {
-  let hash: string | undefined;
-  await expect(async () => {
-    const res = await request.get(`/api/overview?from=${Date.now() - 3_600_000}&to=${Date.now()}`);
-    expect(res.ok()).toBe(true);
-    hash = ((await res.json()) as { rows: { alias: string | null; hash: string }[] }).rows.find((k) => k.alias === alias)?.hash;
-    expect(hash, `${alias} among the proxy's keys`).toBeTruthy();
-  }).toPass({ timeout: 60_000 });
-  return hash!;
-}
-
 /** A browser context with nobody signed in. */
 const signedOut = (browser: Browser) => browser.newContext({ storageState: { cookies: [], origins: [] } });
 
@@ -29,7 +19,7 @@ test.describe("access", () => {
     const hash = await hashOf(request, "demo-healthy");
     const ctx = await signedOut(browser);
     const page = await ctx.newPage();
-    for (const p of ["/", "/keys", `/keys/${hash}`, "/audit", "/settings/access"]) {
+    for (const p of ["/", "/keys", `/keys/${hash}`, "/alerts", "/audit", "/settings/access", "/settings/alerts"]) {
       await page.goto(p);
       await expect(page, p).toHaveURL(new RegExp(`/sign-in\\?next=${encodeURIComponent(p === "/" ? "/keys" : p).replace(/[/]/g, "%2F")}$`));
     }
@@ -45,6 +35,10 @@ test.describe("access", () => {
       ["POST", "/api/accounts"],
       ["GET", "/api/tokens"],
       ["POST", "/api/tokens"],
+      ["GET", "/api/alerts"],
+      ["GET", "/api/alerts/feed"],
+      ["POST", "/api/alerts/rules"],
+      ["GET", "/api/alerts/channels"],
     ] as const) {
       const res = await ctx.request.fetch(`${BASE}${p}`, { method, data: method === "POST" ? {} : undefined });
       expect(res.status(), `${method} ${p}`).toBe(401);
@@ -162,7 +156,7 @@ test.describe("access", () => {
     await expect(panel.getByTestId("limit-max_parallel_requests")).toHaveText("8");
     await expect(panel).toContainText("Only admins edit limits.");
     await expect(panel.getByRole("button", { name: "Edit limits" })).toHaveCount(0);
-    await expect(viewerPage.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText(["Keys", "Audit"]);
+    await expect(viewerPage.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText(["Keys", "Alerts", "Audit"]);
     const refused = await ctx.request.post(`${BASE}/api/keys/${hash}/limits`, { data: { max_parallel_requests: 2 } });
     expect(refused.status()).toBe(403);
     await viewerPage.goto("/settings/access");

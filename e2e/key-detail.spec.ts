@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
+import { hashOf } from "./support/keys";
 import { SCREENS_DIR } from "./support/stack-env";
 import { contrast, expectTheme, luminance, pageOverflowX } from "./support/theme";
 
@@ -9,19 +10,6 @@ import { contrast, expectTheme, luminance, pageOverflowX } from "./support/theme
 // overlapping requests to land; the tests after it find the data there.
 
 const LEAKY_LIMIT = 5;
-
-/** The key's hash, once the catalog sync has listed it. */
-async function hashOf(request: APIRequestContext, alias: string): Promise<string> {
-  let hash: string | undefined;
-  await expect(async () => {
-    const res = await request.get(`/api/overview?from=${Date.now() - 3_600_000}&to=${Date.now()}`);
-    expect(res.ok()).toBe(true);
-    const body = (await res.json()) as { rows: { alias: string | null; hash: string }[] };
-    hash = body.rows.find((k) => k.alias === alias)?.hash;
-    expect(hash, `${alias} among the proxy's keys`).toBeTruthy();
-  }).toPass({ timeout: 60_000 });
-  return hash!;
-}
 
 /** Opens the key's page and waits until its chart shades a stretch above the limit. */
 async function openWithViolation(page: Page, hash: string, query = "range=15m") {

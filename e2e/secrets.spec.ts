@@ -54,6 +54,7 @@ test.describe("secrets stay on the server", () => {
     expect(stored.some((n) => n.name === "the generated session secret")).toBe(true);
     needles = [...secrets.needles, ...demo, ...stored];
     expect(secrets.needles.map((n) => n.name)).toContain("INFLIGHT_ADMIN_PASSWORD");
+    expect(secrets.needles.map((n) => n.name)).toContain("ALERT_SLACK_WEBHOOK_URL");
     expect(searchable(needles).tooShort).toEqual([]);
   });
 
@@ -127,6 +128,19 @@ test.describe("secrets stay on the server", () => {
     await go("/settings/access");
     await expect(page.getByTestId("account-row").first()).toBeVisible();
 
+    // The alerts: the bell's feed, the list and an alert's detail with its deliveries, and the alert
+    // settings, whose channel targets are secrets shown redacted (the environment's Slack URL among them).
+    await go("/alerts");
+    await page.getByTestId("alert-bell").click();
+    await expect(page.getByRole("dialog", { name: "Alert notifications" })).toBeVisible();
+    await page.keyboard.press("Escape");
+    await expect(page.getByRole("dialog", { name: "Alert notifications" })).toHaveCount(0);
+    await page.getByTestId("alert-row").first().click({ timeout: 120_000 });
+    await expect(page.getByTestId("alert-detail").getByTestId("alert-summary")).toBeVisible();
+    await go("/settings/alerts");
+    await expect(page.getByTestId("channel-row").filter({ hasText: "ALERT_SLACK_WEBHOOK_URL" })).toBeVisible();
+    await expect(page.getByTestId("delivery-row").first()).toBeVisible();
+
     // What is left: an unknown key, an unknown page, and the two endpoints a browser may be pointed at.
     await go(`/keys/${"0".repeat(64)}`);
     await expect(page.getByText("Inflight does not know this key")).toBeVisible();
@@ -149,6 +163,12 @@ test.describe("secrets stay on the server", () => {
       "/api/audit",
       "/api/accounts",
       "/api/tokens",
+      "/api/alerts",
+      "/api/alerts/feed",
+      "/api/alerts/rules",
+      "/api/alerts/channels",
+      "/api/alerts/notifications",
+      "/api/alerts/silences",
       "/api/health",
       "/metrics",
     ]) {

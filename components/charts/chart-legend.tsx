@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
+import { DETECTOR_LABELS, type Detector } from "@/lib/alerts/types";
 import type { RejectionKind } from "@/lib/view/charts/rejection-kinds";
-import { CHART_COLORS, CHART_THEME } from "./chart-theme";
+import { ALERT_COLORS, CHART_COLORS, CHART_THEME } from "./chart-theme";
 
 interface Props {
   hasLimit: boolean;
@@ -8,10 +9,12 @@ interface Props {
   hasProvisional: boolean;
   /** The kinds of 429 the range holds, as the chart stacks them. */
   rejections: RejectionKind[];
+  /** The detectors of the alerts marked on the chart. */
+  alerts?: Detector[];
 }
 
 /** What each mark on the concurrency chart means; a swatch per series drawn, in the chart's own colours. */
-export function ChartLegend({ hasLimit, hasBelief, hasProvisional, rejections }: Props) {
+export function ChartLegend({ hasLimit, hasBelief, hasProvisional, rejections, alerts = [] }: Props) {
   return (
     <ul className={`${CHART_THEME} flex flex-wrap gap-x-5 gap-y-1.5 text-xs text-zinc-600 dark:text-zinc-300`} aria-label="Chart legend">
       <Item swatch={<span className="block h-3 w-5 border-t-2" style={{ borderColor: CHART_COLORS.truth, background: `color-mix(in srgb, ${CHART_COLORS.truth} 15%, transparent)` }} />}>
@@ -41,6 +44,19 @@ export function ChartLegend({ hasLimit, hasBelief, hasProvisional, rejections }:
           </Item>
         ))
       )}
+      {alerts.map((d) => (
+        <Item
+          key={d}
+          swatch={
+            <span
+              className="block h-3 w-5 rounded-sm border-t-4"
+              style={{ borderColor: ALERT_COLORS[d], background: `color-mix(in srgb, ${ALERT_COLORS[d]} 12%, transparent)` }}
+            />
+          }
+        >
+          Alert: {DETECTOR_LABELS[d]}
+        </Item>
+      ))}
       {hasProvisional ? (
         <Item
           swatch={

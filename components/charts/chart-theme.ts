@@ -1,6 +1,8 @@
 // Chart colours as CSS variables, so one SVG follows the page's light/dark class without re-rendering.
 // The legend uses the same variables, so a swatch always matches its series.
 
+import type { Detector } from "@/lib/alerts/types";
+
 export const CHART_THEME = [
   "[--chart-truth:#0369a1] dark:[--chart-truth:#38bdf8]",
   "[--chart-belief:#7c3aed] dark:[--chart-belief:#c4b5fd]",
@@ -14,6 +16,11 @@ export const CHART_THEME = [
   "[--chart-grid:#e4e4e7] dark:[--chart-grid:#27272a]",
   "[--chart-axis:#71717a] dark:[--chart-axis:#a1a1aa]",
   "[--chart-bg:#ffffff] dark:[--chart-bg:#18181b]",
+  // Alerts by detector: hues the series above do not use (stuck is fuchsia, as the key's "stuck" status).
+  "[--chart-alert-exceeded:#4338ca] dark:[--chart-alert-exceeded:#a5b4fc]",
+  "[--chart-alert-multiplied:#27272a] dark:[--chart-alert-multiplied:#e4e4e7]",
+  "[--chart-alert-stuck:#a21caf] dark:[--chart-alert-stuck:#e879f9]",
+  "[--chart-alert-drift:#047857] dark:[--chart-alert-drift:#6ee7b7]",
 ].join(" ");
 
 export const CHART_COLORS = {
@@ -32,5 +39,13 @@ export const CHART_COLORS = {
   /** The card behind the chart: a halo of it keeps labels legible over series. */
   background: "var(--chart-bg)",
 } as const;
+
+/** An alert's span on the chart, by detector (its marks, the legend and the list under the chart). */
+export const ALERT_COLORS: Record<Detector, string> = {
+  exceeded: "var(--chart-alert-exceeded)",
+  multiplied: "var(--chart-alert-multiplied)",
+  stuck: "var(--chart-alert-stuck)",
+  drift: "var(--chart-alert-drift)",
+};
 
 export const CHART_HEIGHT = 360;

@@ -17,10 +17,11 @@ import {
   type LabelProps,
   type MouseHandlerDataParam,
 } from "recharts";
+import { markDetectors, type AlertMark } from "@/lib/view/alerts/chart-marks";
 import type { ConcurrencyModel } from "@/lib/view/charts/concurrency-model";
 import { formatTick, timeTicks } from "@/lib/view/charts/time-axis";
 import { ChartTooltip } from "./chart-tooltip";
-import { CHART_COLORS, CHART_HEIGHT, CHART_THEME } from "./chart-theme";
+import { ALERT_COLORS, CHART_COLORS, CHART_HEIGHT, CHART_THEME } from "./chart-theme";
 
 type Bucket = { fromMs: number; toMs: number };
 
@@ -32,6 +33,8 @@ interface Props {
   onSelect: (bucket: Bucket) => void;
   /** A drag across buckets: zoom to them. */
   onZoom: (fromMs: number, toMs: number) => void;
+  /** The key's alerts in the range (a stable array: a new one redraws the chart). */
+  marks?: AlertMark[];
 }
 
 /** Where the plot sits in the SVG: the drag band covers the plot, not the axes. */
@@ -41,10 +44,11 @@ const X_AXIS_HEIGHT = 30;
 /**
  * Truth as a stepped area, LiteLLM's belief dashed, the limit as a labelled stepped line, the excess
  * above it filled and its episodes banded, 429s as bars on the right axis stacked by limit (one
- * colour per kind the range holds), the provisional window hatched. Click a bucket for its
- * evidence; drag across buckets to zoom.
+ * colour per kind the range holds), the provisional window hatched, the key's alerts shaded over
+ * their span with a lane per detector along the top. Click a bucket for its evidence; drag across
+ * buckets to zoom.
  */
-export function ConcurrencyChart({ model, selected, onSelect, onZoom }: Props) {
+export function ConcurrencyChart({ model, selected, onSelect, onZoom, marks = NO_MARKS }: Props) {
   // The drag lives in a ref and an HTML band over the chart, so dragging never re-renders the SVG.
   const drag = useRef<{ from: number; to: number; x0: number } | null>(null);
   const [band, setBand] = useState<{ left: number; width: number } | null>(null);
@@ -88,7 +92,7 @@ export function ConcurrencyChart({ model, selected, onSelect, onZoom }: Props) {
 
   return (
     <div className={`${CHART_THEME} relative cursor-crosshair select-none`} data-testid="concurrency-chart">
-      <ChartSvg model={model} selected={selected} onDown={onDown} onMove={onMove} onUp={onUp} onLeave={onLeave} />
+      <ChartSvg model={model} selected={selected} marks={marks} onDown={onDown} onMove={onMove} onUp={onUp} onLeave={onLeave} />
       {band ? (
         <div
           aria-hidden
@@ -106,9 +110,14 @@ function indexIn(s: MouseHandlerDataParam, length: number): number | null {
   return Number.isInteger(i) && i >= 0 && i < length ? i : null;
 }
 
+const NO_MARKS: AlertMark[] = [];
+/** Each detector's lane at the top of the plot, as a share of the in-flight axis. */
+const LANE = 0.035;
+
 interface SvgProps {
   model: ConcurrencyModel;
   selected: Bucket | null;
+  marks: AlertMark[];
   onDown: (s: MouseHandlerDataParam) => void;
   onMove: (s: MouseHandlerDataParam) => void;
   onUp: (s: MouseHandlerDataParam) => void;
@@ -123,7 +132,7 @@ const HALO = { stroke: CHART_COLORS.background, strokeWidth: 3, paintOrder: "str
 const PROVISIONAL_LABEL = { value: "provisional", position: "insideTopRight", fill: CHART_COLORS.axis, fontSize: 11, ...HALO } as const;
 
 /** The recharts SVG; memoised (with stable props) so only new data or a new selection redraws it. */
-const ChartSvg = memo(function ChartSvg({ model, selected, onDown, onMove, onUp, onLeave }: SvgProps) {
+const ChartSvg = memo(function ChartSvg({ model, selected, marks, onDown, onMove, onUp, onLeave }: SvgProps) {
   const { rows, bucketMs } = model;
   // Buckets are epoch-aligned, so the first may start before the range: show it whole.
   const x0 = rows.length > 0 ? Math.min(model.fromMs, rows[0].t) : model.fromMs;
@@ -133,6 +142,8 @@ const ChartSvg = memo(function ChartSvg({ model, selected, onDown, onMove, onUp,
   const yDomain = useMemo(() => [0, model.yMax], [model.yMax]);
   // Twice the highest stack keeps the bars in the lower half, under the in-flight lines.
   const rejectedDomain = useMemo(() => [0, Math.max(4, 2 * model.max429)], [model.max429]);
+  // One lane per detector shown, so alerts of two detectors over the same span stay apart.
+  const lanes = useMemo(() => markDetectors(marks), [marks]);
   const labelAt = useMemo(() => new Set(model.limitChanges.filter((c) => c.limit !== null).map((c) => c.t)), [model.limitChanges]);
 
   const limitLabel = useCallback(
@@ -200,6 +211,35 @@ const ChartSvg = memo(function ChartSvg({ model, selected, onDown, onMove, onUp,
         {model.episodes.map((e) => (
           <ReferenceArea key={e.fromMs} yAxisId="n" x1={e.fromMs} x2={e.toMs} fill={CHART_COLORS.limit} fillOpacity={0.1} stroke="none" className="violation-band" />
         ))}
+        {marks.map((m) => (
+          <ReferenceArea
+            key={`${m.id}-span`}
+            yAxisId="n"
+            x1={m.fromMs}
+            x2={m.toMs}
+            fill={ALERT_COLORS[m.detector]}
+            fillOpacity={0.1}
+            stroke="none"
+            className={`alert-mark alert-mark-${m.detector}`}
+          />
+        ))}
+        {marks.map((m) => {
+          const lane = lanes.indexOf(m.detector);
+          return (
+            <ReferenceArea
+              key={`${m.id}-lane`}
+              yAxisId="n"
+              x1={m.fromMs}
+              x2={m.toMs}
+              y1={model.yMax * (1 - LANE * (lane + 1))}
+              y2={model.yMax * (1 - LANE * lane)}
+              fill={ALERT_COLORS[m.detector]}
+              fillOpacity={0.85}
+              stroke="none"
+              className="alert-lane"
+            />
+          );
+        })}
         {selected ? (
           <ReferenceArea
             yAxisId="n"

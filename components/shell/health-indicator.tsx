@@ -7,6 +7,8 @@ import { useHealth } from "./use-health";
 import { useNow } from "./use-now";
 
 const LABELS: Record<string, string> = { litellm: "LiteLLM", redis: "Redis" };
+/** Checks run every few seconds: an answer older than this is worth saying. */
+const STALE_MS = 30_000;
 
 export function HealthIndicator() {
   const health = useHealth();
@@ -36,8 +38,10 @@ export function HealthIndicator() {
 
 function ServicePill({ state, now }: { state: ServiceStateView; now: number }) {
   const label = LABELS[state.service] ?? state.service;
+  // A fresh answer says only its latency (the header has room for little): its age is in the tooltip, and shown once it grows stale.
+  const stale = now - new Date(state.checkedAt).getTime() > STALE_MS;
   const detail = state.ok
-    ? `${state.latencyMs ?? "?"} ms · ${ago(state.checkedAt, now)}`
+    ? `${state.latencyMs ?? "?"} ms${stale ? ` · ${ago(state.checkedAt, now)}` : ""}`
     : state.lastOkAt
       ? `down · last answered ${ago(state.lastOkAt, now)}`
       : "unreachable";
@@ -54,9 +58,7 @@ function PipelinePill({ p, now }: { p: PipelineStatusView; now: number }) {
   // Late rows in the last quarter hour are worth a glance: the proxy's database is slow, and the past was corrected.
   const recentLate = p.lateRows.lastAt !== null && now - new Date(p.lateRows.lastAt).getTime() < 15 * 60_000;
   const detail = {
-    ok:
-      `lag ${p.lagMs === null ? "?" : formatDuration(p.lagMs)}${p.rowsPerS ? ` · ${p.rowsPerS.toLocaleString("en-US")} rows/s` : ""}` +
-      (recentLate ? ` · ${p.lateRows.rows.toLocaleString("en-US")} late rows` : ""),
+    ok: `lag ${p.lagMs === null ? "?" : formatDuration(p.lagMs)}` + (recentLate ? ` · ${p.lateRows.rows.toLocaleString("en-US")} late rows` : ""),
     "catching-up": `catching up · ${p.lagMs === null ? "?" : formatDuration(p.lagMs)} behind`,
     failing: p.failingSince ? `failing since ${ago(p.failingSince, now)}` : "failing",
     stale: p.lastPollAt ? `stopped · last poll ${ago(p.lastPollAt, now)}` : "stopped",
@@ -65,6 +67,7 @@ function PipelinePill({ p, now }: { p: PipelineStatusView; now: number }) {
   const title = [
     p.lastPollAt ? `Last spend-log poll: ${utcStamp(p.lastPollAt)}` : "No spend-log poll yet",
     p.lagMs !== null ? `Stored data is complete up to ${formatDuration(p.lagMs)} ago` : null,
+    p.rowsPerS ? `Reading ${p.rowsPerS.toLocaleString("en-US")} spend-log rows/s` : null,
     p.error ? `Error: ${p.error}` : null,
     skipped ? `Skipped rows: ${Object.entries(p.skippedRows).map(([k, v]) => `${k} ${v}`).join(", ")}` : null,
     p.flushLagMs !== null ? `Rows are assumed to appear within ${formatDuration(p.flushLagMs)} of their request's end (INGEST_FLUSH_LAG_S, or more when seen later)` : null,
@@ -93,7 +96,7 @@ function Pill({ ok, warn = false, label, detail, title, testId }: { ok: boolean;
       data-testid={testId}
       data-ok={ok}
       title={title}
-      className={`inline-flex items-center gap-1.5 rounded-full border px-2.5 py-1 text-xs ${
+      className={`inline-flex items-center gap-1.5 whitespace-nowrap rounded-full border px-2.5 py-1 text-xs ${
         ok
           ? "border-zinc-200 text-zinc-600 dark:border-zinc-700 dark:text-zinc-300"
           : "border-rose-300 bg-rose-50 text-rose-700 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-300"

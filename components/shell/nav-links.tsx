@@ -6,8 +6,10 @@ import { usePathname } from "next/navigation";
 /** Only areas that exist appear here; admin areas only to admins. */
 const AREAS = [
   { href: "/keys", label: "Keys", admin: false },
+  { href: "/alerts", label: "Alerts", admin: false },
   { href: "/audit", label: "Audit", admin: false },
   { href: "/settings/access", label: "Access", admin: true },
+  { href: "/settings/alerts", label: "Alert settings", admin: true },
 ];
 
 export function NavLinks({ admin }: { admin: boolean }) {
@@ -21,7 +23,7 @@ export function NavLinks({ admin }: { admin: boolean }) {
             key={a.href}
             href={a.href}
             aria-current={active ? "page" : undefined}
-            className={`rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-sky-500 ${
+            className={`whitespace-nowrap rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-sky-500 ${
               active
                 ? "bg-zinc-100 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-50"
                 : "text-zinc-500 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100"

@@ -39,6 +39,10 @@ export const SECRET_SETTINGS = [
   "INFLIGHT_API_TOKEN",
   "INFLIGHT_OIDC_CLIENT_SECRET",
   "METRICS_TOKEN",
+  // Alert channels from the environment: a Slack webhook URL is its own secret, as are these.
+  "ALERT_SLACK_WEBHOOK_URL",
+  "ALERT_WEBHOOK_SECRET",
+  "ALERT_PAGERDUTY_ROUTING_KEY",
 ] as const;
 
 function environOf(pid: string): Record<string, string> | null {

@@ -2,6 +2,8 @@
 
 import Link from "next/link";
 import { useCallback, useMemo, useState } from "react";
+import { KeyAlerts } from "@/components/alerts/key-alerts";
+import { useAlerts } from "@/components/alerts/queries";
 import { ChartLegend } from "@/components/charts/chart-legend";
 import { ChartSkeleton } from "@/components/charts/chart-skeleton";
 import { ConcurrencyChart } from "@/components/charts/concurrency-chart";
@@ -20,6 +22,7 @@ import { Banner } from "@/components/ui/banner";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { SkeletonRows } from "@/components/ui/skeleton";
+import { alertMarks, markDetectors } from "@/lib/view/alerts/chart-marks";
 import { concurrencyModel } from "@/lib/view/charts/concurrency-model";
 import { completeToMs, latestBelief, truthAsOf } from "@/lib/view/charts/key-summary";
 import { bucketLabel } from "@/lib/view/charts/time-axis";
@@ -32,6 +35,8 @@ import { useKeySeries, useRecentSeries } from "./use-key-series";
 import { useRangeUrl } from "./use-range-url";
 
 const MIME = { csv: "text/csv", json: "application/json" } as const;
+/** How many of the key's newest alerts are read for the chart's marks (a 30-day range rarely holds more). */
+const KEY_ALERTS = 200;
 
 export function KeyDetailClient({ hash }: { hash: string }) {
   const [range, setRange] = useRangeUrl("1h");
@@ -42,6 +47,9 @@ export function KeyDetailClient({ hash }: { hash: string }) {
   const [picked, setPicked] = useState<EvidenceWindow | null>(null);
   const evidence = useEvidence(hash, picked);
   const model = useMemo(() => (series.data ? concurrencyModel(series.data) : null), [series.data]);
+  // The key's newest alerts; those overlapping the chart's range are marked on it.
+  const alerts = useAlerts(`key=${hash}&limit=${KEY_ALERTS}`, 15_000);
+  const marks = useMemo(() => (model && alerts.data ? alertMarks(alerts.data.alerts, model.fromMs, model.toMs) : []), [model, alerts.data]);
   const zoomTo = useCallback((fromMs: number, toMs: number) => setRange({ kind: "custom", fromMs, toMs }), [setRange]);
 
   const failure = series.error;
@@ -133,15 +141,18 @@ export function KeyDetailClient({ hash }: { hash: string }) {
               selected={picked}
               onSelect={setPicked}
               onZoom={zoomTo}
+              marks={marks}
             />
             <ChartLegend
               hasLimit={model.limitChanges.some((c) => c.limit !== null)}
               hasBelief={model.hasBelief}
               hasProvisional={model.provisionalFromMs !== null}
               rejections={model.rejections}
+              alerts={markDetectors(marks)}
             />
             <BeliefNote unavailable={beliefUnavailable} hasBelief={model.hasBelief} />
             <PeakSummary model={model} onShowPeak={setPicked} />
+            {marks.length ? <KeyAlerts marks={marks} hash={hash} /> : null}
           </>
         )}
       </section>
