@@ -3,6 +3,9 @@ import { NOTIFIERS, validateChannelConfig } from "./channels/index";
 import type { AlertChannel, AlertRepository, AttemptOutcome, OutboxNotification } from "./repository";
 import type { SendResult } from "./types";
 
+/** Slack for the store's writes around a send, inside a claim. */
+const CLAIM_MARGIN_MS = 5_000;
+
 export interface DeliverySettings {
   timeoutMs: number;
   allowedHosts: readonly string[];
@@ -39,7 +42,7 @@ export interface DeliveryReport {
  * together as one message (the evaluation makes them due together: ALERT_GROUP_WAIT_S).
  */
 export async function deliverDue({ alerts, settings: s, envConfigs, random = Math.random }: DeliverDeps, nowMs = Date.now()): Promise<DeliveryReport> {
-  const claimMs = s.timeoutMs * 2 + 10_000;
+  const claimMs = s.timeoutMs * 2 + 2 * CLAIM_MARGIN_MS;
   const due = await alerts.claimDue(nowMs, s.batch, claimMs);
   const report: DeliveryReport = { claimed: due.length, sent: 0, retrying: 0, failed: 0 };
   if (!due.length) return report;
@@ -56,6 +59,9 @@ export async function deliverDue({ alerts, settings: s, envConfigs, random = Mat
     [...byChannel].map(async ([channelId, list]) => {
       const channel = channels.get(channelId);
       for (const group of groups(channel, list)) {
+        // Never send once the claim could have run out: another instance may claim it then. What is
+        // left keeps its claim until it expires and goes out in a later run.
+        if (Date.now() + s.timeoutMs + CLAIM_MARGIN_MS > nowMs + claimMs) break;
         const result = channel ? await send(channel, group, envConfigs, ctx) : refused("the channel no longer exists");
         for (const n of group) {
           const outcome = outcomeOf(n, result, s, Date.now(), random);

@@ -151,6 +151,7 @@ export async function testChannel(
   id: string,
   envConfigs: ReadonlyMap<string, Record<string, unknown>>,
   timeoutMs: number,
+  environment: string | null,
 ): Promise<SendResult> {
   const channel = await d.alerts.getChannel(id);
   if (!channel) throw new ApiError(404, "not_found", "No alert channel with this id");
@@ -159,6 +160,7 @@ export async function testChannel(
   const ctx: SendContext = {
     allowedHosts: d.allowedHosts,
     timeoutMs,
+    environment,
     feed: { add: (n) => d.alerts.addFeedItem({ alertId: n.alertId, teamId: channel.teamId, notification: n, createdAtMs: Date.now() }) },
   };
   return NOTIFIERS[channel.type].test(checkConfig(channel.type, config, d.allowedHosts) as never, ctx);
@@ -179,7 +181,17 @@ export async function removeSilence(d: Deps, id: string): Promise<void> {
   await audit(d, "alert.silence.delete", "silence", { id }, null);
 }
 
+/**
+ * Queues a notification again. Not a firing or repeat message once a later one of the same alert
+ * went out on that channel: a receiver would reopen what was resolved (a PagerDuty incident left open).
+ */
 export async function resendNotification(d: Deps, id: string): Promise<void> {
-  if (!(await d.alerts.resend(id, Date.now()))) throw new ApiError(404, "not_found", "No notification with this id");
+  const n = await d.alerts.getNotification(id);
+  if (!n) throw new ApiError(404, "not_found", "No notification with this id");
+  const later = (await d.alerts.notificationsOf(n.alertId)).some((o) => o.channelId === n.channelId && o.createdAtMs > n.createdAtMs && o.status === "sent");
+  if (later && (n.phase === "firing" || n.phase === "repeat")) {
+    throw new ApiError(409, "conflict", "A later message about this alert already went out on this channel: resending this one would reopen it there");
+  }
+  await d.alerts.resend(id, Date.now());
   await audit(d, "alert.notification.resend", "notification", null, { id });
 }

@@ -214,8 +214,9 @@ export interface AlertRepository {
   claimDue(nowMs: number, limit: number, claimMs: number): Promise<OutboxNotification[]>;
   /** Records an attempt and its outcome, and releases the claim, in one transaction. */
   recordAttempt(attempt: DeliveryAttempt, outcome: AttemptOutcome): Promise<void>;
-  /** Puts a failed (or sent) notification back in the queue, due now. False when absent. */
+  /** Puts a failed (or sent) notification back in the queue, due now, with its attempts from zero. False when absent. */
   resend(id: string, nowMs: number): Promise<boolean>;
+  getNotification(id: string): Promise<OutboxNotification | null>;
   notificationsOf(alertId: string): Promise<OutboxNotification[]>;
   /** Newest first; optionally one channel's, or only failed ones. */
   listNotifications(f: { channelId?: string; status?: NotificationStatus; limit: number }): Promise<OutboxNotification[]>;

@@ -26,7 +26,7 @@ export const RuleInputSchema = z
   .strict()
   .superRefine((r, ctx) => {
     const parsed = RULE_PARAMS[r.detector].strict().safeParse(r.params);
-    if (!parsed.success) for (const i of parsed.error.issues) ctx.addIssue({ code: "custom", path: ["params", ...i.path.map(String)], message: `params.${i.path.join(".")}: ${i.message}` });
+    if (!parsed.success) for (const i of parsed.error.issues) ctx.addIssue({ code: "custom", path: ["params", ...i.path.map(String)], message: i.message });
   });
 export type RuleInput = z.infer<typeof RuleInputSchema>;
 

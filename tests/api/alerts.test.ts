@@ -15,6 +15,8 @@ import { DELETE as deleteRule, PUT as putRule } from "../../app/api/alerts/rules
 import { GET as listRules, POST as createRule } from "../../app/api/alerts/rules/route";
 import { DELETE as endSilence } from "../../app/api/alerts/silences/[id]/route";
 import { GET as listSilences, POST as addSilence } from "../../app/api/alerts/silences/route";
+import { POST as resend } from "../../app/api/alerts/notifications/[id]/resend/route";
+import { scopeFields, visibleToCaller } from "../../app/api/_lib/alerting";
 import { issueToken } from "../../lib/accounts/api-tokens";
 import { app } from "../../lib/server/app";
 import { startReceiver, type Receiver } from "../support/receiver";
@@ -133,7 +135,7 @@ describe("alert routes", () => {
     const got = rx.requests.at(-1)!;
     expect(got.path).toBe("/hook");
     expect(() => new Webhook(SECRET).verify(got.body, got.headers as Record<string, string>)).not.toThrow();
-    expect(JSON.parse(got.body)).toMatchObject({ test: true, environment: null });
+    expect(JSON.parse(got.body)).toMatchObject({ test: true, environment: "staging" });
 
     // A target on a private address that is not allowed: the test says why, nothing is sent.
     const priv = await call(createChannel, "POST", "/api/alerts/channels", admin, { name: "private", type: "webhook", config: { url: "http://10.1.2.3/hook", secret: SECRET } });
@@ -146,6 +148,43 @@ describe("alert routes", () => {
     expect(bell.unread).toBe(1);
     await call(readFeed, "POST", "/api/alerts/feed/read", admin, { toId: bell.items[0].id });
     expect((await call(feed, "GET", "/api/alerts/feed", admin)).json.unread).toBe(0);
+  });
+
+  it("a team-limited viewer sees rules and silences of every key and of its teams' keys only", async () => {
+    const a = await app();
+    await a.store.catalog.apply({ upserts: [{ token: "c".repeat(64), key_alias: "theirs", team_id: "team-b", max_parallel_requests: 2, rpm_limit: null, tpm_limit: null, blocked: false } as never], limitChanges: [], removed: [] }, Date.now());
+    const mk = (name: string, scope: object) => call(createRule, "POST", "/api/alerts/rules", admin, { name, detector: "exceeded", scope });
+    await mk("team b", { kind: "team", teamId: "team-b" });
+    await mk("their key", { kind: "key", keyHash: "c".repeat(64) });
+    await mk("team a", { kind: "team", teamId: "team-a" });
+    const visible = await visibleToCaller({ app: a, principal: { kind: "user", id: "u", label: "v@example.com", role: "viewer", teams: ["team-a"] } });
+    const names = (await a.store.alerts.listRules()).filter((r) => visible(scopeFields(r.scope))).map((r) => r.name);
+    expect(names).toContain("team a");
+    expect(names).toContain("Concurrency above the limit");
+    expect(names).not.toContain("team b");
+    expect(names).not.toContain("their key");
+    expect(visible({ keyHash: "c".repeat(64), teamId: null })).toBe(false);
+    expect(visible({ keyHash: null, teamId: null })).toBe(true);
+  });
+
+  it("a firing message is not resent once a later one of its alert went out on that channel (it would reopen it there)", async () => {
+    const a = await app();
+    const n = (id: string, phase: "firing" | "resolved", at: number) => ({
+      id,
+      alertId: "al-resend",
+      channelId: "in-app",
+      phase,
+      payload: { id, alertId: "al-resend", detector: "exceeded" as const, phase, event: "e", ruleName: "r", keyHash: "c".repeat(64), keyAlias: null, teamId: null, limit: 1, peak: 2, startedAt: new Date(0).toISOString(), endedAt: null, summary: "s", url: "", environment: null },
+      nextAttemptMs: at,
+      createdAtMs: at,
+    });
+    await a.store.alerts.apply({ upsert: [], remove: [], notifications: [n("fire-1", "firing", 1), n("resolve-1", "resolved", 2)] });
+    for (const id of ["fire-1", "resolve-1"]) await a.store.alerts.recordAttempt({ notificationId: id, atMs: 3, ok: true, httpStatus: null, latencyMs: 1, error: null }, { status: "sent" });
+    const refused = await call(resend, "POST", "/api/alerts/notifications/fire-1/resend", admin, undefined, { id: "fire-1" });
+    expect(refused.status).toBe(409);
+    expect(refused.text).toMatch(/later message/);
+    expect((await call(resend, "POST", "/api/alerts/notifications/resolve-1/resend", admin, undefined, { id: "resolve-1" })).status).toBe(200);
+    expect((await call(resend, "POST", "/api/alerts/notifications/nope/resend", admin, undefined, { id: "nope" })).status).toBe(404);
   });
 
   it("silences need a scope and a reason; end on demand; the Prometheus rules file holds the enabled rules", async () => {

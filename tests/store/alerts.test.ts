@@ -449,7 +449,7 @@ describe.each(DIALECTS)("alert repository on %s", (dialect) => {
 
     expect(await s.alerts.resend("nope", T0 + 6_000)).toBe(false);
     expect(await s.alerts.resend(n2.id, T0 + 6_000)).toBe(true);
-    expect((await s.alerts.notificationsOf("al1")).find((n) => n.id === n2.id)).toMatchObject({ status: "pending", attempts: 1, nextAttemptMs: T0 + 6_000 });
+    expect((await s.alerts.notificationsOf("al1")).find((n) => n.id === n2.id)).toMatchObject({ status: "pending", attempts: 0, nextAttemptMs: T0 + 6_000 });
     expect(ids(await s.alerts.claimDue(T0 + 6_000, 10, 30_000))).toEqual([n2.id]);
   });
 

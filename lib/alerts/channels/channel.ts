@@ -15,6 +15,8 @@ export interface SendContext {
   allowedHosts: readonly string[];
   timeoutMs: number;
   feed: InAppFeed;
+  /** INFLIGHT_ENVIRONMENT, for the Test button's message (real ones carry it in the notification). */
+  environment?: string | null;
 }
 
 /** A rendered HTTP request (what send would post), for previews and tests; null for in-app. */

@@ -31,5 +31,5 @@ export const inAppNotifier: Notifier<InAppConfig> = {
       return result({ ok: false, error: `could not add it to the in-app feed${typeof code === "string" ? ` (${code})` : ""}`, permanent: false });
     }
   },
-  test: (config, ctx) => inAppNotifier.send(testNotification(), config, ctx),
+  test: (config, ctx) => inAppNotifier.send(testNotification({ environment: ctx.environment }), config, ctx),
 };

@@ -92,10 +92,10 @@ export const pagerDutyNotifier: Notifier<PagerDutyConfig> = {
   },
   // Trigger, then resolve the same alert: the test proves both actions and leaves no incident open.
   test: async (config, ctx) => {
-    const fired = testNotification("firing");
+    const fired = testNotification({ phase: "firing", environment: ctx.environment });
     const triggered = await pagerDutyNotifier.send(fired, config, ctx);
     if (!triggered.ok) return triggered;
-    const resolved = await pagerDutyNotifier.send(testNotification("resolved", fired.alertId), config, ctx);
+    const resolved = await pagerDutyNotifier.send(testNotification({ phase: "resolved", alertId: fired.alertId, environment: ctx.environment }), config, ctx);
     return { ...resolved, latencyMs: triggered.latencyMs + resolved.latencyMs };
   },
 };

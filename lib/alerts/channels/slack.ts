@@ -124,5 +124,5 @@ export const slackNotifier: Notifier<SlackConfig> = {
     const problem = slackTargetProblem(config.webhookUrl, ctx.allowedHosts);
     return problem ? refused(problem) : post({ url: config.webhookUrl, headers: { "content-type": "application/json" }, body: JSON.stringify(slackGroupBody(ns)) }, ctx);
   },
-  test: (config, ctx) => slackNotifier.send(testNotification(), config, ctx),
+  test: (config, ctx) => slackNotifier.send(testNotification({ environment: ctx.environment }), config, ctx),
 };

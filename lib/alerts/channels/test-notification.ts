@@ -6,7 +6,9 @@ import { type AlertNotification, eventName, type Phase } from "../types";
  * (`test-key`), with no chart (there is no episode to show). Fresh ids each time, so a receiver
  * never takes a test for a retry of an earlier one; `alertId` is shared by the phases of one test.
  */
-export function testNotification(phase: Phase = "firing", alertId = `test-${randomUUID()}`, nowMs = Date.now()): AlertNotification {
+export function testNotification(
+  { phase = "firing", alertId = `test-${randomUUID()}`, environment = null, nowMs = Date.now() }: { phase?: Phase; alertId?: string; environment?: string | null; nowMs?: number } = {},
+): AlertNotification {
   return {
     id: `test-${randomUUID()}`,
     alertId,
@@ -23,7 +25,7 @@ export function testNotification(phase: Phase = "firing", alertId = `test-${rand
     endedAt: phase === "resolved" || phase === "past" ? new Date(nowMs).toISOString() : null,
     summary: "This is a test from Inflight: no real key is involved. If you can read this, the channel works.",
     url: "",
-    environment: null,
+    environment,
     test: true,
   };
 }

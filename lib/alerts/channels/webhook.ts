@@ -76,5 +76,5 @@ export const webhookNotifier: Notifier<WebhookConfig> = {
   redact: (c) => ({ url: originOnly(c.url), secret: `${SECRET_PREFIX}${lastFour(c.secret)}` }),
   render,
   send: (n, config, ctx) => post(render(n, config), ctx),
-  test: (config, ctx) => webhookNotifier.send(testNotification(), config, ctx),
+  test: (config, ctx) => webhookNotifier.send(testNotification({ environment: ctx.environment }), config, ctx),
 };

@@ -194,7 +194,11 @@ export class PgAlertRepository implements AlertRepository {
   }
 
   async resend(id: string, nowMs: number): Promise<boolean> {
-    return this.changed(`UPDATE alert_notification SET status = 'pending', next_attempt_ms = $2, claimed_until = NULL WHERE id = $1`, [id, nowMs]);
+    return this.changed(`UPDATE alert_notification SET status = 'pending', attempts = 0, next_attempt_ms = $2, claimed_until = NULL WHERE id = $1`, [id, nowMs]);
+  }
+
+  async getNotification(id: string): Promise<OutboxNotification | null> {
+    return rows.orNull((await this.all(`SELECT * FROM alert_notification WHERE id = $1`, [id]))[0], rows.notificationOf);
   }
 
   async notificationsOf(alertId: string): Promise<OutboxNotification[]> {

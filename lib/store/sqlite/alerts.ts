@@ -75,7 +75,8 @@ export class SqliteAlertRepository implements AlertRepository {
            next_attempt_ms = COALESCE(@next, next_attempt_ms), sent_at_ms = COALESCE(@sent, sent_at_ms), claimed_until = NULL
          WHERE id = @id`,
       ),
-      resend: db.prepare(`UPDATE alert_notification SET status = 'pending', next_attempt_ms = ?, claimed_until = NULL WHERE id = ?`),
+      resend: db.prepare(`UPDATE alert_notification SET status = 'pending', attempts = 0, next_attempt_ms = ?, claimed_until = NULL WHERE id = ?`),
+      notification: db.prepare(`SELECT * FROM alert_notification WHERE id = ?`),
       notificationsOf: db.prepare(`SELECT * FROM alert_notification WHERE alert_id = ? ORDER BY created_at_ms, id`),
       attemptsOf: db.prepare(`SELECT * FROM alert_delivery_attempt WHERE notification_id = ? ORDER BY at_ms, id`),
 
@@ -202,6 +203,10 @@ export class SqliteAlertRepository implements AlertRepository {
 
   async resend(id: string, nowMs: number): Promise<boolean> {
     return this.stmt.resend.run(nowMs, id).changes > 0;
+  }
+
+  async getNotification(id: string): Promise<OutboxNotification | null> {
+    return rows.orNull(this.stmt.notification.get(id) as rows.Row | undefined, rows.notificationOf);
   }
 
   async notificationsOf(alertId: string): Promise<OutboxNotification[]> {

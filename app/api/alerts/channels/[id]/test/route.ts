@@ -5,5 +5,5 @@ import { withAccess } from "../../../../_lib/handle";
 /** Sends the channel's test message now; the answer is how the receiver took it. */
 export const POST = withAccess("admin", async (_req, access, ctx: IdParams) => {
   const env = new Map(access.app.fixedChannels.map((f) => [f.row.id, f.config]));
-  return testChannel(alertingDeps(access), (await ctx.params).id, env, access.app.config.ALERT_DELIVERY_TIMEOUT_MS);
+  return testChannel(alertingDeps(access), (await ctx.params).id, env, access.app.config.ALERT_DELIVERY_TIMEOUT_MS, access.app.config.INFLIGHT_ENVIRONMENT ?? null);
 });
