@@ -4,6 +4,7 @@ import type { FixedChannel } from "../alerts/env-channels";
 import { evaluateAlerts } from "../alerts/evaluate";
 import { limiterSharing } from "../alerts/limiter-sharing";
 import { syncCatalog } from "../catalog/sync";
+import { ErrorLogWatch } from "../tracker/error-log-watch";
 import { TrackerReader } from "../tracker/reader";
 import type { ServerConfig } from "../config/env";
 import type { LiteLLMClient } from "../litellm/client";
@@ -64,7 +65,7 @@ export function runnerJobs({ config: c, store, client, proxyRedis, tracker, log,
       }),
     },
   ];
-  if (tracker) jobs.push(trackerJob(c, tracker));
+  if (tracker) jobs.push(trackerJob(c, store, tracker));
   if (proxyRedis) {
     const sampler = new LimiterSampler(store.catalog, store.samples, proxyRedis, c.LITELLM_RATE_LIMIT_WINDOW_SIZE);
     jobs.push(
@@ -139,10 +140,13 @@ const DELIVERY_BATCH = 50;
 
 /**
  * Follows the live tracker's event log (lib/tracker/reader.ts): exact intervals, lost ends pruned
- * and counted. A proxy without the callback mounted costs one small read a tick.
+ * and counted. Once a minute it compares the limiter 429s the tracker saw with the 429s stored from
+ * spend logs for the same settled minutes: a proxy running with `disable_error_logs` logs none.
+ * A proxy without the callback mounted costs one small read a tick.
  */
-function trackerJob(c: ServerConfig, tracker: NonNullable<JobDeps["tracker"]>): JobSpec {
+function trackerJob(c: ServerConfig, store: Store, tracker: NonNullable<JobDeps["tracker"]>): JobSpec {
   const reader = new TrackerReader(tracker.redis, { maxAgeMs: c.INFLIGHT_TRACKER_MAX_AGE_S * 1000, canWrite: tracker.canWrite });
+  const errorLogs = new ErrorLogWatch(store);
   return {
     name: "tracker",
     intervalMs: c.TRACKER_INTERVAL_MS,
@@ -152,7 +156,8 @@ function trackerJob(c: ServerConfig, tracker: NonNullable<JobDeps["tracker"]>): 
       // The intervals will be compared with spend logs (agreement); until then they only bound memory.
       const intervals = reader.state.takeIntervals().length;
       const inFlight = [...reader.state.inFlight().values()].reduce((a, b) => a + b, 0);
-      return { stats: { ...tick, intervals, inFlight, lostTotal: reader.state.counters.lost, eventsTotal: reader.state.counters.events } };
+      const errors = await errorLogs.add(reader.state.takeRejections());
+      return { stats: { ...tick, intervals, inFlight, lostTotal: reader.state.counters.lost, eventsTotal: reader.state.counters.events, errorLogs: errors } };
     },
   };
 }

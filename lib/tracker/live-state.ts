@@ -24,6 +24,8 @@ export class LiveState {
   private readonly ended = new Set<string>();
   /** Completed intervals since the last `takeIntervals()` (for the spend-log comparison). */
   private intervals: TrackedInterval[] = [];
+  /** Limiter 429s per key and minute (epoch s) since the last `takeRejections()`. */
+  private rejections = new Map<string, Map<number, number>>();
   readonly counters = { events: 0, starts: 0, ends: 0, rejections: 0, lost: 0, repeats: 0 };
 
   /** Replaces the state with the open sets as Redis holds them now (hash → call id → start ms). */
@@ -36,6 +38,9 @@ export class LiveState {
     this.counters.events++;
     if (e.kind === "reject") {
       this.counters.rejections++;
+      const minute = Math.floor(e.atMs / 60_000) * 60;
+      const m = this.rejections.get(e.hash) ?? this.rejections.set(e.hash, new Map()).get(e.hash)!;
+      m.set(minute, (m.get(minute) ?? 0) + 1);
       return;
     }
     const id = `${e.hash}:${e.callId}`;
@@ -70,6 +75,13 @@ export class LiveState {
   stale(beforeMs: number): { hash: string; callId: string; startMs: number }[] {
     const out: { hash: string; callId: string; startMs: number }[] = [];
     for (const [hash, m] of this.open) for (const [callId, startMs] of m) if (startMs < beforeMs) out.push({ hash, callId, startMs });
+    return out;
+  }
+
+  /** Limiter 429s per key and minute since the last call. */
+  takeRejections(): Map<string, Map<number, number>> {
+    const out = this.rejections;
+    this.rejections = new Map();
     return out;
   }
 
