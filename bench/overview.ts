@@ -353,11 +353,12 @@ async function overviewViaPrisma(prisma: BenchPrisma, fromMs: number, toMs: numb
         believedNow,
       },
       sparkline,
+      live: null,
     });
   }
   rows.sort((x, y) => y.state.severity - x.state.severity || (x.alias ?? x.hash).localeCompare(y.alias ?? y.hash));
   const teams = [...new Set(rows.map((r) => r.teamId).filter((t): t is string => t !== null))].sort();
-  return { fromMs, toMs, watermarkMs, rows, teams };
+  return { fromMs, toMs, watermarkMs, rows, teams, tracker: null };
 }
 
 /**

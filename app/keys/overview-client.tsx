@@ -11,6 +11,7 @@ import { SkeletonRows } from "@/components/ui/skeleton";
 import { useHealth } from "@/components/shell/use-health";
 import { formatDuration } from "@/lib/view/format/duration";
 import { utcStamp } from "@/lib/view/format/time";
+import type { Overview } from "@/lib/api/keys";
 import { filterRows, sortRows, type SortColumn } from "@/lib/view/table-state";
 import { useState } from "react";
 import { useOverviewUrl } from "./keys-url";
@@ -104,8 +105,16 @@ function OverviewBody({
         <OverviewTable rows={rows} table={url.table} onSort={onSort} />
       )}
       <p className="text-xs text-zinc-500 dark:text-zinc-400">
-        {rows.length} of {data.rows.length} keys · {utcStamp(data.fromMs)} – {utcStamp(data.toMs)} · truth from spend logs, belief from LiteLLM&apos;s Redis keys
+        {rows.length} of {data.rows.length} keys · {utcStamp(data.fromMs)} – {utcStamp(data.toMs)} · truth from spend logs, belief from LiteLLM&apos;s Redis keys ·{" "}
+        {liveSource(data.tracker)}
       </p>
     </>
   );
+}
+
+/** Where "in flight now" comes from, in words: the live tracker (and when it was last seen) or the spend logs. */
+function liveSource(tracker: Overview["tracker"]): string {
+  if (tracker?.live) return "in flight now: live, from Inflight's LiteLLM callback";
+  if (tracker?.lastSeenMs) return `in flight now: from spend logs (the LiteLLM callback was last seen ${utcStamp(tracker.lastSeenMs)})`;
+  return "in flight now: from spend logs (mount Inflight's LiteLLM callback for live counts)";
 }

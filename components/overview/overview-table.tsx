@@ -13,7 +13,7 @@ const COLUMNS: { id: SortColumn | null; label: string; title?: string; align?: "
   { id: "key", label: "Key" },
   { id: "team", label: "Team" },
   { id: "limit", label: "Limits", title: "max_parallel_requests · rpm · tpm", align: "right" },
-  { id: "now", label: "In flight now", title: "Inflight's truth from spend logs (trails by the flush lag)", align: "right" },
+  { id: "now", label: "In flight now", title: "Live from Inflight's LiteLLM callback when it is mounted (a green dot); else from spend logs, which trail by the flush lag", align: "right" },
   { id: "belief", label: "LiteLLM believes", title: "What LiteLLM's limiter state in Redis says is in flight", align: "right" },
   { id: "peak", label: "Peak / limit", title: "Most requests in flight at once in the range, against the limit", align: "right" },
   { id: "violations", label: "Violations", title: "Episodes above the limit in the range", align: "right" },
@@ -80,7 +80,8 @@ function Row({ r }: { r: OverviewRow }) {
   const s = r.state;
   // Against the limit in force at the time (the server's key state), not today's limit.
   const over = s.violations > 0;
-  const nowOver = s.limitNow !== null && s.inFlightNow > s.limitNow;
+  const now = r.live ?? s.inFlightNow;
+  const nowOver = s.limitNow !== null && now > s.limitNow;
   return (
     <tr data-testid="overview-row" data-hash={r.hash} className="hover:bg-zinc-50 dark:hover:bg-zinc-800/50">
       <td className="px-3 py-2.5">
@@ -102,7 +103,14 @@ function Row({ r }: { r: OverviewRow }) {
         <span className={r.maxParallelRequests === null ? "text-zinc-400" : "font-medium"}>{formatLimit(r.maxParallelRequests)}</span>
         <span className="text-xs text-zinc-400"> · {formatLimit(r.rpmLimit)} · {formatLimit(r.tpmLimit)}</span>
       </td>
-      <td className={`px-3 py-2.5 text-right tabular-nums ${nowOver ? "font-semibold text-rose-600 dark:text-rose-400" : ""}`}>{s.inFlightNow}</td>
+      <td
+        className={`whitespace-nowrap px-3 py-2.5 text-right tabular-nums ${nowOver ? "font-semibold text-rose-600 dark:text-rose-400" : ""}`}
+        title={r.live === null ? "From spend logs: trails the proxy by the flush lag" : "Live: from Inflight's LiteLLM callback, this second"}
+        data-source={r.live === null ? "spend-logs" : "tracker"}
+      >
+        {r.live !== null ? <span aria-hidden className="mr-1.5 inline-block h-1.5 w-1.5 rounded-full bg-emerald-500 align-middle" /> : null}
+        {now}
+      </td>
       <td className="px-3 py-2.5 text-right tabular-nums text-zinc-500 dark:text-zinc-400">{s.believedNow ?? <span title="LiteLLM's view is not visible in Redis">–</span>}</td>
       <td className="whitespace-nowrap px-3 py-2.5 text-right tabular-nums">
         <span className={over ? "font-semibold text-rose-600 dark:text-rose-400" : ""}>{s.peak}</span>

@@ -50,6 +50,16 @@ export const PipelineStatusSchema = z.object({
     .nullable(),
   limiter: z.object({ state: z.string(), message: z.string() }).nullable(),
   limiterSampleError: z.string().nullable(),
+  tracker: z
+    .object({
+      state: z.enum(["live", "quiet", "never"]),
+      lastSeenAt: date,
+      since: date,
+      lostEnds: z.number(),
+      dropped: z.number(),
+      errorLogs: z.enum(["missing", "present", "unknown"]),
+    })
+    .nullable(),
   jobs: z.array(JobStatusSchema),
 });
 export type PipelineStatusView = z.infer<typeof PipelineStatusSchema>;

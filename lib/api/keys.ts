@@ -50,6 +50,8 @@ export const OverviewRowSchema = KeyRefSchema.omit({ id: true }).extend({
   state: KeyStateSchema,
   /** Max in flight per bucket over the range. */
   sparkline: z.array(z.number().int()),
+  /** Requests in flight now from the live tracker (Inflight's LiteLLM callback); null without one. */
+  live: z.number().int().nullable(),
 });
 export type OverviewRow = z.infer<typeof OverviewRowSchema>;
 
@@ -60,6 +62,8 @@ export const OverviewSchema = z.object({
   watermarkMs: z.number().nullable(),
   rows: z.array(OverviewRowSchema),
   teams: z.array(z.string()),
+  /** The live tracker: when a writer was last seen (null: none ever); absent without a tracker Redis. */
+  tracker: z.object({ lastSeenMs: z.number().nullable(), live: z.boolean() }).nullable(),
 });
 export type Overview = z.infer<typeof OverviewSchema>;
 

@@ -20,7 +20,22 @@ export interface PipelineStatus {
   reconcile: { at: Date; windowsChecked: number; windowsRead: number; lateRows: number; complete: boolean; skipped: string | null } | null;
   limiter: { state: string; message: string } | null;
   limiterSampleError: string | null;
+  /** The live tracker (Inflight's LiteLLM callback), when a tracker Redis is configured: null otherwise. */
+  tracker: TrackerStatus | null;
   jobs: JobStatus[];
+}
+
+export interface TrackerStatus {
+  /** live: a writer beat within a minute; quiet: seen before, not lately (an idle proxy, or the callback removed); never: nothing written yet. */
+  state: "live" | "quiet" | "never";
+  lastSeenAt: Date | null;
+  since: Date | null;
+  /** Open requests pruned as older than the max age (ends that never came), since the runner started. */
+  lostEnds: number;
+  /** Events the writers dropped (their Redis unreachable), as they report. */
+  dropped: number;
+  /** Whether the proxy logs its 429s to spend logs (see lib/tracker/error-logs.ts). */
+  errorLogs: "missing" | "present" | "unknown";
 }
 
 /** A job not run for this long means no runner is alive. */
@@ -32,6 +47,7 @@ export function summarisePipeline(jobs: JobStatus[], now = new Date()): Pipeline
   const lease = jobs.find((j) => j.name === "lease");
   const discovery = jobs.find((j) => j.name === "limiter-discovery");
   const sampler = jobs.find((j) => j.name === "limiter-sampler");
+  const tracker = jobs.find((j) => j.name === "tracker");
   const stats = ingest?.stats ?? {};
   const totals = (stats.totals ?? {}) as { problems?: Record<string, number>; late?: { rows: number; maxDelayMs: number; lastAt: string | null; byReconcile: number } };
   const late = totals.late;
@@ -58,6 +74,24 @@ export function summarisePipeline(jobs: JobStatus[], now = new Date()): Pipeline
     reconcile: rec ? { ...rec, at: new Date(rec.at) } : null,
     limiter: discovery && typeof discovery.stats.message === "string" ? { state: String(discovery.stats.state), message: discovery.stats.message } : null,
     limiterSampleError: sampler?.failingSince ? sampler.lastError : null,
+    tracker: tracker ? trackerStatus(tracker.stats, now) : null,
     jobs,
+  };
+}
+
+/** A writer beat within this long: live (as lib/tracker/live.ts's LIVE_TRUST_MS). */
+const TRACKER_LIVE_MS = 60_000;
+
+function trackerStatus(stats: Record<string, unknown>, now: Date): TrackerStatus {
+  const n = (v: unknown) => (typeof v === "number" ? v : null);
+  const lastSeenMs = n(stats.lastSeenMs);
+  const errorLogs = (stats.errorLogs as { verdict?: string } | undefined)?.verdict;
+  return {
+    state: lastSeenMs === null ? "never" : now.getTime() - lastSeenMs < TRACKER_LIVE_MS ? "live" : "quiet",
+    lastSeenAt: lastSeenMs === null ? null : new Date(lastSeenMs),
+    since: n(stats.sinceMs) === null ? null : new Date(n(stats.sinceMs)!),
+    lostEnds: n(stats.lostTotal) ?? 0,
+    dropped: n(stats.dropped) ?? 0,
+    errorLogs: errorLogs === "missing" || errorLogs === "present" ? errorLogs : "unknown",
   };
 }

@@ -157,7 +157,14 @@ function trackerJob(c: ServerConfig, store: Store, tracker: NonNullable<JobDeps[
       const intervals = reader.state.takeIntervals().length;
       const inFlight = [...reader.state.inFlight().values()].reduce((a, b) => a + b, 0);
       const errors = await errorLogs.add(reader.state.takeRejections());
-      return { stats: { ...tick, intervals, inFlight, lostTotal: reader.state.counters.lost, eventsTotal: reader.state.counters.events, errorLogs: errors } };
+      const beats = reader.heartbeats;
+      const seen = {
+        lastSeenMs: beats.length ? Math.max(...beats.map((b) => b.seenMs)) : null,
+        // Since when the writers seen now have been running (their processes' start).
+        sinceMs: beats.length ? Math.min(...beats.map((b) => b.startedMs ?? b.seenMs)) : null,
+        dropped: beats.reduce((n, b) => n + b.dropped, 0),
+      };
+      return { stats: { ...tick, ...seen, intervals, inFlight, lostTotal: reader.state.counters.lost, eventsTotal: reader.state.counters.events, errorLogs: errors } };
     },
   };
 }

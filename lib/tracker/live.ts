@@ -31,3 +31,16 @@ export async function readLive(redis: Redis, hashes: string[], maxAgeMs: number,
     .filter((h): h is Heartbeat => h !== null);
   return { atMs: nowMs, inFlight, workers };
 }
+
+/**
+ * Live counts are shown while a writer beat within this long. The callback beats along with events
+ * (at most every 5 s), so a busy proxy beats often; a quiet one may not, and then the spend-log
+ * truth (0 in flight as well) stands in.
+ */
+export const LIVE_TRUST_MS = 60_000;
+
+/** When a writer was last seen, and whether live truth stands now (a failed read: no). */
+export function trackerSeen(snap: LiveSnapshot | null): { lastSeenMs: number | null; live: boolean } {
+  const lastSeenMs = snap && snap.workers.length ? Math.max(...snap.workers.map((w) => w.seenMs)) : null;
+  return { lastSeenMs, live: lastSeenMs !== null && snap !== null && snap.atMs - lastSeenMs < LIVE_TRUST_MS };
+}

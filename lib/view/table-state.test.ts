@@ -12,6 +12,7 @@ const row = (alias: string | null, patch: Partial<Omit<OverviewRow, "state">> & 
   rpmLimit: null,
   tpmLimit: null,
   sparkline: [],
+  live: null,
   ...patch,
   state: keyStateFixture(patch.state),
 });

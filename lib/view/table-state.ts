@@ -46,7 +46,7 @@ const VALUE: Record<SortColumn, (r: OverviewRow) => number | string | null> = {
   key: (r) => (r.alias ?? `~${r.hash}`).toLowerCase(),
   team: (r) => r.teamId?.toLowerCase() ?? "~",
   limit: (r) => r.maxParallelRequests,
-  now: (r) => r.state.inFlightNow,
+  now: (r) => r.live ?? r.state.inFlightNow,
   belief: (r) => r.state.believedNow,
   peak: (r) => r.state.peakRatio,
   violations: (r) => r.state.violations,
