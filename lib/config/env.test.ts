@@ -40,6 +40,13 @@ describe("configuration", () => {
     expect(loadServerConfig({ LITELLM_URL: "http://127.0.0.1:4000", LITELLM_API_KEY: "sk-viewer" }).LITELLM_API_KEY).toBe("sk-viewer");
   });
 
+  it("checks the alert channel settings: a webhook is always signed, a PagerDuty URL needs its routing key, hosts are a list", () => {
+    expect(() => loadServerConfig({ ALERT_WEBHOOK_URL: "https://hooks.example.com/x" })).toThrow(/ALERT_WEBHOOK_URL and ALERT_WEBHOOK_SECRET go together/);
+    expect(() => loadServerConfig({ ALERT_PAGERDUTY_URL: "https://pd.example.com/v2/enqueue" })).toThrow(/ALERT_PAGERDUTY_URL needs ALERT_PAGERDUTY_ROUTING_KEY/);
+    expect(() => loadServerConfig({ ALERT_SLACK_WEBHOOK_URL: "hooks.slack.com/x" })).toThrow(/ALERT_SLACK_WEBHOOK_URL must be a URL/);
+    expect(loadServerConfig({ ALERT_ALLOWED_HOSTS: " 127.0.0.1, receiver.internal ," }).ALERT_ALLOWED_HOSTS).toEqual(["127.0.0.1", "receiver.internal"]);
+  });
+
   it("checks the account settings: admin email and password together, all three SSO settings, group pairs", () => {
     expect(() => loadServerConfig({ INFLIGHT_ADMIN_EMAIL: "a@example.com" })).toThrow(/INFLIGHT_ADMIN_EMAIL and INFLIGHT_ADMIN_PASSWORD go together/);
     expect(() => loadServerConfig({ INFLIGHT_ADMIN_EMAIL: "not-an-email", INFLIGHT_ADMIN_PASSWORD: "long-enough-password" })).toThrow(/INFLIGHT_ADMIN_EMAIL must be an email address/);
@@ -102,6 +109,20 @@ describe("numeric settings: bounds", () => {
     ["ROLLUP_RETENTION_DAYS", 90, 1, 3650],
     ["REQUEST_RETENTION_DAYS", 7, 1, 365],
     ["LITELLM_RATE_LIMIT_WINDOW_SIZE", 60, 1, 3600],
+    ["TRACKER_INTERVAL_MS", 500, 50, 60_000],
+    ["INFLIGHT_TRACKER_MAX_AGE_S", 1800, 10, 86_400],
+    ["ALERT_EVAL_INTERVAL_S", 2, 1, 300],
+    ["ALERT_LOOKBACK_S", 900, 30, 86_400],
+    ["ALERT_RESOLVE_HOLD_S", 300, 0, 86_400],
+    ["ALERT_REPEAT_INTERVAL_S", 14_400, 1, 30 * 86_400],
+    ["ALERT_GROUP_WAIT_S", 30, 0, 3600],
+    ["ALERT_SETTLE_MAX_S", 300, 0, 86_400],
+    ["ALERT_DELIVERY_INTERVAL_MS", 1000, 100, 60_000],
+    ["ALERT_DELIVERY_TIMEOUT_MS", 10_000, 100, 120_000],
+    ["ALERT_RETRY_BASE_S", 5, 0, 3600],
+    ["ALERT_RETRY_MAX_S", 600, 1, 86_400],
+    ["ALERT_MAX_ATTEMPTS", 12, 1, 1000],
+    ["ALERT_PAUSE_AFTER", 10, 1, 1000],
   ];
   const PORTS: [string, number][] = [
     ["PORT", 3000],
