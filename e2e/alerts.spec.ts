@@ -119,7 +119,7 @@ test.describe("alerts", () => {
 
   test("the Alerts page lists the alert and opens its evidence and deliveries", async ({ page }) => {
     await page.goto("/alerts");
-    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText(["Keys", "Alerts", "Audit", "Access", "Alert settings"]);
+    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText(["Keys", "Alerts", "Audit", "Access"]);
     await expect(page.getByRole("link", { name: "Alert settings" }).first()).toBeVisible();
     const row = page.locator(`[data-testid="alert-row"][data-alert-id="${alert.id}"]`);
     await expect(row).toContainText("Limit exceeded");

@@ -95,7 +95,10 @@ function PipelinePill({ p, now }: { p: PipelineStatusView; now: number }) {
   return <Pill ok={tone !== "bad"} warn={tone === "warn"} label="Ingest" detail={detail} title={title} testId="health-ingest" />;
 }
 
-/** Whether live truth comes in (Inflight's LiteLLM callback) and since when; 429s missing from spend logs are said here too. */
+/**
+ * Whether live truth comes in (Inflight's LiteLLM callback) and since when; 429s missing from spend
+ * logs turn its dot amber and are said in its tooltip (the header has no room for more words).
+ */
 function TrackerPill({ t, now }: { t: NonNullable<PipelineStatusView["tracker"]>; now: number }) {
   const detail = { live: t.since ? `since ${shortTime(t.since)}` : "live", quiet: t.lastSeenAt ? `seen ${ago(t.lastSeenAt, now)}` : "quiet", never: "not seen" }[t.state];
   const title = [
@@ -121,7 +124,7 @@ function TrackerPill({ t, now }: { t: NonNullable<PipelineStatusView["tracker"]>
       warn={t.state === "quiet" || t.errorLogs === "missing"}
       muted={t.state === "never"}
       label="Live"
-      detail={t.errorLogs === "missing" ? `${detail} · 429s unlogged` : detail}
+      detail={detail}
       title={title}
       testId="health-tracker"
     />

@@ -3,13 +3,15 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-/** Only areas that exist appear here; admin areas only to admins. */
+/**
+ * Only areas that exist appear here; admin areas only to admins. Alert settings are reached from
+ * the Alerts page (the header has no room for both at 1440 px with the health pills).
+ */
 const AREAS = [
-  { href: "/keys", label: "Keys", admin: false },
-  { href: "/alerts", label: "Alerts", admin: false },
-  { href: "/audit", label: "Audit", admin: false },
-  { href: "/settings/access", label: "Access", admin: true },
-  { href: "/settings/alerts", label: "Alert settings", admin: true },
+  { href: "/keys", label: "Keys", admin: false, also: [] as string[] },
+  { href: "/alerts", label: "Alerts", admin: false, also: ["/settings/alerts"] },
+  { href: "/audit", label: "Audit", admin: false, also: [] },
+  { href: "/settings/access", label: "Access", admin: true, also: [] },
 ];
 
 export function NavLinks({ admin }: { admin: boolean }) {
@@ -17,7 +19,7 @@ export function NavLinks({ admin }: { admin: boolean }) {
   return (
     <nav aria-label="Main" className="flex items-center gap-1">
       {AREAS.filter((a) => admin || !a.admin).map((a) => {
-        const active = pathname === a.href || pathname.startsWith(`${a.href}/`);
+        const active = [a.href, ...a.also].some((h) => pathname === h || pathname.startsWith(`${h}/`));
         return (
           <Link
             key={a.href}
