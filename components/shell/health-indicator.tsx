@@ -127,6 +127,7 @@ function TrackerPill({ t, now }: { t: NonNullable<PipelineStatusView["tracker"]>
       detail={detail}
       title={title}
       testId="health-tracker"
+      wideOnly
     />
   );
 }
@@ -140,6 +141,7 @@ function Pill({
   ok,
   warn = false,
   muted = false,
+  wideOnly = false,
   label,
   detail,
   title,
@@ -148,6 +150,8 @@ function Pill({
   ok: boolean;
   warn?: boolean;
   muted?: boolean;
+  /** The detail only on wide screens (the tooltip always has it): the header must fit at 1280 px. */
+  wideOnly?: boolean;
   label: string;
   detail: string;
   title: string;
@@ -166,7 +170,7 @@ function Pill({
     >
       <span className={`h-2 w-2 rounded-full ${!ok ? "bg-rose-500" : warn ? "bg-amber-500" : muted ? "bg-zinc-300 dark:bg-zinc-600" : "bg-emerald-500"}`} aria-hidden />
       <span className="font-medium">{label}</span>
-      <span className="text-zinc-400 dark:text-zinc-500">{detail}</span>
+      <span className={`text-zinc-400 dark:text-zinc-500 ${wideOnly ? "hidden min-[1400px]:inline" : ""}`}>{detail}</span>
       <span className="sr-only">{ok ? "reachable" : "unreachable"}</span>
     </span>
   );
