@@ -34,3 +34,8 @@ export function fixedChannels(c: ServerConfig): FixedChannel[] {
   }
   return out;
 }
+
+/** The environment channels' configs by channel id, as delivery and the channels API look them up. */
+export function envConfigsOf(channels: FixedChannel[]): ReadonlyMap<string, Record<string, unknown>> {
+  return new Map(channels.map((f) => [f.row.id, f.config]));
+}

@@ -1,6 +1,6 @@
 import type Redis from "ioredis";
 import { deliverDue } from "../alerts/deliver";
-import type { FixedChannel } from "../alerts/env-channels";
+import { envConfigsOf, type FixedChannel } from "../alerts/env-channels";
 import { evaluateAlerts } from "../alerts/evaluate";
 import { limiterSharing } from "../alerts/limiter-sharing";
 import { syncCatalog } from "../catalog/sync";
@@ -88,7 +88,7 @@ export function runnerJobs({ config: c, store, client, proxyRedis, tracker, log,
 /** Detection with the alert life cycle (writing the outbox), and delivery of the outbox. */
 function alertJobs(c: ServerConfig, store: Store, d: Pick<JobDeps, "client" | "proxyRedis" | "publicUrl" | "fixedChannels">): JobSpec[] {
   const sharedLimiter = limiterSharing(d.client, d.proxyRedis);
-  const envConfigs = new Map(d.fixedChannels.map((f) => [f.row.id, f.config]));
+  const envConfigs = envConfigsOf(d.fixedChannels);
   return [
     {
       name: "alerts",
