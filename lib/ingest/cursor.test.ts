@@ -34,6 +34,22 @@ describe("ingest cursor", () => {
     expect(step.window.toMs - step.window.fromMs).toBeLessThanOrEqual(t.maxRequestMs + t.flushLagMs + 2 * t.clockSkewMs + LIVE_SLACK_MS);
   });
 
+  it("windows end on a whole second, as the proxy's date filter reads them: the cursor never passes a row it did not read", () => {
+    // A request started at S.490 is left out by end_date "S" (S.000); a window and cursor ending at
+    // S.539 would claim it stored. The window ends at S, and the next starts there.
+    const odd = now + 7_539;
+    const catchUp = planStep({ completeBeforeMs: odd - 3_600_000, endWatermarkMs: 0 }, odd, t, 3_600_000);
+    expect(catchUp.kind).toBe("catch-up");
+    expect(catchUp.window.toMs % 1000).toBe(0);
+    expect(catchUp.after.completeBeforeMs).toBe(catchUp.window.toMs);
+    const noSlack = { ...t, maxRequestMs: 0, flushLagMs: 0, clockSkewMs: 0 };
+    const live = planStep({ completeBeforeMs: odd - 1_000, endWatermarkMs: odd - 1_000 }, odd, noSlack, 300_000);
+    expect(live.kind).toBe("live");
+    expect(live.window.toMs).toBe(now + 7_000);
+    expect(live.after.completeBeforeMs).toBeLessThanOrEqual(live.window.toMs);
+    expect(live.after.endWatermarkMs).toBeLessThanOrEqual(live.window.toMs);
+  });
+
   it("the cursor never moves backwards", () => {
     const c = { completeBeforeMs: now - 100_000, endWatermarkMs: now - 10_000 };
     const step = planStep(c, now, t, 300_000);

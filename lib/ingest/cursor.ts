@@ -8,6 +8,9 @@
 // Catch-up reads settled windows [C, ...] whole, moving C. Live polls read [C, now] newest-ended
 // first and stop at W, so a poll costs the rows that ended since the last one (plus the lag), never
 // the history; then W = now - L and C = W - D.
+// The proxy's date filter takes whole seconds ("%Y-%m-%d %H:%M:%S", both ends included), so a
+// window ends on a whole second: a request that started in the part of a second past the end would
+// not be read, and a cursor past it would claim what was never stored.
 
 export interface CursorState {
   completeBeforeMs: number;
@@ -47,20 +50,26 @@ export function settledBefore(nowMs: number, t: IngestTiming): number {
   return nowMs - t.maxRequestMs - t.flushLagMs - t.clockSkewMs;
 }
 
+/** The whole second at or before ms: where a window read through the proxy's date filter ends. */
+const wholeSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
+
 export function planStep(c: CursorState, nowMs: number, t: IngestTiming, catchUpChunkMs: number): Step {
   const settled = settledBefore(nowMs, t);
   if (c.completeBeforeMs < settled - LIVE_SLACK_MS) {
-    const toMs = Math.min(c.completeBeforeMs + catchUpChunkMs, settled);
+    // Past the cursor by at least the smallest chunk (10 s), so whole seconds still move it on.
+    const toMs = wholeSecond(Math.min(c.completeBeforeMs + catchUpChunkMs, settled));
     return {
       kind: "catch-up",
       window: { fromMs: c.completeBeforeMs, toMs },
       after: { completeBeforeMs: toMs, endWatermarkMs: Math.max(c.endWatermarkMs, toMs) },
     };
   }
-  const watermark = nowMs - t.flushLagMs - t.clockSkewMs;
+  const toMs = wholeSecond(nowMs + t.clockSkewMs);
+  // Never past what the window reads (only with a flush lag and skew under a second).
+  const watermark = Math.min(nowMs - t.flushLagMs - t.clockSkewMs, toMs);
   return {
     kind: "live",
-    window: { fromMs: c.completeBeforeMs, toMs: nowMs + t.clockSkewMs },
+    window: { fromMs: c.completeBeforeMs, toMs },
     // Anything that ended before C also started before C, so it is stored too.
     stopBeforeEndMs: Math.max(c.endWatermarkMs, c.completeBeforeMs),
     after: {

@@ -41,6 +41,17 @@ async function simulatorRows(sim: TestSimulator): Promise<StoredRequestRow[]> {
   }
 }
 
+/** What a failed comparison prints: the rows missing or extra (with their start as ISO), and where each kill left ingest. */
+function differences(expected: StoredRequestRow[], stored: StoredRequestRow[], kills: unknown[]): string {
+  const key = (r: StoredRequestRow) => `${r.keyHash} ${r.startMs} ${r.requestId}`;
+  const have = new Set(stored.map(key));
+  const want = new Set(expected.map(key));
+  const show = (r: StoredRequestRow) => `${r.requestId} start ${new Date(r.startMs).toISOString()} (${r.startMs}) key ${r.keyHash.slice(0, 12)}`;
+  const missing = expected.filter((r) => !have.has(key(r))).slice(0, 20).map(show);
+  const extra = stored.filter((r) => !want.has(key(r))).slice(0, 20).map(show);
+  return `missing: ${JSON.stringify(missing)}\nextra: ${JSON.stringify(extra)}\nkills: ${JSON.stringify(kills)}`;
+}
+
 /** Where ingest stands in the database: the cursor, rows stored, and rows stored past the cursor (pages of a window whose cursor is not committed). */
 async function ingestState(reader: RequestTableReader) {
   const cursor = await reader.cursor();
@@ -129,7 +140,7 @@ describe.each(DIALECTS)("ingest under SIGKILL (%s store)", (dialect) => {
 
     // Exactly the simulator's rows: none missing, none extra, none twice (a request stored twice is listed twice).
     const stored = await reader.rows();
-    expect(stored.length).toBe(SEEDED);
+    expect(stored.length, differences(expected, stored, kills)).toBe(SEEDED);
     expect(stored).toEqual(expected);
     expect(new Set(stored.map((r) => r.requestId)).size).toBe(SEEDED);
     // And the series counts each request once.
