@@ -2,7 +2,8 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
+import { usePopover } from "@/components/ui/use-popover";
 import { sendJson } from "@/lib/view/fetch-json";
 import { FeedList } from "./feed-list";
 import { ALERT_KEYS, useFeed } from "./queries";
@@ -14,26 +15,13 @@ import { ALERT_KEYS, useFeed } from "./queries";
 export function AlertBell() {
   const feed = useFeed();
   const queries = useQueryClient();
-  const [open, setOpen] = useState(false);
+  const { open, setOpen, ref } = usePopover();
   // What was new when the feed opened: those items stay highlighted while it is open, though read.
   const [newAtOpen, setNewAtOpen] = useState(0);
-  const ref = useRef<HTMLDivElement>(null);
   const markRead = useMutation({
     mutationFn: (toId: number) => sendJson("/api/alerts/feed/read", { toId }),
     onSuccess: () => queries.invalidateQueries({ queryKey: ALERT_KEYS.feed }),
   });
-
-  useEffect(() => {
-    if (!open) return;
-    const onClick = (e: MouseEvent) => ref.current && !ref.current.contains(e.target as Node) && setOpen(false);
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && setOpen(false);
-    document.addEventListener("click", onClick);
-    document.addEventListener("keydown", onKey);
-    return () => {
-      document.removeEventListener("click", onClick);
-      document.removeEventListener("keydown", onKey);
-    };
-  }, [open]);
 
   const unread = feed.data?.unread ?? 0;
   const newest = feed.data?.items[0];

@@ -4,6 +4,8 @@ import { formatDuration } from "@/lib/view/format/duration";
 import { ago, utcStamp } from "@/lib/view/format/time";
 import type { PipelineStatusView, ServiceStateView } from "@/lib/api/health";
 import { useHealth } from "./use-health";
+import { Pill } from "./pill";
+import { TrackerStatus } from "./tracker-status";
 import { useNow } from "./use-now";
 
 const LABELS: Record<string, string> = { litellm: "LiteLLM", redis: "Redis" };
@@ -34,7 +36,7 @@ export function HealthIndicator() {
       </li>
       {health.data.pipeline.tracker ? (
         <li>
-          <TrackerPill t={health.data.pipeline.tracker} now={now} />
+          <TrackerStatus t={health.data.pipeline.tracker} now={now} />
         </li>
       ) : null}
     </ul>
@@ -93,85 +95,4 @@ function PipelinePill({ p, now }: { p: PipelineStatusView; now: number }) {
     .join("\n");
   const tone = p.state === "ok" && !recentLate ? "ok" : p.state === "ok" || p.state === "catching-up" || p.state === "idle" ? "warn" : "bad";
   return <Pill ok={tone !== "bad"} warn={tone === "warn"} label="Ingest" detail={detail} title={title} testId="health-ingest" />;
-}
-
-/**
- * Whether live truth comes in (Inflight's LiteLLM callback) and since when; 429s missing from spend
- * logs turn its dot amber and are said in its tooltip (the header has no room for more words).
- */
-function TrackerPill({ t, now }: { t: NonNullable<PipelineStatusView["tracker"]>; now: number }) {
-  const detail = { live: t.since ? `since ${shortTime(t.since)}` : "live", quiet: t.lastSeenAt ? `seen ${ago(t.lastSeenAt, now)}` : "quiet", never: "not seen" }[t.state];
-  const title = [
-    {
-      live: "Live: Inflight's LiteLLM callback records every request's start and end; \"in flight now\" is live",
-      quiet: "The LiteLLM callback wrote nothing lately: the proxy is idle, or the callback was removed; \"in flight now\" comes from spend logs",
-      never: "No LiteLLM callback has written here: mount integrations/litellm/inflight_tracker.py in the proxy for live counts",
-    }[t.state],
-    t.since ? `Writers running since ${utcStamp(t.since)}` : null,
-    t.lastSeenAt ? `Last seen ${utcStamp(t.lastSeenAt)}` : null,
-    t.lostEnds ? `Lost ends (open longer than INFLIGHT_TRACKER_MAX_AGE_S): ${t.lostEnds.toLocaleString("en-US")}` : null,
-    t.dropped ? `Events the callback dropped (its Redis unreachable): ${t.dropped.toLocaleString("en-US")}` : null,
-    t.errorLogs === "missing"
-      ? "The proxy's 429s are missing from its spend logs (disable_error_logs?): 429 counts and stuck detection from spend logs see none; the callback counts them"
-      : null,
-  ]
-    .filter(Boolean)
-    .join("\n");
-  // Never seen is a choice (no callback mounted), not a fault: a grey dot.
-  return (
-    <Pill
-      ok
-      warn={t.state === "quiet" || t.errorLogs === "missing"}
-      muted={t.state === "never"}
-      label="Live"
-      detail={detail}
-      title={title}
-      testId="health-tracker"
-      wideOnly
-    />
-  );
-}
-
-/** "14:02" (UTC, as the rest of the header's times). */
-function shortTime(d: string): string {
-  return utcStamp(d).slice(11, 16);
-}
-
-function Pill({
-  ok,
-  warn = false,
-  muted = false,
-  wideOnly = false,
-  label,
-  detail,
-  title,
-  testId,
-}: {
-  ok: boolean;
-  warn?: boolean;
-  muted?: boolean;
-  /** The detail only on wide screens (the tooltip always has it): the header must fit at 1280 px. */
-  wideOnly?: boolean;
-  label: string;
-  detail: string;
-  title: string;
-  testId?: string;
-}) {
-  return (
-    <span
-      data-testid={testId}
-      data-ok={ok}
-      title={title}
-      className={`inline-flex items-center gap-1.5 whitespace-nowrap rounded-full border px-2.5 py-1 text-xs ${
-        ok
-          ? "border-zinc-200 text-zinc-600 dark:border-zinc-700 dark:text-zinc-300"
-          : "border-rose-300 bg-rose-50 text-rose-700 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-300"
-      }`}
-    >
-      <span className={`h-2 w-2 rounded-full ${!ok ? "bg-rose-500" : warn ? "bg-amber-500" : muted ? "bg-zinc-300 dark:bg-zinc-600" : "bg-emerald-500"}`} aria-hidden />
-      <span className="font-medium">{label}</span>
-      <span className={`text-zinc-400 dark:text-zinc-500 ${wideOnly ? "hidden min-[1400px]:inline" : ""}`}>{detail}</span>
-      <span className="sr-only">{ok ? "reachable" : "unreachable"}</span>
-    </span>
-  );
 }

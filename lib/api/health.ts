@@ -58,6 +58,20 @@ export const PipelineStatusSchema = z.object({
       lostEnds: z.number(),
       dropped: z.number(),
       errorLogs: z.enum(["missing", "present", "unknown"]),
+      agreement: z
+        .object({
+          compared: z.number(),
+          agreed: z.number(),
+          rate: z.number().nullable(),
+          startDiffP95Ms: z.number().nullable(),
+          endDiffP95Ms: z.number().nullable(),
+          unlogged: z.number(),
+          untracked: z.number(),
+          windowMs: z.number(),
+          agreeMs: z.number(),
+          concern: z.string().nullable(),
+        })
+        .nullable(),
     })
     .nullable(),
   jobs: z.array(JobStatusSchema),

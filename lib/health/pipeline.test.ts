@@ -21,4 +21,11 @@ describe("summarisePipeline: the live tracker", () => {
     const t = summarisePipeline([job("tracker", { lastSeenMs: NOW.getTime(), errorLogs: { compared: 4, missing: 4, verdict: "missing" } })], NOW).tracker;
     expect(t?.errorLogs).toBe("missing");
   });
+
+  it("carries the agreement with spend logs and what in it needs a look", () => {
+    const report = { compared: 200, agreed: 200, rate: 1, startDiffP95Ms: 3, endDiffP95Ms: 8, unlogged: 0, untracked: 9, windowMs: 3_600_000, agreeMs: 1000 };
+    const t = summarisePipeline([job("tracker", { lastSeenMs: NOW.getTime(), agreement: report })], NOW).tracker;
+    expect(t?.agreement).toMatchObject({ ...report, concern: expect.stringMatching(/9 logged requests the tracker never saw/) });
+    expect(summarisePipeline([job("tracker", { lastSeenMs: NOW.getTime() })], NOW).tracker?.agreement).toBeNull();
+  });
 });

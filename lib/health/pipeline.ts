@@ -1,4 +1,5 @@
 import type { JobStatus } from "../runner/repository";
+import { agreementConcern, type AgreementReport } from "../tracker/agreement";
 
 /** The runner's work as the header and /api/health summarise it. */
 export interface PipelineStatus {
@@ -36,6 +37,8 @@ export interface TrackerStatus {
   dropped: number;
   /** Whether the proxy logs its 429s to spend logs (see lib/tracker/error-logs.ts). */
   errorLogs: "missing" | "present" | "unknown";
+  /** Tracker intervals against spend-log rows over the last hour (lib/tracker/agreement.ts), with what to look at; null before the first report. */
+  agreement: (AgreementReport & { concern: string | null }) | null;
 }
 
 /** A job not run for this long means no runner is alive. */
@@ -93,5 +96,10 @@ function trackerStatus(stats: Record<string, unknown>, now: Date): TrackerStatus
     lostEnds: n(stats.lostTotal) ?? 0,
     dropped: n(stats.dropped) ?? 0,
     errorLogs: errorLogs === "missing" || errorLogs === "present" ? errorLogs : "unknown",
+    agreement: agreementOf(stats.agreement as AgreementReport | undefined),
   };
+}
+
+function agreementOf(r: AgreementReport | undefined): TrackerStatus["agreement"] {
+  return r ? { ...r, concern: agreementConcern(r) } : null;
 }

@@ -5,7 +5,12 @@ import { evaluateAlerts } from "../alerts/evaluate";
 import { limiterSharing } from "../alerts/limiter-sharing";
 import { syncCatalog } from "../catalog/sync";
 import { ErrorLogWatch } from "../tracker/error-log-watch";
-import { TrackerReader } from "../tracker/reader";
+import { AGREEMENT_SETTLE_MS, IntervalAgreement } from "../tracker/agreement";
+import { loggedIntervals } from "../tracker/logged-rows";
+import { TrackerReader, WORKER_ALIVE_MS } from "../tracker/reader";
+import { SPEND_LOG_SOURCE } from "../ingest/store-page";
+import { ProxySpendLogSource } from "../ingest/source";
+import { tappedSource } from "../ingest/tapped-source";
 import type { ServerConfig } from "../config/env";
 import type { LiteLLMClient } from "../litellm/client";
 import { findLimiterKeys } from "../limiter/discovery";
@@ -34,7 +39,11 @@ export interface JobDeps {
 
 /** Every background job of the runner; a new job is one more entry. */
 export function runnerJobs({ config: c, store, client, proxyRedis, tracker, log, publicUrl, fixedChannels }: JobDeps): JobSpec[] {
-  const pipeline = observePipeline({ store, client, timing: ingestTiming(c), reconcile: reconcileOptions(c), log });
+  // With a tracker, every spend-log row read is also compared with the tracker's interval for it.
+  const agreement = tracker ? new IntervalAgreement(Date.now()) : null;
+  const proxySource = new ProxySpendLogSource(client);
+  const source = agreement ? tappedSource(proxySource, (rows) => agreement.addLogged(loggedIntervals(rows), Date.now())) : proxySource;
+  const pipeline = observePipeline({ store, client, timing: ingestTiming(c), reconcile: reconcileOptions(c), log, source });
   const jobs: JobSpec[] = [
     { name: "catalog", intervalMs: c.CATALOG_SYNC_INTERVAL_S * 1000, run: async () => ({ stats: { ...(await syncCatalog(client, store)) } }) },
     { name: "ingest", intervalMs: c.INGEST_POLL_INTERVAL_S * 1000, run: ingestJob(pipeline, c.INGEST_RECONCILE_INTERVAL_S * 1000) },
@@ -65,7 +74,7 @@ export function runnerJobs({ config: c, store, client, proxyRedis, tracker, log,
       }),
     },
   ];
-  if (tracker) jobs.push(trackerJob(c, store, tracker));
+  if (tracker && agreement) jobs.push(trackerJob(c, store, tracker, agreement));
   if (proxyRedis) {
     const sampler = new LimiterSampler(store.catalog, store.samples, proxyRedis, c.LITELLM_RATE_LIMIT_WINDOW_SIZE);
     jobs.push(
@@ -144,27 +153,55 @@ const DELIVERY_BATCH = 50;
  * spend logs for the same settled minutes: a proxy running with `disable_error_logs` logs none.
  * A proxy without the callback mounted costs one small read a tick.
  */
-function trackerJob(c: ServerConfig, store: Store, tracker: NonNullable<JobDeps["tracker"]>): JobSpec {
+function trackerJob(c: ServerConfig, store: Store, tracker: NonNullable<JobDeps["tracker"]>, agreement: IntervalAgreement): JobSpec {
   const reader = new TrackerReader(tracker.redis, { maxAgeMs: c.INFLIGHT_TRACKER_MAX_AGE_S * 1000, canWrite: tracker.canWrite });
   const errorLogs = new ErrorLogWatch(store);
+  let lastSettleMs = 0;
   return {
     name: "tracker",
     intervalMs: c.TRACKER_INTERVAL_MS,
     maxBackoffMs: 10_000,
     run: async () => {
-      const tick = await reader.tick();
-      // The intervals will be compared with spend logs (agreement); until then they only bound memory.
-      const intervals = reader.state.takeIntervals().length;
+      const now = Date.now();
+      const tick = await reader.tick(now);
+      const ended = reader.state.takeIntervals();
+      agreement.addTracked(ended, now);
+      const beats = reader.heartbeats;
+      const alive = beats.filter((b) => now - b.seenMs < WORKER_ALIVE_MS);
+      if (now - lastSettleMs >= AGREEMENT_SETTLE_MS) {
+        lastSettleMs = now;
+        const cursor = await store.ingest.readCursor(SPEND_LOG_SOURCE);
+        agreement.settle(
+          {
+            settledEndMs: cursor?.endWatermarkMs ?? null,
+            trackerReadToMs: now,
+            trackerAliveSinceMs: alive.length ? Math.max(...alive.map((b) => b.startedMs ?? b.seenMs)) : null,
+            isOpen: (hash, callId) => reader.state.isOpen(hash, callId),
+          },
+          now,
+        );
+      }
+      const intervals = ended.length;
       const inFlight = [...reader.state.inFlight().values()].reduce((a, b) => a + b, 0);
       const errors = await errorLogs.add(reader.state.takeRejections());
-      const beats = reader.heartbeats;
       const seen = {
         lastSeenMs: beats.length ? Math.max(...beats.map((b) => b.seenMs)) : null,
         // Since when the writers seen now have been running (their processes' start).
         sinceMs: beats.length ? Math.min(...beats.map((b) => b.startedMs ?? b.seenMs)) : null,
         dropped: beats.reduce((n, b) => n + b.dropped, 0),
       };
-      return { stats: { ...tick, ...seen, intervals, inFlight, lostTotal: reader.state.counters.lost, eventsTotal: reader.state.counters.events, errorLogs: errors } };
+      return {
+        stats: {
+          ...tick,
+          ...seen,
+          intervals,
+          inFlight,
+          lostTotal: reader.state.counters.lost,
+          eventsTotal: reader.state.counters.events,
+          errorLogs: errors,
+          agreement: agreement.report(now),
+        },
+      };
     },
   };
 }

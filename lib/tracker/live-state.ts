@@ -6,7 +6,8 @@ export interface TrackedInterval {
   callId: string;
   startMs: number;
   endMs: number;
-  outcome: "ok" | "error" | "cancelled";
+  /** `lost`: pruned as open longer than the max age; its end is when it was pruned, not when it ended. */
+  outcome: "ok" | "error" | "cancelled" | "lost";
 }
 
 /** How many ended call ids are remembered, so a late repeat of a start (or an end) changes nothing. */
@@ -22,7 +23,7 @@ const ENDED_MEMORY = 100_000;
 export class LiveState {
   private readonly open = new Map<string, Map<string, number>>();
   private readonly ended = new Set<string>();
-  /** Completed intervals since the last `takeIntervals()` (for the spend-log comparison). */
+  /** Ended (or lost) intervals since the last `takeIntervals()` (for the spend-log comparison). */
   private intervals: TrackedInterval[] = [];
   /** Limiter 429s per key and minute (epoch s) since the last `takeRejections()`. */
   private rejections = new Map<string, Map<number, number>>();
@@ -56,14 +57,16 @@ export class LiveState {
     set!.delete(e.callId);
     if (!set!.size) this.open.delete(e.hash);
     this.remember(id);
-    if (e.kind === "lost") {
-      this.counters.lost++;
-      return;
-    }
-    this.counters.ends++;
+    if (e.kind === "lost") this.counters.lost++;
+    else this.counters.ends++;
     // Bounded should nobody take them: the oldest go (they only feed the spend-log comparison).
     if (this.intervals.length >= ENDED_MEMORY) this.intervals.splice(0, ENDED_MEMORY / 10);
-    this.intervals.push({ hash: e.hash, callId: e.callId, startMs, endMs: e.atMs, outcome: e.outcome });
+    this.intervals.push({ hash: e.hash, callId: e.callId, startMs, endMs: e.atMs, outcome: e.kind === "lost" ? "lost" : e.outcome });
+  }
+
+  /** Whether the tracker holds this request open now. */
+  isOpen(hash: string, callId: string): boolean {
+    return this.open.get(hash)?.has(callId) ?? false;
   }
 
   /** Requests in flight per key now (keys with none are absent). */
