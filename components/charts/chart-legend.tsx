@@ -6,6 +6,8 @@ import { ALERT_COLORS, CHART_COLORS, CHART_THEME } from "./chart-theme";
 interface Props {
   hasLimit: boolean;
   hasBelief: boolean;
+  /** Live truth from the tracker is drawn at the newest edge. */
+  hasLive: boolean;
   hasProvisional: boolean;
   /** The kinds of 429 the range holds, as the chart stacks them. */
   rejections: RejectionKind[];
@@ -14,12 +16,17 @@ interface Props {
 }
 
 /** What each mark on the concurrency chart means; a swatch per series drawn, in the chart's own colours. */
-export function ChartLegend({ hasLimit, hasBelief, hasProvisional, rejections, alerts = [] }: Props) {
+export function ChartLegend({ hasLimit, hasBelief, hasLive, hasProvisional, rejections, alerts = [] }: Props) {
   return (
     <ul className={`${CHART_THEME} flex flex-wrap gap-x-5 gap-y-1.5 text-xs text-zinc-600 dark:text-zinc-300`} aria-label="Chart legend">
       <Item swatch={<span className="block h-3 w-5 border-t-2" style={{ borderColor: CHART_COLORS.truth, background: `color-mix(in srgb, ${CHART_COLORS.truth} 15%, transparent)` }} />}>
         In flight — Inflight&apos;s truth (from spend logs)
       </Item>
+      {hasLive ? (
+        <Item swatch={<span className="block w-5 border-t-[3px] border-dotted" style={{ borderColor: CHART_COLORS.live }} />}>
+          Live — the tracker callback, until spend logs settle it
+        </Item>
+      ) : null}
       {hasBelief ? (
         <Item swatch={<span className="block w-5 border-t-2 border-dashed" style={{ borderColor: CHART_COLORS.belief }} />}>
           LiteLLM&apos;s belief (its limiter in Redis)

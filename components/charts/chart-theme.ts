@@ -6,6 +6,8 @@ import type { Detector } from "@/lib/alerts/types";
 export const CHART_THEME = [
   "[--chart-truth:#0369a1] dark:[--chart-truth:#38bdf8]",
   "[--chart-belief:#7c3aed] dark:[--chart-belief:#c4b5fd]",
+  // Live truth is green, as the overview's live dot.
+  "[--chart-live:#059669] dark:[--chart-live:#34d399]",
   "[--chart-limit:#e11d48] dark:[--chart-limit:#fb7185]",
   "[--chart-rejected:#d97706] dark:[--chart-rejected:#fbbf24]",
   "[--chart-rejected-rpm:#0d9488] dark:[--chart-rejected-rpm:#2dd4bf]",
@@ -26,6 +28,7 @@ export const CHART_THEME = [
 export const CHART_COLORS = {
   truth: "var(--chart-truth)",
   belief: "var(--chart-belief)",
+  live: "var(--chart-live)",
   limit: "var(--chart-limit)",
   /** 429s by limit (lib/view/charts/rejection-kinds.ts), keyed by their field: max_parallel_requests, rpm, tpm, other. */
   rejected: "var(--chart-rejected)",

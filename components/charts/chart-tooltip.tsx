@@ -24,6 +24,14 @@ export function ChartTooltip({ active, payload, bucketMs, rejections }: Props) {
       <dl className="grid grid-cols-[1fr_auto] gap-x-4 gap-y-0.5 tabular-nums text-zinc-600 dark:text-zinc-300">
         <dt>In flight (truth{bucketMs > 1000 ? ", max" : ""})</dt>
         <dd className="text-right font-semibold text-zinc-900 dark:text-zinc-50">{row.inFlight}</dd>
+        {row.live !== null ? (
+          <>
+            <dt style={{ color: CHART_COLORS.live }}>Live (tracker{bucketMs > 1000 ? ", max" : ""})</dt>
+            <dd className="text-right font-semibold" style={{ color: CHART_COLORS.live }}>
+              {row.live}
+            </dd>
+          </>
+        ) : null}
         <dt>LiteLLM believed</dt>
         <dd className="text-right">{row.believed ?? "not sampled"}</dd>
         <dt>Limit</dt>

@@ -42,7 +42,8 @@ const MARGIN = { top: 20, right: 4, bottom: 4, left: 0 };
 const X_AXIS_HEIGHT = 30;
 
 /**
- * Truth as a stepped area, LiteLLM's belief dashed, the limit as a labelled stepped line, the excess
+ * Truth as a stepped area, LiteLLM's belief dashed, live truth from the tracker dotted over the
+ * provisional window (until spend logs settle it), the limit as a labelled stepped line, the excess
  * above it filled and its episodes banded, 429s as bars on the right axis stacked by limit (one
  * colour per kind the range holds), the provisional window hatched, the key's alerts shaded over
  * their span with a lane per detector along the top. Click a bucket for its evidence; drag across
@@ -299,6 +300,22 @@ const ChartSvg = memo(function ChartSvg({ model, selected, marks, onDown, onMove
           dot={false}
           isAnimationActive={false}
         />
+        {model.hasLive ? (
+          <Line
+            yAxisId="n"
+            dataKey="live"
+            name="Live (tracker)"
+            type="stepAfter"
+            stroke={CHART_COLORS.live}
+            strokeWidth={2.5}
+            strokeDasharray="1 3"
+            strokeLinecap="round"
+            dot={false}
+            connectNulls={false}
+            className="live-line"
+            isAnimationActive={false}
+          />
+        ) : null}
         <Line
           yAxisId="n"
           dataKey="limit"

@@ -95,6 +95,13 @@ export const BeliefBucketSchema = z.object({
 });
 export type BeliefPoint = z.infer<typeof BeliefBucketSchema>;
 
+/** The tracker's live truth for a bucket (the most in flight in it), where spend logs have not settled it. */
+export const LiveBucketSchema = z.object({
+  /** Bucket start, epoch ms. */
+  t: z.number(),
+  inFlight: z.number(),
+});
+
 export const KeySeriesSchema = z.object({
   key: KeyRefSchema,
   fromMs: z.number(),
@@ -104,6 +111,8 @@ export const KeySeriesSchema = z.object({
   points: z.array(SeriesPointSchema),
   limits: z.array(LimitStepSchema),
   belief: z.array(BeliefBucketSchema),
+  /** Live truth from the tracker callback over the provisional window (empty without a tracker); a bucket without one had nothing in flight. */
+  live: z.array(LiveBucketSchema),
   /** Truth from here on may still change as late spend-log rows arrive. */
   provisionalFromMs: z.number().nullable(),
   /** The key's state over this range, computed as the overview computes it. */

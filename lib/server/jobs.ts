@@ -7,6 +7,8 @@ import { syncCatalog } from "../catalog/sync";
 import { ErrorLogWatch } from "../tracker/error-log-watch";
 import { AGREEMENT_SETTLE_MS, IntervalAgreement } from "../tracker/agreement";
 import { loggedIntervals } from "../tracker/logged-rows";
+import { LiveSeconds } from "../tracker/live-seconds";
+import { LiveSecondWriter } from "../tracker/live-writer";
 import { TrackerReader, WORKER_ALIVE_MS } from "../tracker/reader";
 import { SPEND_LOG_SOURCE } from "../ingest/store-page";
 import { ProxySpendLogSource } from "../ingest/source";
@@ -154,7 +156,9 @@ const DELIVERY_BATCH = 50;
  * A proxy without the callback mounted costs one small read a tick.
  */
 function trackerJob(c: ServerConfig, store: Store, tracker: NonNullable<JobDeps["tracker"]>, agreement: IntervalAgreement): JobSpec {
-  const reader = new TrackerReader(tracker.redis, { maxAgeMs: c.INFLIGHT_TRACKER_MAX_AGE_S * 1000, canWrite: tracker.canWrite });
+  const seconds = new LiveSeconds();
+  const reader = new TrackerReader(tracker.redis, { maxAgeMs: c.INFLIGHT_TRACKER_MAX_AGE_S * 1000, canWrite: tracker.canWrite, seconds });
+  const liveWriter = new LiveSecondWriter(store.catalog, store.live);
   const errorLogs = new ErrorLogWatch(store);
   let lastSettleMs = 0;
   return {
@@ -164,6 +168,8 @@ function trackerJob(c: ServerConfig, store: Store, tracker: NonNullable<JobDeps[
     run: async () => {
       const now = Date.now();
       const tick = await reader.tick(now);
+      // The per-second live series for the key chart's live edge (never the settled series).
+      const liveSeconds = await liveWriter.write(seconds.flush(now), now);
       const ended = reader.state.takeIntervals();
       agreement.addTracked(ended, now);
       const beats = reader.heartbeats;
@@ -200,6 +206,7 @@ function trackerJob(c: ServerConfig, store: Store, tracker: NonNullable<JobDeps[
           eventsTotal: reader.state.counters.events,
           errorLogs: errors,
           agreement: agreement.report(now),
+          liveSeconds,
         },
       };
     },

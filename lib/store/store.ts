@@ -8,6 +8,7 @@ import type { LimiterSampleRepository } from "../limiter/repository";
 import type { MetricsRepository } from "../metrics/repository";
 import type { RetentionRepository } from "../retention/repository";
 import type { JobStatusRepository } from "../runner/repository";
+import type { LiveSeriesRepository } from "../tracker/repository";
 import type { SeriesRepository } from "../series/repository";
 import type { Pool } from "./postgres/connection";
 import type { Sqlite } from "./sqlite/connection";
@@ -26,6 +27,8 @@ export interface Store {
   readonly ingest: IngestRepository;
   readonly series: SeriesRepository;
   readonly samples: LimiterSampleRepository;
+  /** The tracker's live seconds (minutes of them), apart from the settled series. */
+  readonly live: LiveSeriesRepository;
   readonly jobs: JobStatusRepository;
   readonly services: ServiceHealthRepository;
   readonly retention: RetentionRepository;

@@ -28,7 +28,7 @@ describe("LiveState", () => {
   it("re-bases on the open sets; stale requests are found and, once lost, never counted again", () => {
     const s = new LiveState();
     s.apply(start("x", 1));
-    s.rebase(new Map([[H, new Map([["1", 100], ["2", 5_000]])]]));
+    s.rebase(new Map([[H, new Map([["1", 100], ["2", 5_000]])]]), 6_000);
     expect(s.inFlight()).toEqual(new Map([[H, 2]]));
     expect(s.stale(1_000)).toEqual([{ hash: H, callId: "1", startMs: 100 }]);
     s.apply({ kind: "lost", hash: H, callId: "1", atMs: 2_000, worker: "inflight" });

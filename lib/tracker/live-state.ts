@@ -1,4 +1,5 @@
 import type { TrackerEvent } from "./layout";
+import type { LiveSeconds } from "./live-seconds";
 
 /** A request the tracker saw start and end. */
 export interface TrackedInterval {
@@ -29,10 +30,14 @@ export class LiveState {
   private rejections = new Map<string, Map<number, number>>();
   readonly counters = { events: 0, starts: 0, ends: 0, rejections: 0, lost: 0, repeats: 0 };
 
-  /** Replaces the state with the open sets as Redis holds them now (hash → call id → start ms). */
-  rebase(openSets: Map<string, Map<string, number>>): void {
+  /** @param seconds told every change it accepts, for the per-second live series. */
+  constructor(private readonly seconds: LiveSeconds | null = null) {}
+
+  /** Replaces the state with the open sets as Redis holds them at `atMs` (hash → call id → start ms). */
+  rebase(openSets: Map<string, Map<string, number>>, atMs: number): void {
     this.open.clear();
     for (const [hash, members] of openSets) if (members.size) this.open.set(hash, new Map(members));
+    this.seconds?.rebase(this.inFlight(), atMs);
   }
 
   apply(e: TrackerEvent): void {
@@ -50,6 +55,7 @@ export class LiveState {
       if (this.ended.has(id) || set?.has(e.callId)) return void this.counters.repeats++;
       this.counters.starts++;
       (set ?? this.open.set(e.hash, new Map()).get(e.hash)!).set(e.callId, e.atMs);
+      this.seconds?.change(e.hash, e.atMs, 1);
       return;
     }
     const startMs = set?.get(e.callId);
@@ -57,6 +63,7 @@ export class LiveState {
     set!.delete(e.callId);
     if (!set!.size) this.open.delete(e.hash);
     this.remember(id);
+    this.seconds?.change(e.hash, e.atMs, -1);
     if (e.kind === "lost") this.counters.lost++;
     else this.counters.ends++;
     // Bounded should nobody take them: the oldest go (they only feed the spend-log comparison).

@@ -1,6 +1,7 @@
 import type Redis from "ioredis";
 import { parseEvent, parseHeartbeat, trackerKeys, type Heartbeat } from "./layout";
 import { LiveState } from "./live-state";
+import type { LiveSeconds } from "./live-seconds";
 
 /** Entries read per XREAD: a tick drains a burst in a few round trips. */
 const BATCH = 10_000;
@@ -29,7 +30,7 @@ export const WORKER_ALIVE_MS = 15_000;
  * (written back when `canWrite`, else only left out here).
  */
 export class TrackerReader {
-  readonly state = new LiveState();
+  readonly state: LiveState;
   private lastId: string | null = null;
   heartbeats: Heartbeat[] = [];
 
@@ -42,15 +43,18 @@ export class TrackerReader {
       batch?: number;
       /** Read the whole log from its start instead of re-basing first (a backlog, as the bench measures). */
       replay?: boolean;
+      /** Keeps the per-second live series from the changes the state accepts. */
+      seconds?: LiveSeconds;
     },
   ) {
+    this.state = new LiveState(opts.seconds ?? null);
     if (opts.replay) this.lastId = "0-0";
   }
 
   async tick(nowMs = Date.now()): Promise<TrackerTick> {
     const out: TrackerTick = { events: 0, rebased: false, pruned: 0, workers: 0, malformed: 0 };
     if (this.lastId === null) {
-      await this.rebase();
+      await this.rebase(nowMs);
       out.rebased = true;
     }
     for (;;) {
@@ -71,7 +75,7 @@ export class TrackerReader {
       // too), or Redis lost it (a restart): re-base. From "0-0" the whole log is read anyway.
       const firstId = first[0]?.[0] ?? null;
       if (this.lastId !== "0-0" && (firstId === null || idAfter(firstId, this.lastId!))) {
-        await this.rebase();
+        await this.rebase(nowMs);
         out.rebased = true;
         continue;
       }
@@ -91,7 +95,7 @@ export class TrackerReader {
   }
 
   /** Loads every open set (one round trip for the index, one for the sets) and reads the log from its end. */
-  private async rebase(): Promise<void> {
+  private async rebase(nowMs: number): Promise<void> {
     const [hashes, last] = await Promise.all([this.redis.zrange(trackerKeys.keys, "0", "-1"), this.redis.xrevrange(trackerKeys.events, "+", "-", "COUNT", "1")]);
     const p = this.redis.pipeline();
     for (const h of hashes) p.zrange(trackerKeys.open(h), "0", "-1", "WITHSCORES");
@@ -103,7 +107,7 @@ export class TrackerReader {
       for (let j = 0; j + 1 < flat.length; j += 2) m.set(flat[j], Number(flat[j + 1]));
       open.set(h, m);
     });
-    this.state.rebase(open);
+    this.state.rebase(open, nowMs);
     // Events up to the log's newest entry are in the open sets already; an empty log: from its start.
     this.lastId = last[0]?.[0] ?? "0-0";
   }

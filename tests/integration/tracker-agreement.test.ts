@@ -2,7 +2,8 @@
 // --tracker writes each request's start and end to Redis as the callback does, and its spend-log
 // rows a flush later; the runner pairs every admitted request by litellm_call_id (its limiter 429s
 // never start, so they are left out) and reports the agreement in its tracker job, which the health
-// summary shows. Nothing is seen on one side only.
+// summary shows. Nothing is seen on one side only. The runner also writes the live seconds (the key
+// chart's live edge): second by second they match the truth spend logs settle, within one request.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { summarisePipeline } from "../../lib/health/pipeline";
 import { migrateStore } from "../../lib/store/migrate";
@@ -36,7 +37,7 @@ describe("tracker agreement with spend logs, in a runner", () => {
     await Promise.all([sim?.stop(), redis?.stop(), db?.remove()]);
   });
 
-  it("every admitted request is paired and agrees; 429s are left out; the health summary shows it", { timeout: 120_000 }, async () => {
+  it("every admitted request is paired and agrees; 429s are left out; the health summary shows it; live seconds match settled truth", { timeout: 120_000 }, async () => {
     const key = await simAdmin(sim, "POST", "/key/generate", { key_alias: "paired", max_parallel_requests: 2, metadata: { allow_client_mock_response: true } });
     const runner = spawnRunner(
       {
@@ -63,6 +64,7 @@ describe("tracker agreement with spend logs, in a runner", () => {
       intervalMs: 200,
       detail: () => runner.output(),
     });
+    const trafficFrom = Date.now();
     const t = await runTraffic({ baseUrl: sim.url, key: key.key, clients: 6, durationMs: 5_000, delayS: (i) => 0.2 + (i % 5) * 0.2 });
     expect(t.rejected, "the leak and the limit both show: some 429s").toBeGreaterThan(0);
 
@@ -86,6 +88,17 @@ describe("tracker agreement with spend logs, in a runner", () => {
     expect(a).toMatchObject({ compared: t.ok, agreed: t.ok, rate: 1, unlogged: 0, untracked: 0, concern: null });
     expect(a.startDiffP95Ms).toBeLessThanOrEqual(a.agreeMs);
     expect(a.endDiffP95Ms).toBeLessThanOrEqual(a.agreeMs);
+
+    // Live seconds against the settled truth of the same seconds.
+    const k = (await store.catalog.keyByHash(key.token_id))!;
+    const [fromSec, toSec] = [Math.floor(trafficFrom / 1000) - 1, Math.ceil(Date.now() / 1000)];
+    const live = new Map((await store.live.buckets(k.id, fromSec, toSec, 1)).map((b) => [b.t, b.maxInFlight]));
+    const settled = new Map((await store.series.buckets({ keyIds: [k.id], resolution: "1s", fromSec, toSec, bucketSec: 1 })).map((b) => [b.t, b.maxInFlight]));
+    expect(live.size, "live seconds of the traffic").toBeGreaterThanOrEqual(4);
+    const diffs = [...new Set([...live.keys(), ...settled.keys()])].map((sec) => Math.abs((live.get(sec) ?? 0) - (settled.get(sec) ?? 0)));
+    expect(Math.max(...diffs)).toBeLessThanOrEqual(1);
+    // The leak shows live too: more in flight than the limit of 2.
+    expect(Math.max(...live.values())).toBeGreaterThan(2);
     await runner.stop();
   });
 });

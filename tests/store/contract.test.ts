@@ -292,6 +292,36 @@ describe.each(DIALECTS)("store contract on %s", (dialect) => {
       expect(await s.samples.buckets(a.id, T0 / 1000, T0 / 1000 + 120, 60)).toEqual([]);
     });
   });
+  describe("live seconds", () => {
+    it("keeps the larger count of a second written twice, buckets by the most in flight, and prunes by second", async () => {
+      await s.catalog.apply({ upserts: [listed(H("l"))], limitChanges: [], removed: [] }, T0);
+      const k = (await s.catalog.keyByHash(H("l")))!;
+      const sec0 = Math.floor(T0 / 1000 / 60) * 60;
+      await s.live.write([
+        { keyId: k.id, sec: sec0, maxInFlight: 2 },
+        { keyId: k.id, sec: sec0 + 1, maxInFlight: 5 },
+        { keyId: k.id, sec: sec0 + 61, maxInFlight: 1 },
+      ]);
+      // Written again (a late change): the larger stays, in one batch and across batches.
+      await s.live.write([
+        { keyId: k.id, sec: sec0, maxInFlight: 1 },
+        { keyId: k.id, sec: sec0, maxInFlight: 4 },
+        { keyId: k.id, sec: sec0 + 1, maxInFlight: 3 },
+      ]);
+      expect(await s.live.buckets(k.id, sec0, sec0 + 120, 1)).toEqual([
+        { t: sec0, maxInFlight: 4 },
+        { t: sec0 + 1, maxInFlight: 5 },
+        { t: sec0 + 61, maxInFlight: 1 },
+      ]);
+      expect(await s.live.buckets(k.id, sec0, sec0 + 120, 60)).toEqual([
+        { t: sec0, maxInFlight: 5 },
+        { t: sec0 + 60, maxInFlight: 1 },
+      ]);
+      expect(await s.live.buckets(k.id, sec0 + 2, sec0 + 61, 1)).toEqual([]);
+      expect(await s.live.pruneBefore(sec0 + 61)).toBe(2);
+      expect(await s.live.buckets(k.id, sec0, sec0 + 120, 1)).toEqual([{ t: sec0 + 61, maxInFlight: 1 }]);
+    });
+  });
 });
 
 function sortBuckets<T extends { keyId: number; t?: number; range?: number }>(xs: T[]): T[] {

@@ -146,6 +146,7 @@ export function KeyDetailClient({ hash }: { hash: string }) {
             <ChartLegend
               hasLimit={model.limitChanges.some((c) => c.limit !== null)}
               hasBelief={model.hasBelief}
+              hasLive={model.hasLive}
               hasProvisional={model.provisionalFromMs !== null}
               rejections={model.rejections}
               alerts={markDetectors(marks)}

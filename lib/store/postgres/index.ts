@@ -13,6 +13,7 @@ import { PgJobStatusRepository } from "./jobs";
 import { PgMetricsRepository } from "./metrics";
 import { Partitions } from "./partitions";
 import { PgRetentionRepository } from "./retention";
+import { PgLiveSeriesRepository } from "./live";
 import { PgSampleRepository } from "./samples";
 import { PgSeriesRepository } from "./series";
 import { PgServiceHealthRepository } from "./services";
@@ -28,6 +29,7 @@ export function openPostgresStore(databaseUrl: string): Store {
     ingest: new PgIngestRepository(pool, partitions),
     series: new PgSeriesRepository(pool, partitions),
     samples: new PgSampleRepository(pool, partitions),
+    live: new PgLiveSeriesRepository(pool),
     jobs: new PgJobStatusRepository(pool),
     services: new PgServiceHealthRepository(pool),
     retention: new PgRetentionRepository(partitions),

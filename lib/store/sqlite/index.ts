@@ -8,6 +8,7 @@ import { SqliteIngestRepository } from "./ingest";
 import { SqliteJobStatusRepository } from "./jobs";
 import { SqliteMetricsRepository } from "./metrics";
 import { SqliteRetentionRepository } from "./retention";
+import { SqliteLiveSeriesRepository } from "./live";
 import { SqliteSampleRepository } from "./samples";
 import { SqliteSeriesRepository } from "./series";
 import { SqliteServiceHealthRepository } from "./services";
@@ -25,6 +26,7 @@ export function openSqliteStore(databaseUrl: string): Store {
     ingest: new SqliteIngestRepository(db),
     series: new SqliteSeriesRepository(db),
     samples: new SqliteSampleRepository(db),
+    live: new SqliteLiveSeriesRepository(db),
     jobs: new SqliteJobStatusRepository(db),
     services: new SqliteServiceHealthRepository(db),
     retention: new SqliteRetentionRepository(db),

@@ -17,6 +17,7 @@ function series(over: Partial<KeySeries> & { inFlight: number[] }): KeySeries {
     points: inFlight.map((n, i) => ({ t: T0 + i * bucketMs, inFlight: n, admitted: n ? 1 : 0, rejected: 0, rejectedRpm: 0, rejectedTpm: 0, rejectedOther: 0 })),
     limits: [{ fromMs: T0, maxParallelRequests: 5, rpmLimit: null, tpmLimit: null, source: "proxy" }],
     belief: [],
+    live: [],
     provisionalFromMs: null,
     state: keyStateFixture(),
     ...rest,
@@ -131,5 +132,24 @@ describe("concurrencyModel", () => {
     const other = series({ inFlight: [1] });
     other.points[0].rejectedOther = 4;
     expect(concurrencyModel(other).rejections.map((k) => k.label)).toEqual(["429 other limits"]);
+  });
+
+  it("draws live truth over the provisional window only, up to the newest live bucket, a missing bucket being zero", () => {
+    const m = concurrencyModel(
+      series({
+        inFlight: [1, 1, 0, 0, 0, 0],
+        provisionalFromMs: T0 + 2000,
+        // Seconds 2 and 4 live; 3 had nothing in flight; 5 is not known live yet; 1 is settled.
+        live: [
+          { t: T0 + 1000, inFlight: 9 },
+          { t: T0 + 2000, inFlight: 4 },
+          { t: T0 + 4000, inFlight: 7 },
+        ],
+      }),
+    );
+    expect(m.rows.map((r) => r.live)).toEqual([null, null, 4, 0, 7, null]);
+    expect(m.hasLive).toBe(true);
+    expect(m.yMax).toBeGreaterThanOrEqual(7);
+    expect(concurrencyModel(series({ inFlight: [1, 2], provisionalFromMs: T0 })).hasLive).toBe(false);
   });
 });

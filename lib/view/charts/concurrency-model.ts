@@ -27,6 +27,11 @@ export interface ChartRow {
   rejectedOther: number;
   /** The bucket reaches into the provisional window (late spend-log rows may still change it). */
   provisional: boolean;
+  /**
+   * The tracker's live truth for a provisional bucket, up to the newest live bucket (a bucket
+   * without one had nothing in flight); null elsewhere: spend logs settled it, or no tracker.
+   */
+  live: number | null;
 }
 
 export interface ChartEpisode {
@@ -54,6 +59,8 @@ export interface ConcurrencyModel {
   provisionalFromMs: number | null;
   hasTraffic: boolean;
   hasBelief: boolean;
+  /** Live truth is drawn at the newest edge (a tracker callback is mounted). */
+  hasLive: boolean;
   /** The kinds of 429 the range holds (none: an empty list), in stacking order: only these are drawn and named. */
   rejections: RejectionKind[];
   /** Most 429s of any kind in one bucket, for the 429 axis. */
@@ -75,6 +82,8 @@ export function concurrencyModel(series: KeySeries): ConcurrencyModel {
   const { fromMs, toMs, bucketMs, points } = series;
   const steps = openFirstStep(series.limits);
   const believedAt = new Map(series.belief.map((b) => [b.t, b.believed]));
+  const liveAt = new Map(series.live.map((b) => [b.t, b.inFlight]));
+  const liveToMs = series.live.length ? Math.max(...series.live.map((b) => b.t)) : null;
   const provisionalFromMs =
     series.provisionalFromMs === null || series.provisionalFromMs >= toMs ? null : Math.max(fromMs, series.provisionalFromMs);
 
@@ -87,6 +96,8 @@ export function concurrencyModel(series: KeySeries): ConcurrencyModel {
     const limit = limitAt(steps, p.t / 1000);
     const believed = believedAt.get(p.t) ?? null;
     const prevExcess = rows.at(-1)?.excess ?? null;
+    const provisional = provisionalFromMs !== null && p.t + bucketMs > provisionalFromMs;
+    const live = provisional && liveToMs !== null && p.t <= liveToMs ? (liveAt.get(p.t) ?? 0) : null;
     let excess: ChartRow["excess"] = null;
     if (limit !== null && p.inFlight > limit) excess = [limit, p.inFlight];
     else if (prevExcess && prevExcess[0] !== prevExcess[1]) excess = [prevExcess[0], prevExcess[0]];
@@ -101,13 +112,14 @@ export function concurrencyModel(series: KeySeries): ConcurrencyModel {
       rejectedRpm: p.rejectedRpm,
       rejectedTpm: p.rejectedTpm,
       rejectedOther: p.rejectedOther,
-      provisional: provisionalFromMs !== null && p.t + bucketMs > provisionalFromMs,
+      provisional,
+      live,
     });
     if (p.inFlight > 0 && (peak === null || p.inFlight > peak.inFlight)) peak = { t: p.t, inFlight: p.inFlight };
     const n429 = total429s(p);
     if (n429 > max429) max429 = n429;
     if (p.inFlight > 0 || p.admitted > 0 || n429 > 0) hasTraffic = true;
-    top = Math.max(top, p.inFlight, believed ?? 0, limit ?? 0);
+    top = Math.max(top, p.inFlight, believed ?? 0, limit ?? 0, live ?? 0);
   }
 
   const episodes = episodesAbove(
@@ -134,6 +146,7 @@ export function concurrencyModel(series: KeySeries): ConcurrencyModel {
     provisionalFromMs,
     hasTraffic,
     hasBelief: series.belief.some((b) => b.believed !== null),
+    hasLive: rows.some((r) => r.live !== null),
     rejections: REJECTION_KINDS.filter((k) => points.some((p) => p[k.field] > 0)),
     max429,
     yMax: Math.max(2, Math.ceil(top * 1.15), top + 1),

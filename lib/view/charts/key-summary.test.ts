@@ -17,6 +17,7 @@ function series(points: KeySeries["points"], belief: KeySeries["belief"] = []): 
     points,
     limits: [],
     belief,
+    live: [],
     provisionalFromMs: null,
     state: keyStateFixture(),
   };

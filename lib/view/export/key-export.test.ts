@@ -18,6 +18,7 @@ const series: KeySeries = {
   ],
   limits: [{ fromMs: T0, maxParallelRequests: 5, rpmLimit: 60, tpmLimit: null, source: "proxy" }],
   belief: [{ t: T0 + 1000, believed: 5, rawMin: 5, rawMax: 5, era: "windowed" }],
+  live: [],
   provisionalFromMs: T0 + 2000,
   state: keyStateFixture(),
 };
