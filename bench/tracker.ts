@@ -10,6 +10,7 @@ import crypto from "node:crypto";
 import Redis from "ioredis";
 import { trackerKeys } from "../lib/tracker/layout";
 import { readLive } from "../lib/tracker/live";
+import { LiveSeconds } from "../lib/tracker/live-seconds";
 import { TrackerReader } from "../lib/tracker/reader";
 import { startRedis } from "../tests/support/redis";
 import { simAdmin, startSimulator } from "../tests/support/simulator";
@@ -72,11 +73,16 @@ async function eventsFigure(r: Redis, quick: boolean): Promise<BenchResult[]> {
   }
   // The same reader consuming the whole log from its start (as after a restart with a backlog),
   // in Inflight's batches and in pages of 100.
+  // With the per-second live series kept, as the runner's tracker job does each tick.
   const rate = async (batch?: number) => {
-    const reader = new TrackerReader(r, { maxAgeMs: 1_800_000, canWrite: false, batch, replay: true });
+    const seconds = new LiveSeconds();
+    const reader = new TrackerReader(r, { maxAgeMs: 1_800_000, canWrite: false, batch, replay: true, seconds });
     const t0 = performance.now();
     let read = 0;
-    while (read < n) read += (await reader.tick()).events;
+    while (read < n) {
+      read += (await reader.tick()).events;
+      seconds.flush(Date.now());
+    }
     return n / ((performance.now() - t0) / 1000);
   };
   const ours = await rate();

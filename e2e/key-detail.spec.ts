@@ -171,6 +171,32 @@ test.describe("key detail page", () => {
     expect(sJson.points.some((p: { inFlight: number; limit: number }) => p.inFlight > p.limit)).toBe(true);
   });
 
+  test("the newest edge draws live truth from the tracker until spend logs settle it; the Live panel says how well the two agree", async ({ page }) => {
+    // The demo mounts the tracker: the last seconds come live, dotted, over the provisional window.
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await openWithViolation(page, hash);
+    const chart = page.getByTestId("concurrency-chart");
+    await expect(chart.locator(".live-line path.recharts-curve").first()).toBeAttached({ timeout: 30_000 });
+    await expect(page.getByRole("list", { name: "Chart legend" })).toContainText("Live — the tracker callback, until spend logs settle it");
+    // Its start lies at or after the provisional window's start: never over settled truth.
+    const hatch = (await chart.locator(".provisional-area").boundingBox())!;
+    const liveD = (await chart.locator(".live-line path.recharts-curve").first().getAttribute("d")) ?? "";
+    const liveXs = [...liveD.matchAll(/[ML]\s*([\d.]+)[ ,]/g)].map((m) => Number(m[1]));
+    expect(Math.min(...liveXs)).toBeGreaterThanOrEqual(hatch.x - (await chart.boundingBox())!.x - 60);
+    await page.screenshot({ path: path.join(SCREENS_DIR, "key-detail-live-edge.png"), fullPage: true });
+
+    // The header's Live pill opens its panel: pairs compared, agreement, lost ends.
+    await page.getByTestId("health-tracker").click();
+    const panel = page.getByTestId("tracker-panel");
+    await expect(panel).toBeVisible();
+    await expect(panel.getByTestId("tracker-agreement")).toHaveText(/^\d+(\.\d)?% of [\d,]+ requests agree within 1 s$/, { timeout: 60_000 });
+    await expect(panel).toContainText("Lost ends");
+    await expect(panel).toContainText("One side only");
+    await page.screenshot({ path: path.join(SCREENS_DIR, "tracker-panel.png") });
+    await page.keyboard.press("Escape");
+    await expect(panel).toBeHidden();
+  });
+
   test("says why when there is nothing to show", async ({ page }) => {
     await page.goto(`/keys/${"0".repeat(64)}`);
     await expect(page.getByText("Inflight does not know this key")).toBeVisible();

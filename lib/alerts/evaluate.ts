@@ -25,7 +25,7 @@ export interface EvaluateSettings extends LifecycleSettings, MessageContext {
 }
 
 export interface EvaluateDeps {
-  store: Pick<Store, "catalog" | "series" | "samples" | "ingest" | "alerts">;
+  store: Pick<Store, "catalog" | "series" | "samples" | "ingest" | "alerts" | "live">;
   settings: EvaluateSettings;
   /** Whether LiteLLM keeps shared limiter state (lib/alerts/limiter-sharing.ts); null: unknown. */
   sharedLimiter: () => Promise<boolean | null>;
@@ -55,6 +55,9 @@ export async function evaluateAlerts({ store, settings: s, sharedLimiter }: Eval
   const completeSec = Math.floor(cursor.endWatermarkMs / 1000);
   const toSec = Math.max(completeSec, Math.floor(nowMs / 1000));
   const fromSec = toSec - s.lookbackS;
+  // From here on spend logs may still lack requests: the tracker's live seconds (when a callback is
+  // mounted) fill in, so an alert need not wait for the proxy's flush.
+  const liveFromSec = Math.max(fromSec, Math.floor(cursor.completeBeforeMs / 1000));
 
   const [keys, rules, open, silences, channels] = await Promise.all([
     store.catalog.listedKeys(),
@@ -86,15 +89,16 @@ export async function evaluateAlerts({ store, settings: s, sharedLimiter }: Eval
     if (rule && key) pairs.set(`${a.ruleId}:${a.keyId}`, { rule, key, alert: a });
   }
   report.rules = active.length;
-  const keyIds = await candidates(store.series, pairs.values(), steps, fromSec, toSec);
+  const keyIds = await candidates(store, pairs.values(), steps, { fromSec, liveFromSec, toSec });
   report.keys = keyIds.length;
   if (!keyIds.length) return report;
 
   const chosen = new Set(keyIds);
   // LiteLLM's belief only where stuck or drift will read it: the candidates, not every covered key.
   const needBelief = new Set([...pairs.values()].filter((p) => chosen.has(p.key.id) && (p.rule.detector === "drift" || p.rule.detector === "stuck")).map((p) => p.key.id));
-  const [truth, longest, closed, shared] = await Promise.all([
+  const [truth, live, longest, closed, shared] = await Promise.all([
     store.series.buckets({ keyIds, resolution: "1s", fromSec, toSec, bucketSec: 1 }),
+    Promise.all(keyIds.map(async (id) => [id, await store.live.buckets(id, liveFromSec, toSec + 1, 1)] as const)),
     store.ingest.longestRequests(keyIds),
     store.alerts.lastClosed(fromSec),
     [...pairs.values()].some((p) => p.rule.detector === "multiplied") ? sharedLimiter() : Promise.resolve(null),
@@ -110,6 +114,7 @@ export async function evaluateAlerts({ store, settings: s, sharedLimiter }: Eval
     list.push({ sec: b.t, maxInFlight: b.maxInFlight, rejected: b.rejected });
     truthBy.set(b.keyId, list);
   }
+  for (const [id, seconds] of live) truthBy.set(id, withLive(truthBy.get(id) ?? [], seconds));
   const windowOf = (key: KeyRef): KeyWindow => ({
     fromSec,
     toSec,
@@ -178,11 +183,10 @@ export async function evaluateAlerts({ store, settings: s, sharedLimiter }: Eval
  * within their limits costs little each evaluation.
  */
 async function candidates(
-  series: EvaluateDeps["store"]["series"],
+  store: Pick<EvaluateDeps["store"], "series" | "live">,
   pairs: Iterable<{ rule: AlertRule; key: KeyRef; alert: AlertRecord | null }>,
   steps: Map<number, LimitStep[]>,
-  fromSec: number,
-  toSec: number,
+  { fromSec, liveFromSec, toSec }: { fromSec: number; liveFromSec: number; toSec: number },
 ): Promise<number[]> {
   const all = new Set<number>();
   const always = new Set<number>();
@@ -193,9 +197,29 @@ async function candidates(
   const rest = [...all].filter((id) => !always.has(id));
   if (!rest.length) return [...always];
   const lowest = lowestLimits(new Map(rest.map((id) => [id, steps.get(id)!])));
-  const totals = await series.totals(rest, "1m", [[Math.floor(fromSec / 60) * 60, Math.ceil(toSec / 60) * 60]]);
+  const [totals, livePeaks] = await Promise.all([
+    store.series.totals(rest, "1m", [[Math.floor(fromSec / 60) * 60, Math.ceil(toSec / 60) * 60]]),
+    store.live.peaks(rest, liveFromSec, toSec + 1),
+  ]);
   for (const t of totals) if (t.rejected > 0 || t.maxInFlight > (lowest.get(t.keyId) ?? Infinity)) always.add(t.keyId);
+  for (const [id, peak] of livePeaks) if (peak > (lowest.get(id) ?? Infinity)) always.add(id);
   return [...always];
+}
+
+/**
+ * Stored truth with the tracker's live seconds laid over it: a second's most in flight is the larger
+ * of the two (spend logs may lack a request that is still running or not flushed yet; the tracker
+ * never sees a request the proxy has not started). Sorted by second.
+ */
+export function withLive(truth: TruthSecond[], live: { t: number; maxInFlight: number }[]): TruthSecond[] {
+  if (!live.length) return truth;
+  const bySec = new Map(truth.map((t) => [t.sec, t]));
+  for (const l of live) {
+    const t = bySec.get(l.t);
+    if (!t) bySec.set(l.t, { sec: l.t, maxInFlight: l.maxInFlight, rejected: 0 });
+    else if (l.maxInFlight > t.maxInFlight) bySec.set(l.t, { ...t, maxInFlight: l.maxInFlight });
+  }
+  return [...bySec.values()].sort((a, b) => a.sec - b.sec);
 }
 
 /** When a notification is due: at once, or for a channel that groups, at the end of the current group window. */

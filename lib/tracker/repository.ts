@@ -21,6 +21,8 @@ export interface LiveSeriesRepository {
   write(rows: LiveSecondRow[]): Promise<void>;
   /** The most in flight per epoch-aligned bucket of `bucketSec` over [fromSec, toSec); buckets without rows are absent. */
   buckets(keyId: number, fromSec: number, toSec: number, bucketSec: number): Promise<LiveBucket[]>;
+  /** Each key's most in flight over [fromSec, toSec); keys without a live second there are absent. */
+  peaks(keyIds: number[], fromSec: number, toSec: number): Promise<Map<number, number>>;
   /** Drops the seconds before `sec`; how many went. */
   pruneBefore(sec: number): Promise<number>;
 }

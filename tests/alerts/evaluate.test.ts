@@ -88,6 +88,21 @@ describe("evaluateAlerts over a store", () => {
     expect(await s.alerts.listAlerts({ limit: 5 })).toHaveLength(1);
   });
 
+  it("with the tracker mounted, live seconds above the limit fire before spend logs hold the requests (and never overlay settled truth)", async () => {
+    // Nothing stored for the key yet; the tracker saw 3 in flight (limit 2) from second 5 to 14.
+    // A live second before the complete edge (settled, spend logs are the record there) is left out.
+    await s.live.write([
+      { keyId: ids.a, sec: S0 - 25, maxInFlight: 9 },
+      ...Array.from({ length: 10 }, (_, i) => ({ keyId: ids.a, sec: S0 + 5 + i, maxInFlight: 3 })),
+      { keyId: ids.b, sec: S0 + 5, maxInFlight: 2 },
+    ]);
+    const r = await evaluate(10, 15);
+    expect(r).toMatchObject({ keys: 1, fired: 1 });
+    const [alert] = await s.alerts.listAlerts({ limit: 5 });
+    expect(alert).toMatchObject({ keyHash: H("a"), state: "firing", announced: "live", startedSec: S0 + 5, peak: 3, limit: 2 });
+    expect(await phases()).toEqual(["in-app:concurrency_limit_exceeded:firing", "team-a-hook:concurrency_limit_exceeded:firing"]);
+  });
+
   it("keys within their limits are not read second by second (their minute roll-ups say so)", async () => {
     await truth("a", 0, [1, 2, 2, 1]);
     await truth("b", 0, [2, 2]);

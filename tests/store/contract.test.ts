@@ -318,6 +318,8 @@ describe.each(DIALECTS)("store contract on %s", (dialect) => {
         { t: sec0 + 60, maxInFlight: 1 },
       ]);
       expect(await s.live.buckets(k.id, sec0 + 2, sec0 + 61, 1)).toEqual([]);
+      expect(await s.live.peaks([k.id, k.id + 999], sec0, sec0 + 61)).toEqual(new Map([[k.id, 5]]));
+      expect(await s.live.peaks([k.id], sec0 + 2, sec0 + 61)).toEqual(new Map());
       expect(await s.live.pruneBefore(sec0 + 61)).toBe(2);
       expect(await s.live.buckets(k.id, sec0, sec0 + 120, 1)).toEqual([{ t: sec0 + 61, maxInFlight: 1 }]);
     });

@@ -34,6 +34,15 @@ export class PgLiveSeriesRepository implements LiveSeriesRepository {
     return rows.map((r) => ({ t: Number(r.t), maxInFlight: Number(r.m) }));
   }
 
+  async peaks(keyIds: number[], fromSec: number, toSec: number): Promise<Map<number, number>> {
+    if (keyIds.length === 0) return new Map();
+    const { rows } = await this.pool.query(
+      "SELECT key_id, max(max_in_flight) AS m FROM live_second WHERE key_id = ANY($1::int[]) AND sec >= $2 AND sec < $3 GROUP BY key_id",
+      [keyIds, fromSec, toSec],
+    );
+    return new Map(rows.map((r) => [Number(r.key_id), Number(r.m)]));
+  }
+
   async pruneBefore(sec: number): Promise<number> {
     const res = await this.pool.query("DELETE FROM live_second WHERE sec < $1", [sec]);
     return res.rowCount ?? 0;

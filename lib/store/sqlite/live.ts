@@ -14,6 +14,7 @@ export class SqliteLiveSeriesRepository implements LiveSeriesRepository {
       buckets: db.prepare(
         `SELECT (sec - ?) / ? AS b, MAX(max_in_flight) AS m FROM live_second WHERE key_id = ? AND sec >= ? AND sec < ? GROUP BY b ORDER BY b`,
       ),
+      peak: db.prepare("SELECT MAX(max_in_flight) AS m FROM live_second WHERE key_id = ? AND sec >= ? AND sec < ?"),
       prune: db.prepare("DELETE FROM live_second WHERE sec < ?"),
     };
   }
@@ -29,6 +30,15 @@ export class SqliteLiveSeriesRepository implements LiveSeriesRepository {
     // Bound as integers: SQLite divides a bound JS number as a real.
     const rows = this.stmt.buckets.all(BigInt(base), BigInt(bucketSec), keyId, fromSec, toSec) as { b: number | bigint; m: number }[];
     return rows.map((r) => ({ t: base + Number(r.b) * bucketSec, maxInFlight: Number(r.m) }));
+  }
+
+  async peaks(keyIds: number[], fromSec: number, toSec: number): Promise<Map<number, number>> {
+    const out = new Map<number, number>();
+    for (const id of keyIds) {
+      const r = this.stmt.peak.get(id, fromSec, toSec) as { m: number | null };
+      if (r.m !== null) out.set(id, Number(r.m));
+    }
+    return out;
   }
 
   async pruneBefore(sec: number): Promise<number> {
