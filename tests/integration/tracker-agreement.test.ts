@@ -47,7 +47,7 @@ describe("tracker agreement with spend logs, in a runner", () => {
         REDIS_URL: "",
         INFLIGHT_REDIS_URL: "",
         INFLIGHT_TRACKER_REDIS_URL: redis.url,
-        CATALOG_SYNC_INTERVAL_S: "2",
+        CATALOG_SYNC_INTERVAL_S: "5",
         INGEST_POLL_INTERVAL_S: "1",
         INGEST_MAX_REQUEST_S: "10",
         INGEST_FLUSH_LAG_S: "2",
@@ -58,7 +58,10 @@ describe("tracker agreement with spend logs, in a runner", () => {
       cleanups,
     );
     // The runner reads the tracker from its first tick on: traffic starts once it has.
-    await waitFor(async () => (await store.jobs.all()).some((j) => j.name === "tracker" && j.lastOkAt), {
+    await waitFor(async () => {
+      if (runner.exited()) throw new Error(`the runner exited:\n${runner.output()}`);
+      return (await store.jobs.all()).some((j) => j.name === "tracker" && j.lastOkAt);
+    }, {
       what: "the runner's first tracker tick",
       timeoutMs: 30_000,
       intervalMs: 200,
@@ -92,11 +95,20 @@ describe("tracker agreement with spend logs, in a runner", () => {
     // Live seconds against the settled truth of the same seconds.
     const k = (await store.catalog.keyByHash(key.token_id))!;
     const [fromSec, toSec] = [Math.floor(trafficFrom / 1000) - 1, Math.ceil(Date.now() / 1000)];
-    const live = new Map((await store.live.buckets(k.id, fromSec, toSec, 1)).map((b) => [b.t, b.maxInFlight]));
     const settled = new Map((await store.series.buckets({ keyIds: [k.id], resolution: "1s", fromSec, toSec, bucketSec: 1 })).map((b) => [b.t, b.maxInFlight]));
+    // A live second is written once it is 2 s behind now (and the next tick): wait for the last one.
+    const lastSec = Math.max(...[...settled].filter(([, n]) => n > 0).map(([sec]) => sec));
+    const live = await waitFor(
+      async () => {
+        const m = new Map((await store.live.buckets(k.id, fromSec, toSec, 1)).map((b) => [b.t, b.maxInFlight]));
+        return m.has(lastSec) && m;
+      },
+      { what: "the live seconds up to the traffic's last", timeoutMs: 15_000, intervalMs: 200, detail: () => runner.output() },
+    );
     expect(live.size, "live seconds of the traffic").toBeGreaterThanOrEqual(4);
     const diffs = [...new Set([...live.keys(), ...settled.keys()])].map((sec) => Math.abs((live.get(sec) ?? 0) - (settled.get(sec) ?? 0)));
-    expect(Math.max(...diffs)).toBeLessThanOrEqual(1);
+    const table = [...new Set([...live.keys(), ...settled.keys()])].sort().map((sec) => `${sec % 1000}: live ${live.get(sec) ?? 0} settled ${settled.get(sec) ?? 0}`);
+    expect(Math.max(...diffs), table.join("\n")).toBeLessThanOrEqual(1);
     // The leak shows live too: more in flight than the limit of 2.
     expect(Math.max(...live.values())).toBeGreaterThan(2);
     await runner.stop();
