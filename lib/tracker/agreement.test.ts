@@ -61,9 +61,12 @@ describe("IntervalAgreement: the tracker against spend logs, request by request"
     expect(b.pending().logged).toBe(0);
   });
 
-  it("rows of requests started before the comparison began, and lost ends, are never counted", () => {
+  it("requests started before the comparison began, and lost ends, are never counted", () => {
     const a = new IntervalAgreement(T0);
     a.addLogged([logged("history", T0 - 5000, T0 - 4000)], T0 + 1000);
+    // Open when the comparison began (read from the open sets), ended after: its row is history too.
+    a.addTracked([tracked("running", T0 - 2000, T0 + 3000)], T0 + 3500);
+    a.addLogged([logged("running", T0 - 2000, T0 + 3000)], T0 + 40_000);
     a.addLogged([logged("lost", T0 + 1000, T0 + 2000)], T0 + 40_000);
     a.addTracked([tracked("lost", T0 + 1000, T0 + 1_801_000, "lost")], T0 + 1_801_000);
     settle(a, T0 + 1_900_000);

@@ -78,8 +78,8 @@ export class IntervalAgreement {
   private readonly buckets = new Map<number, Bucket>();
 
   /**
-   * @param trackingSinceMs rows of requests that started before this are not expected in the
-   *   tracker (it was not read yet): they are never counted as untracked.
+   * @param trackingSinceMs requests that started before this (the tracker was not read yet) are
+   *   left out on both sides: never compared, never counted as seen on one side only.
    */
   constructor(private readonly trackingSinceMs: number) {}
 
@@ -88,7 +88,8 @@ export class IntervalAgreement {
     for (const t of intervals) {
       const id = `${t.hash}:${t.callId}`;
       if (this.done.has(id)) continue;
-      if (t.outcome === "lost") {
+      // Started before the comparison began: its row is left out too (see addLogged), so it cannot pair.
+      if (t.outcome === "lost" || t.startMs < this.trackingSinceMs) {
         this.logged.delete(id);
         this.done.add(id);
         continue;
