@@ -151,5 +151,8 @@ describe("concurrencyModel", () => {
     expect(m.hasLive).toBe(true);
     expect(m.yMax).toBeGreaterThanOrEqual(7);
     expect(concurrencyModel(series({ inFlight: [1, 2], provisionalFromMs: T0 })).hasLive).toBe(false);
+    // Before the first live bucket the tracker saw nothing (not running, or idle): not drawn as zero.
+    const late = concurrencyModel(series({ inFlight: [0, 0, 0, 2, 0], provisionalFromMs: T0, live: [{ t: T0 + 3000, inFlight: 2 }] }));
+    expect(late.rows.map((r) => r.live)).toEqual([null, null, null, 2, null]);
   });
 });

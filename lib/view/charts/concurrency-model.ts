@@ -28,8 +28,9 @@ export interface ChartRow {
   /** The bucket reaches into the provisional window (late spend-log rows may still change it). */
   provisional: boolean;
   /**
-   * The tracker's live truth for a provisional bucket, up to the newest live bucket (a bucket
-   * without one had nothing in flight); null elsewhere: spend logs settled it, or no tracker.
+   * The tracker's live truth for a provisional bucket, from the first live bucket to the newest (a
+   * bucket between without one had nothing in flight); null elsewhere: spend logs settled it, or
+   * the tracker did not see it.
    */
   live: number | null;
 }
@@ -83,6 +84,8 @@ export function concurrencyModel(series: KeySeries): ConcurrencyModel {
   const steps = openFirstStep(series.limits);
   const believedAt = new Map(series.belief.map((b) => [b.t, b.believed]));
   const liveAt = new Map(series.live.map((b) => [b.t, b.inFlight]));
+  // Live truth is known from its first bucket to its newest (before: the tracker was not running, or nothing ran).
+  const liveFromMs = series.live.length ? Math.min(...series.live.map((b) => b.t)) : null;
   const liveToMs = series.live.length ? Math.max(...series.live.map((b) => b.t)) : null;
   const provisionalFromMs =
     series.provisionalFromMs === null || series.provisionalFromMs >= toMs ? null : Math.max(fromMs, series.provisionalFromMs);
@@ -97,7 +100,7 @@ export function concurrencyModel(series: KeySeries): ConcurrencyModel {
     const believed = believedAt.get(p.t) ?? null;
     const prevExcess = rows.at(-1)?.excess ?? null;
     const provisional = provisionalFromMs !== null && p.t + bucketMs > provisionalFromMs;
-    const live = provisional && liveToMs !== null && p.t <= liveToMs ? (liveAt.get(p.t) ?? 0) : null;
+    const live = provisional && liveFromMs !== null && liveToMs !== null && p.t >= liveFromMs && p.t <= liveToMs ? (liveAt.get(p.t) ?? 0) : null;
     let excess: ChartRow["excess"] = null;
     if (limit !== null && p.inFlight > limit) excess = [limit, p.inFlight];
     else if (prevExcess && prevExcess[0] !== prevExcess[1]) excess = [prevExcess[0], prevExcess[0]];
