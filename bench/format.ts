@@ -1,8 +1,9 @@
 // Small helpers the figures share: order statistics and how numbers are printed.
+import { percentile as quantile } from "../lib/stats/percentile";
 
+/** As lib/stats/percentile.ts, NaN when there are no values (a figure that could not be measured). */
 export function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))];
+  return quantile(xs, p) ?? NaN;
 }
 
 export function median(xs: number[]): number {

@@ -149,6 +149,7 @@ export async function fillOverviewStore(url: string, store: Store): Promise<Over
     blocked: false,
     metadata: {},
     spend: 0,
+    models: [],
   });
   const idx = Array.from({ length: KEYS }, (_, i) => i);
   await store.catalog.apply(diffCatalog([], idx.map((i) => vkey(i, true))), nowMs - 3 * DAY_MS);

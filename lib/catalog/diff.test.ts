@@ -14,6 +14,7 @@ const vk = (token: string, mpr: number | null, rpm: number | null = null): Virtu
   blocked: false,
   metadata: {},
   spend: 0,
+  models: [],
 });
 const stored = (hash: string, mpr: number | null, inCatalog = true, recorded = true): StoredKey => ({
   id: 1,

@@ -2,10 +2,13 @@ import type { z } from "zod";
 import {
   CoordinationSettingsSchema,
   ErrorBodySchema,
+  GeneratedKeySchema,
   KeyInfoSchema,
   KeyListPageSchema,
   SpendLogPageSchema,
   SpendLogRowsSchema,
+  type GenerateKeyRequest,
+  type GeneratedKey,
   type KeyInfo,
   type KeyLimitsUpdate,
   type KeyListPage,
@@ -68,6 +71,16 @@ export class LiteLLMClient {
   /** `POST /key/update` with only the fields given (an explicit null clears a limit). */
   async updateKey(hash: string, fields: KeyLimitsUpdate): Promise<void> {
     await this.request("POST", "/key/update", {}, null, { key: hash, ...fields });
+  }
+
+  /** `POST /key/generate`: a new virtual key; its raw value is in the answer only. */
+  async generateKey(body: GenerateKeyRequest): Promise<GeneratedKey> {
+    return this.request("POST", "/key/generate", {}, GeneratedKeySchema, body);
+  }
+
+  /** `POST /key/delete` of keys given raw or by hash. */
+  async deleteKeys(keys: string[]): Promise<void> {
+    await this.request("POST", "/key/delete", {}, null, { keys });
   }
 
   /**

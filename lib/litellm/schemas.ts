@@ -23,8 +23,29 @@ export const VirtualKeySchema = z.object({
   blocked: z.boolean().nullish().transform((v) => v ?? false),
   metadata: z.record(z.string(), z.unknown()).nullish().transform((v) => v ?? {}),
   spend: z.number().nullish().transform((v) => v ?? 0),
+  /** Models the key may call; empty: every model the proxy serves. */
+  models: z.array(z.string()).nullish().transform((v) => v ?? []),
 });
 export type VirtualKey = z.output<typeof VirtualKeySchema>;
+
+/** `POST /key/generate`'s answer: the raw key (the only time it is shown) and its hash. */
+export const GeneratedKeySchema = z.object({
+  key: z.string().startsWith("sk-"),
+  token_id: z.string().nullish().transform((v) => v ?? null),
+});
+export type GeneratedKey = z.output<typeof GeneratedKeySchema>;
+
+/** What Inflight sends to `/key/generate` (a subset of GenerateKeyRequest, docs/litellm-reference.md §3). */
+export interface GenerateKeyRequest {
+  key_alias: string;
+  duration: string;
+  models: string[];
+  max_parallel_requests: number | null;
+  rpm_limit: number | null;
+  tpm_limit: number | null;
+  metadata: Record<string, unknown>;
+  team_id?: string;
+}
 
 export const KeyListPageSchema = z.object({
   keys: z.array(VirtualKeySchema),

@@ -1,3 +1,4 @@
+import { percentile } from "../stats/percentile";
 import type { TrackedInterval } from "./live-state";
 
 /**
@@ -62,13 +63,6 @@ export interface AgreementReport {
 }
 
 const emptyBucket = (): Bucket => ({ compared: 0, agreed: 0, unlogged: 0, untracked: 0, startDiffs: [], endDiffs: [] });
-
-/** The q-quantile (nearest rank) of unsorted values; null when empty. */
-function quantile(values: number[], q: number): number | null {
-  if (!values.length) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-}
 
 export class IntervalAgreement {
   private readonly tracked = new Map<string, TrackedInterval>();
@@ -159,8 +153,8 @@ export class IntervalAgreement {
       compared: sum.compared,
       agreed: sum.agreed,
       rate: sum.compared ? sum.agreed / sum.compared : null,
-      startDiffP95Ms: quantile(sum.startDiffs, 0.95),
-      endDiffP95Ms: quantile(sum.endDiffs, 0.95),
+      startDiffP95Ms: percentile(sum.startDiffs, 0.95),
+      endDiffP95Ms: percentile(sum.endDiffs, 0.95),
       unlogged: sum.unlogged,
       untracked: sum.untracked,
       windowMs: AGREEMENT_WINDOW_MS,

@@ -82,7 +82,7 @@ describe.each(DIALECTS)("accounts and audit on %s", (dialect) => {
 
   it("an edit made through Inflight: the key's limits and a limit step from then, so a sync sees nothing new", async () => {
     const hash = "c".repeat(64);
-    const key = { token: hash, key_alias: "c", key_name: null, team_id: null, user_id: null, max_parallel_requests: 4, rpm_limit: 100, tpm_limit: null, blocked: false, metadata: {}, spend: 0 };
+    const key = { token: hash, key_alias: "c", key_name: null, team_id: null, user_id: null, max_parallel_requests: 4, rpm_limit: 100, tpm_limit: null, blocked: false, metadata: {}, spend: 0, models: [] };
     await t.store.catalog.apply({ upserts: [key], limitChanges: [{ hash, limits: { maxParallelRequests: 4, rpmLimit: 100, tpmLimit: null } }], removed: [] }, 1_000);
     await t.store.catalog.recordLimitChange(hash, { maxParallelRequests: 7, rpmLimit: null, tpmLimit: null }, 5_000, "inflight");
     const ref = (await t.store.catalog.keyByHash(hash))!;

@@ -1,0 +1,46 @@
+import { percentile } from "../stats/percentile";
+import type { BurstReport } from "./run";
+import type { BurstRequest } from "./verdict";
+
+/** How many request ids the terminal lists at the peak (the JSON report has them all). */
+const IDS_SHOWN = 10;
+
+/** "p50 120 ms · p95 2,010 ms · p99 2,030 ms · max 2,041 ms" over the requests' latencies; "none" without any. */
+function latencies(requests: BurstRequest[]): string {
+  const ms = requests.map((r) => r.endMs - r.sentMs);
+  if (!ms.length) return "none";
+  const f = (p: number) => `${Math.round(percentile(ms, p)!).toLocaleString("en-US")} ms`;
+  return `p50 ${f(0.5)} · p95 ${f(0.95)} · p99 ${f(0.99)} · max ${f(1)}`;
+}
+
+/** The report as the terminal prints it, before the verdict line. */
+export function formatReport(r: BurstReport): string {
+  const admitted = r.requests.filter((q) => q.status === 200);
+  const rejected = r.requests.filter((q) => q.status === 429);
+  const types = [...new Set(rejected.map((q) => q.rateLimitType).filter((t): t is string => t !== null))];
+  const lines = [
+    "",
+    `key        ${r.keyAlias ?? "(no alias)"} ${r.keyHash}`,
+    `limit      max_parallel_requests ${r.limit ?? "none"}`,
+    `target     ${r.target === "twin" ? "a temporary twin key (same limits and models)" : "the key itself"} · model ${r.model ?? "?"}`,
+    r.requests.length
+      ? `burst      ${r.n} requests at once, each holding ${r.holdS} s (mock, zero cost)`
+      : `burst      not fired (${r.n} requests planned, each holding ${r.holdS} s)`,
+  ];
+  if (r.requests.length) {
+    const spread = Math.max(...r.requests.map((q) => q.sentMs)) - Math.min(...r.requests.map((q) => q.sentMs));
+    lines.push(
+      `sent       ${r.sent} within ${spread} ms · admitted ${r.admitted} · refused (429) ${r.rejected}${types.length ? ` (${types.join(", ")})` : ""} · other ${r.other}`,
+      `peak       ${r.peak} admitted in flight at once${r.peakAtMs !== null ? ` at ${new Date(r.peakAtMs).toISOString()}` : ""} (client timings)`,
+    );
+    if (r.peakIds.length) lines.push(`           ${r.peakIds.slice(0, IDS_SHOWN).join(", ")}${r.peakIds.length > IDS_SHOWN ? `, … ${r.peakIds.length - IDS_SHOWN} more` : ""}`);
+    lines.push(`latency    admitted: ${latencies(admitted)}`, `           refused:  ${latencies(rejected)}`);
+  }
+  for (const reason of r.reasons) lines.push(`why        ${reason}`);
+  return lines.join("\n");
+}
+
+/** The last line, as CI reads it: `verdict: PASS`, `verdict: FAIL-leaky`, … or `verdict: INCONCLUSIVE (<reason>)`. */
+export function verdictLine(r: Pick<BurstReport, "verdict" | "reasons">): string {
+  return r.verdict === "INCONCLUSIVE" ? `verdict: INCONCLUSIVE (${r.reasons[0] ?? "unknown"})` : `verdict: ${r.verdict}`;
+}
