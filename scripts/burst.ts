@@ -1,4 +1,4 @@
-// `npm run burst -- --key <alias|hash> [--n N] [--hold S] [--model M] [--raw-key-env VAR]`: fires N
+// `npm run burst -- --key <alias|hash> [--n N] [--hold S] [--rounds R] [--model M] [--raw-key-env VAR]`: fires N
 // concurrent zero-cost requests at a key (a temporary twin of it by default) and says whether its
 // max_parallel_requests held. Prints the report and ends with `verdict: …`; exits 0 on PASS, 1 on a
 // FAIL, 2 otherwise. Standalone: the proxy from LITELLM_URL and LITELLM_MASTER_KEY, as `npm start`.
@@ -8,7 +8,7 @@ import { formatReport, verdictLine } from "../lib/burst/report-text";
 import { runBurst } from "../lib/burst/run";
 import { LiteLLMClient } from "../lib/litellm/client";
 
-const USAGE = "usage: npm run burst -- --key <alias|hash> [--n N] [--hold S] [--model M] [--raw-key-env VAR]";
+const USAGE = "usage: npm run burst -- --key <alias|hash> [--n N] [--hold S] [--rounds R] [--model M] [--twin|--raw-key-env VAR]";
 
 /** A usage error: said in one line, exit 2. */
 class UsageError extends Error {}
@@ -22,14 +22,24 @@ function positive(name: string, v: string | undefined, fallback: number | null, 
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { key: { type: "string" }, n: { type: "string" }, hold: { type: "string" }, model: { type: "string" }, "raw-key-env": { type: "string" }, twin: { type: "boolean" } },
+    options: {
+      key: { type: "string" },
+      n: { type: "string" },
+      hold: { type: "string" },
+      rounds: { type: "string" },
+      model: { type: "string" },
+      "raw-key-env": { type: "string" },
+      twin: { type: "boolean" },
+    },
     strict: true,
   });
   if (!values.key) throw new UsageError(USAGE);
   if (values.twin && values["raw-key-env"]) throw new UsageError("--twin and --raw-key-env exclude each other");
   const n = positive("n", values.n, null, 500);
   if (n !== null && !Number.isInteger(n)) throw new UsageError("--n must be a whole number");
-  const holdS = positive("hold", values.hold, 3, 60)!;
+  const holdS = positive("hold", values.hold, 3, 600)!;
+  const rounds = positive("rounds", values.rounds, 1, 10)!;
+  if (!Number.isInteger(rounds)) throw new UsageError("--rounds must be a whole number");
   let rawKey: string | null = null;
   if (values["raw-key-env"]) {
     rawKey = process.env[values["raw-key-env"]] ?? null;
@@ -50,7 +60,7 @@ async function main(): Promise<number> {
   const report = await runBurst(
     admin,
     c.LITELLM_URL,
-    { keyHash, n, holdS, rawKey, model: values.model ?? null },
+    { keyHash, n, holdS, rawKey, model: values.model ?? null, rounds, windowS: c.LITELLM_RATE_LIMIT_WINDOW_SIZE },
     {
       log: (line) => console.log(line),
       // The terminal's progress, at most every 250 ms and at the end.

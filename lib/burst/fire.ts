@@ -25,8 +25,10 @@ export interface FireOptions {
   n: number;
   /** How long each request holds its slot (`mock_delay`, seconds). */
   holdS: number;
-  /** Prefix of each request's call id (`x-litellm-call-id`), unique per run. */
+  /** Prefix of each request's call id (`x-litellm-call-id`), unique per run and round. */
   idPrefix: string;
+  /** The round these requests are (0 for a single burst). */
+  round?: number;
   /** Told on every start and end (cheap: the caller throttles what it prints). */
   onProgress?: (p: BurstProgress) => void;
   /** Aborts every request: those not ended count as status 0. */
@@ -85,7 +87,7 @@ export async function fireBurst(target: BurstTarget, opts: FireOptions): Promise
   const one = (socket: net.Socket, i: number) =>
     new Promise<BurstRequest>((resolve) => {
       const id = `${opts.idPrefix}-${i}`;
-      const rec: BurstRequest = { id, sentMs: 0, headersMs: null, endMs: 0, status: 0, retryAfter: null, rateLimitType: null, rateLimitHeaders: {} };
+      const rec: BurstRequest = { id, round: opts.round ?? 0, sentMs: 0, headersMs: null, endMs: 0, status: 0, retryAfter: null, rateLimitType: null, rateLimitHeaders: {} };
       const finish = (status: number) => {
         if (rec.endMs) return;
         rec.endMs = Date.now();

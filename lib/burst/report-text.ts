@@ -24,7 +24,7 @@ export function formatReport(r: BurstReport): string {
     `limit      max_parallel_requests ${r.limit ?? "none"}`,
     `target     ${r.target === "twin" ? "a temporary twin key (same limits and models)" : "the key itself"} · model ${r.model ?? "?"}`,
     r.requests.length
-      ? `burst      ${r.n} requests at once, each holding ${r.holdS} s (mock, zero cost)`
+      ? `burst      ${r.n} requests at once, each holding ${r.holdS} s (mock, zero cost)${r.rounds > 1 ? `, ${r.rounds} rounds ${r.everyS} s apart` : ""}`
       : `burst      not fired (${r.n} requests planned, each holding ${r.holdS} s)`,
   ];
   if (r.requests.length) {

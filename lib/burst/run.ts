@@ -2,7 +2,7 @@
 import crypto from "node:crypto";
 import type { LiteLLMClient } from "../litellm/client";
 import { hashKey } from "../litellm/hash-key";
-import { fireBurst, mockBody, type BurstProgress } from "./fire";
+import { fireBurst, mockBody, type BurstProgress, type BurstTarget } from "./fire";
 import { burstVerdict, type BurstRequest, type BurstVerdict } from "./verdict";
 
 /** What to test: a key (by hash), how hard, and on what. */
@@ -16,14 +16,25 @@ export interface BurstPlan {
   rawKey: string | null;
   /** The model to call; null: the key's first, else the proxy's first. */
   model: string | null;
+  /**
+   * Bursts fired one after another, spread over a little more than one limiter window (`windowS`)
+   * so that a window rolls over while earlier rounds still run (LiteLLM #16011); 1: a single burst.
+   */
+  rounds: number;
+  /** The proxy's limiter window (LITELLM_RATE_LIMIT_WINDOW_SIZE, seconds). */
+  windowS: number;
 }
 
 export interface BurstReport extends BurstVerdict {
   keyHash: string;
   keyAlias: string | null;
   limit: number | null;
+  /** Requests per round. */
   n: number;
   holdS: number;
+  rounds: number;
+  /** Seconds between rounds (0 for one). */
+  everyS: number;
   target: "twin" | "key";
   model: string | null;
   startedMs: number;
@@ -58,7 +69,8 @@ export async function runBurst(admin: LiteLLMClient, baseUrl: string, plan: Burs
   const info = await admin.keyInfo(plan.keyHash);
   const limit = info.max_parallel_requests;
   const n = plan.n ?? (limit === null ? 0 : defaultRequests(limit));
-  const base = { keyHash: plan.keyHash, keyAlias: info.key_alias, limit, n, holdS: plan.holdS, target: plan.rawKey ? ("key" as const) : ("twin" as const), startedMs };
+  const { everyS, holdS } = roundTiming(plan);
+  const base = { keyHash: plan.keyHash, keyAlias: info.key_alias, limit, n, holdS, rounds: plan.rounds, everyS, target: plan.rawKey ? ("key" as const) : ("twin" as const), startedMs };
   const inconclusive = (reason: string, model: string | null = plan.model): BurstReport => ({
     ...base,
     ...burstVerdict([], Math.max(1, limit ?? 1)),
@@ -69,7 +81,7 @@ export async function runBurst(admin: LiteLLMClient, baseUrl: string, plan: Burs
     requests: [],
   });
   if (limit === null) return inconclusive("the key has no max_parallel_requests: there is no limit to test");
-  if (n > MAX_BURST) return inconclusive(`at most ${MAX_BURST} requests per burst`);
+  if (n * plan.rounds > MAX_BURST) return inconclusive(`at most ${MAX_BURST} requests per test (${n} × ${plan.rounds} rounds asked)`);
   if (plan.rawKey && hashKey(plan.rawKey) !== plan.keyHash) throw new Error("the raw key given is not the key under test (its hash differs)");
 
   let twin: string | null = null;
@@ -96,9 +108,13 @@ export async function runBurst(admin: LiteLLMClient, baseUrl: string, plan: Burs
     const answer = `inflight-probe-${crypto.randomBytes(6).toString("hex")}`;
     const probe = await probeMock(baseUrl, key, model, answer);
     if (probe !== null) return inconclusive(probe, model);
-    hooks.log(`probe: the proxy answered the mock (zero cost); firing ${n} requests holding ${plan.holdS} s each`);
+    if (holdS > plan.holdS) hooks.log(`each request holds ${holdS} s (not ${plan.holdS}): rounds ${everyS} s apart must overlap`);
+    hooks.log(
+      `probe: the proxy answered the mock (zero cost); firing ${n} requests holding ${holdS} s each` +
+        (plan.rounds > 1 ? `, ${plan.rounds} rounds ${everyS} s apart (across a ${plan.windowS} s limiter window)` : ""),
+    );
 
-    const requests = await fireBurst({ baseUrl, key, model }, { n, holdS: plan.holdS, idPrefix: `inflight-burst-${crypto.randomBytes(4).toString("hex")}`, onProgress: hooks.onProgress, signal: hooks.signal });
+    const requests = await fireRounds({ baseUrl, key, model }, n, holdS, plan.rounds, everyS, hooks);
     if (hooks.signal?.aborted) return { ...inconclusive("cancelled", model), requests };
     return { ...base, ...burstVerdict(requests, limit), model, endedMs: Date.now(), requests };
   } finally {
@@ -109,6 +125,58 @@ export async function runBurst(admin: LiteLLMClient, baseUrl: string, plan: Burs
       );
     }
   }
+}
+
+/**
+ * Rounds spread over a quarter more than one window: a roll falls between two of them, clear of the
+ * last (a window that starts with the first request rolls at 0.8 of the span); each request holds
+ * past the next round, so rounds overlap.
+ */
+function roundTiming(plan: Pick<BurstPlan, "rounds" | "windowS" | "holdS">): { everyS: number; holdS: number } {
+  if (plan.rounds <= 1) return { everyS: 0, holdS: plan.holdS };
+  const everyS = (1.25 * plan.windowS) / (plan.rounds - 1);
+  return { everyS, holdS: Math.max(plan.holdS, Math.ceil(everyS + 1)) };
+}
+
+/** The rounds, each fired at its time; progress added up over them; a cancel stops rounds not yet fired. */
+async function fireRounds(target: BurstTarget, n: number, holdS: number, rounds: number, everyS: number, hooks: BurstHooks): Promise<BurstRequest[]> {
+  const prefix = `inflight-burst-${crypto.randomBytes(4).toString("hex")}`;
+  const perRound: BurstProgress[] = [];
+  const t0 = Date.now();
+  const fired: Promise<BurstRequest[]>[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const wait = t0 + round * everyS * 1000 - Date.now();
+    if (wait > 0) await sleep(wait, hooks.signal);
+    if (hooks.signal?.aborted) break;
+    fired.push(
+      fireBurst(target, {
+        n,
+        holdS,
+        idPrefix: `${prefix}-r${round}`,
+        round,
+        signal: hooks.signal,
+        onProgress: (p) => {
+          perRound[round] = p;
+          hooks.onProgress?.(sumProgress(perRound));
+        },
+      }),
+    );
+  }
+  return (await Promise.all(fired)).flat();
+}
+
+function sumProgress(ps: BurstProgress[]): BurstProgress {
+  const total: BurstProgress = { sent: 0, admitted: 0, rejected: 0, other: 0, inFlight: 0, done: 0 };
+  for (const p of ps) if (p) for (const k of Object.keys(total) as (keyof BurstProgress)[]) total[k] += p[k];
+  return total;
+}
+
+/** Waits `ms`, or less when the signal aborts. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+  });
 }
 
 /**

@@ -4,8 +4,9 @@ import { admittedPeak, burstVerdict, type BurstRequest } from "./verdict";
 const T0 = Date.UTC(2026, 11, 3, 12);
 let seq = 0;
 /** A request sent at `at` ms after T0, ending `hold` ms later with `status`. */
-const req = (status: number, at = 0, hold = 2000): BurstRequest => ({
+const req = (status: number, at = 0, hold = 2000, round = 0): BurstRequest => ({
   id: `r${++seq}`,
+  round,
   sentMs: T0 + at,
   headersMs: T0 + at + (status === 429 ? 5 : hold),
   endMs: T0 + at + (status === 429 ? 5 : hold),
@@ -28,6 +29,15 @@ describe("burstVerdict", () => {
     expect(v).toMatchObject({ verdict: "FAIL-leaky", peak: 7 });
     expect(v.peakIds).toHaveLength(7);
     expect(v.reasons[0]).toMatch(/7 requests were admitted at once against a limit of 5 \(2 over\)/);
+  });
+
+  it("FAIL-leaky across rounds: each round kept to the limit, yet two rounds ran together (a window rolled)", () => {
+    const first = [...Array.from({ length: 5 }, (_, i) => req(200, i, 3000, 0)), ...Array.from({ length: 10 }, (_, i) => req(429, i, 0, 0))];
+    const second = [...Array.from({ length: 5 }, (_, i) => req(200, 1000 + i, 3000, 1)), ...Array.from({ length: 10 }, (_, i) => req(429, 1000 + i, 0, 1))];
+    const v = burstVerdict([...first, ...second], 5);
+    // 10 at once is 2× the limit, but no round got more than 5 in: leaky, not multiplied.
+    expect(v).toMatchObject({ verdict: "FAIL-leaky", peak: 10 });
+    expect(v.reasons.join(" ")).toMatch(/10 requests of 2 rounds ran at once.*no round got more than 5 in.*#16011/);
   });
 
   it("FAIL-multiplied: the peak at a whole multiple of the limit names per-worker counting", () => {

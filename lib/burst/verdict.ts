@@ -7,6 +7,8 @@
 export interface BurstRequest {
   /** The call id the client sent (`x-litellm-call-id`): how the proxy's spend logs name it. */
   id: string;
+  /** Which round of the burst it belongs to (0 for a single burst). */
+  round: number;
   sentMs: number;
   /** When the response headers came; null when none came (a network error). */
   headersMs: number | null;
@@ -89,6 +91,20 @@ export function burstVerdict(requests: readonly BurstRequest[], limit: number): 
     return inconclusive(`${admitted} requests were admitted but at most ${peak} at once: they were too short to overlap; hold each longer (--hold)`);
   }
   if (peak > limit) {
+    // Every round kept to the limit, yet requests of several rounds ran together: the count restarted
+    // while earlier requests still ran (a windowed counter that rolled over, LiteLLM #16011).
+    const rounds = new Set(requests.filter((r) => ids.includes(r.id)).map((r) => r.round));
+    const perRound = Math.max(...[...new Set(requests.map((r) => r.round))].map((round) => admittedPeak(requests.filter((r) => r.round === round)).peak));
+    if (rounds.size > 1 && perRound <= limit) {
+      return {
+        ...base,
+        verdict: "FAIL-leaky",
+        reasons: [
+          `${peak} requests of ${rounds.size} rounds ran at once against a limit of ${limit} (${peak - limit} over), though no round got more than ${perRound} in`,
+          "the limiter forgot requests still running when its window rolled over (a windowed counter: LiteLLM #16011)",
+        ],
+      };
+    }
     const k = nearMultiple(peak, limit);
     if (k !== null) {
       return {

@@ -1,9 +1,12 @@
-// `npm run burst` as CI runs it, against the simulator: a correct limiter passes; per-worker counting
-// (four workers, no shared Redis) fails as multiplied; a key whose metadata forbids mocks gets the
-// probe and nothing more; the temporary twin key is gone afterwards, also after a cancel (SIGINT).
+// `npm run burst` as CI runs it, against the simulator: a correct limiter passes; a windowed counter
+// fails as leaky when rounds span a window roll (LiteLLM #16011); per-worker counting (four workers,
+// no shared Redis) fails as multiplied; a key with leaked slots fails as stuck; a key whose metadata
+// forbids mocks gets the probe and nothing more; the temporary twin key is gone afterwards, also after
+// a cancel (SIGINT).
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startRedis, type TestRedis } from "../support/redis";
 import { simAdmin, startSimulator, type TestSimulator } from "../support/simulator";
 import { waitFor } from "../support/wait";
 
@@ -45,17 +48,26 @@ async function twins(sim: TestSimulator): Promise<string[]> {
 }
 
 describe("npm run burst against the simulator", () => {
+  let redis: TestRedis;
   let gauge: TestSimulator;
   let workers: TestSimulator;
+  let windowed: TestSimulator;
+  let leaky: TestSimulator;
   beforeAll(async () => {
-    [gauge, workers] = await Promise.all([
+    redis = await startRedis();
+    [gauge, workers, windowed, leaky] = await Promise.all([
       startSimulator(["--limiter", "gauge", "--flush-interval", "0.5"]),
       // Four workers, each counting the limit on its own (no shared Redis).
       startSimulator(["--limiter", "gauge", "--workers", "4"]),
+      // LiteLLM's windowed counter, with a 2 s window.
+      startSimulator(["--limiter", "windowed", "--window", "2"]),
+      // Requests on /v1/messages keep their slot (#27955).
+      startSimulator(["--limiter", "gauge", "--redis-url", redis.url, "--leak-metadata-routes"]),
     ]);
   }, 60_000);
   afterAll(async () => {
-    await Promise.all([gauge?.stop(), workers?.stop()]);
+    await Promise.all([gauge?.stop(), workers?.stop(), windowed?.stop(), leaky?.stop()]);
+    await redis?.stop();
   });
 
   it("PASS on a correct limiter, by alias, through a twin key that is deleted afterwards", async () => {
@@ -75,6 +87,35 @@ describe("npm run burst against the simulator", () => {
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/8 requests were admitted at once, about 4× the limit of 2/);
     expect(await twins(workers)).toEqual([]);
+  });
+
+  it("FAIL-leaky on a windowed counter when rounds span a window roll: each round kept to the limit, two ran together", async () => {
+    await simAdmin(windowed, "POST", "/key/generate", { key_alias: "windowed", max_parallel_requests: 3 });
+    // Three rounds over 1.25 × the proxy's 2 s window (1.25 s apart), each request holding 3 s.
+    const r = await burst(windowed, ["--key", "windowed", "--rounds", "3"], { LITELLM_RATE_LIMIT_WINDOW_SIZE: "2" });
+    expect(r.lastLine, r.out).toBe("verdict: FAIL-leaky");
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/3 rounds 1.25 s apart/);
+    expect(r.out).toMatch(/6 requests of 2 rounds ran at once against a limit of 3 \(3 over\), though no round got more than 3 in/);
+    expect(r.out).toMatch(/peak +6 admitted in flight at once/);
+    expect(await twins(windowed)).toEqual([]);
+  });
+
+  it("FAIL-stuck on the key itself when slots leaked: fewer admitted than the limit with nothing else in flight", async () => {
+    const k = await simAdmin(leaky, "POST", "/key/generate", { key_alias: "stuck", max_parallel_requests: 3, metadata: { allow_client_mock_response: true } });
+    // Two requests completed on /v1/messages: their slots are never released.
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(`${leaky.url}/v1/messages`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${k.key}`, "content-type": "application/json" },
+        body: JSON.stringify({ model: "claude-3-5-sonnet", max_tokens: 16, messages: [{ role: "user", content: "hi" }], mock_response: "x" }),
+      });
+      expect(res.status).toBe(200);
+    }
+    const r = await burst(leaky, ["--key", k.token_id, "--raw-key-env", "BURST_KEY", "--hold", "1"], { BURST_KEY: k.key });
+    expect(r.lastLine, r.out).toBe("verdict: FAIL-stuck");
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/only 1 of 9 requests were admitted against a limit of 3/);
   });
 
   it("the key itself without mocks allowed: the probe and nothing more, INCONCLUSIVE with what to change, exit 2", async () => {
