@@ -3,23 +3,8 @@ import http from "node:http";
 import { freePort } from "../tests/support/ports";
 import { startRedis } from "../tests/support/redis";
 import { startSimulator, type TestSimulator } from "../tests/support/simulator";
+import { loadCannon, type CannonResult } from "./cannon";
 import type { BenchResult, BenchSuite } from "./types";
-
-interface CannonResult {
-  requests: { average: number };
-  latency: { p50: number; p99: number };
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  statusCodeStats?: Record<string, { count: number }>;
-}
-type Cannon = (opts: Record<string, unknown>) => Promise<CannonResult>;
-
-async function loadCannon(): Promise<Cannon> {
-  const spec = "autocannon"; // untyped package: import by name at run time
-  const mod = (await import(spec)) as { default?: Cannon } & Cannon;
-  return mod.default ?? mod;
-}
 
 /** The baseline: a bare node:http server that parses the same body and answers the same completion JSON. */
 const BARE_SERVER = `

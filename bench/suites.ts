@@ -1,4 +1,5 @@
 import { alertsBench } from "./alerts";
+import { burstBench } from "./burst";
 import { concurrencyBench } from "./concurrency";
 import { observeBench } from "./observe";
 import { overviewFigures } from "./overview";
@@ -14,4 +15,5 @@ export const suites: Record<string, BenchSuite> = {
   overview: ({ quick, stores }) => overviewFigures(quick, stores),
   alerts: alertsBench,
   tracker: trackerBench,
+  burst: burstBench,
 };

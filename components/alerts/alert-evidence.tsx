@@ -46,6 +46,16 @@ export function AlertEvidence({ alert }: { alert: AlertView }) {
           </table>
         </div>
       ) : null}
+      {awaiting(alert, ev.requestsAtPeak) ? (
+        <p className="text-sm text-zinc-500 dark:text-zinc-400" data-testid="evidence-awaiting">
+          {`${ev.requestsAtPeak ?? 0} of the ${alert.peak} requests at the peak are in the proxy's spend logs so far (the peak was seen live); the rest are listed once the proxy flushes them.`}
+        </p>
+      ) : null}
     </div>
   );
+}
+
+/** Fewer requests stored at the peak than it counted: the peak came from live truth, its spend-log rows are still on their way. */
+function awaiting(alert: AlertView, stored: number | null): boolean {
+  return alert.state === "firing" && alert.peak !== null && stored !== null && stored < alert.peak;
 }

@@ -145,18 +145,24 @@ export async function evaluateAlerts({ store, settings: s, sharedLimiter }: Eval
       () => ({ id: crypto.randomUUID(), ruleId: rule.id, keyId: key.id }),
     );
     if (step.removed && alert) out.remove.push(alert.id);
-    if (!step.alert || (alert && !changed(alert, step.alert) && !step.phase)) continue;
-    if (step.alert.state !== "pending" && step.alert.peak !== alert?.peak && typeof step.alert.evidence.peakSec === "number") {
-      step.alert.evidence = { ...step.alert.evidence, ...(await requestsAtPeak(store.ingest, key.id, step.alert.evidence.peakSec)) };
+    if (!step.alert) continue;
+    // The requests at the peak, read again when the peak moved or, while it fires, as long as fewer
+    // are stored than it counts (a peak seen live, before its spend-log rows all arrived).
+    let next = step.alert;
+    const ev = next.evidence;
+    const short = next.state === "firing" && Number(ev.requestsAtPeak ?? 0) < (next.peak ?? 0);
+    if (next.state !== "pending" && typeof ev.peakSec === "number" && (next.peak !== alert?.peak || short)) {
+      next = { ...next, evidence: { ...ev, ...(await requestsAtPeak(store.ingest, key.id, ev.peakSec)) } };
     }
-    out.upsert.push(step.alert);
-    if (step.alert.state === "firing" && alert?.state !== "firing") report.fired++;
-    if (step.alert.state === "resolved") report.resolved++;
+    if (alert && !changed(alert, next) && !step.phase) continue;
+    out.upsert.push(next);
+    if (next.state === "firing" && alert?.state !== "firing") report.fired++;
+    if (next.state === "resolved") report.resolved++;
     if (!step.phase) continue;
     for (const channel of routeChannels(channels, key)) {
       const id = crypto.randomUUID();
-      const payload = notificationOf(id, step.alert, rule.detector, step.phase, rule.name, key, s, nowMs);
-      out.notifications.push({ id, alertId: step.alert.id, channelId: channel.id, phase: step.phase, payload, nextAttemptMs: dueAt(channel, s.groupWaitS, nowMs), createdAtMs: nowMs });
+      const payload = notificationOf(id, next, rule.detector, step.phase, rule.name, key, s, nowMs);
+      out.notifications.push({ id, alertId: next.id, channelId: channel.id, phase: step.phase, payload, nextAttemptMs: dueAt(channel, s.groupWaitS, nowMs), createdAtMs: nowMs });
     }
   }
   const after = new Map(open.map((a) => [a.id, a]));

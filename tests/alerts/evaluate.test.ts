@@ -101,6 +101,15 @@ describe("evaluateAlerts over a store", () => {
     const [alert] = await s.alerts.listAlerts({ limit: 5 });
     expect(alert).toMatchObject({ keyHash: H("a"), state: "firing", announced: "live", startedSec: S0 + 5, peak: 3, limit: 2 });
     expect(await phases()).toEqual(["in-app:concurrency_limit_exceeded:firing", "team-a-hook:concurrency_limit_exceeded:firing"]);
+    // No request stored at the peak yet; once the spend-log rows arrive the evidence lists them.
+    expect(alert.evidence).toMatchObject({ requestsAtPeak: 0 });
+    const rows = [1, 2, 3].map((i) => ({ requestId: `req-${i}`, keyHash: H("a"), startMs: (S0 + 4) * 1000 + i, endMs: (S0 + 15) * 1000, status: "success", limitType: null, rejected: false, model: "m" }));
+    await s.ingest.commit(SPEND_LOG_SOURCE, rows, null);
+    await evaluate(10, 16);
+    const later = (await s.alerts.getAlert(alert.id))!;
+    expect(later.evidence).toMatchObject({ requestsAtPeak: 3 });
+    expect((later.evidence.requests as { requestId: string }[]).map((r) => r.requestId)).toEqual(["req-1", "req-2", "req-3"]);
+    expect(await phases()).toHaveLength(2);
   });
 
   it("keys within their limits are not read second by second (their minute roll-ups say so)", async () => {

@@ -38,20 +38,22 @@ describe("live truth from the tracker", () => {
     let peakLive = 0;
     const until = Date.now() + 7_500;
     const upstream = async () => ((await (await fetch(`${sim.url}/sim/tracker?hash=${key.token_id}`)).json()) as { samples: Record<string, { upstream: number }> }).samples[key.token_id].upstream;
+    let moved = 0;
     while (Date.now() < until) {
-      // Upstream read just before and just after the tick: requests move meanwhile, so the live
-      // count is judged against the range they spanned.
+      // Upstream read just before and just after the tick. When it changed in between, what was in
+      // flight at the instant the tick read is unknown (it may have gone up and down again): only a
+      // sample where upstream held still is judged, the others are counted.
       const before = await upstream();
       await reader.tick();
       const live = reader.state.inFlight().get(key.token_id) ?? 0;
       const after = await upstream();
-      const [lo, hi] = [Math.min(before, after), Math.max(before, after)];
-      diffs.push(live < lo ? lo - live : live > hi ? live - hi : 0);
+      if (before === after) diffs.push(Math.abs(live - before));
+      else moved++;
       peakLive = Math.max(peakLive, live);
       await new Promise((res) => setTimeout(res, 100));
     }
     await traffic;
-    expect(diffs.length).toBeGreaterThan(30);
+    expect(diffs.length, `${moved} samples moved during the tick`).toBeGreaterThan(20);
     // Within one request of what was in flight upstream around the tick.
     expect(Math.max(...diffs)).toBeLessThanOrEqual(1);
     // Per-worker counting leaks: more in flight than the limit, seen live.
