@@ -67,8 +67,9 @@ function connect(url: URL, timeoutMs: number): Promise<net.Socket> {
 const LIMITER_HEADER = /^x-ratelimit-api_key-/;
 
 /**
- * Fires `n` concurrent zero-cost requests: every connection is opened first, then all requests are
- * written in one go, so their start times lie within a few milliseconds. Each is timed (sent,
+ * Fires `n` concurrent zero-cost requests: every connection is opened first, every request written
+ * into its corked connection, then all are let go at once, so their start times lie within a few
+ * milliseconds. Each is timed (sent,
  * headers, end) with its status and the limiter's headers.
  */
 export async function fireBurst(target: BurstTarget, opts: FireOptions): Promise<BurstRequest[]> {
@@ -127,14 +128,24 @@ export async function fireBurst(target: BurstTarget, opts: FireOptions): Promise
         res.on("error", () => finish(0));
       });
       req.on("error", () => finish(0));
-      rec.sentMs = Date.now();
-      progress.sent++;
-      progress.inFlight++;
+      // Written into the corked socket: nothing leaves until every request is ready (below).
       req.end(body);
+      recs[i] = rec;
     });
 
-  // All written in one synchronous loop: the requests leave within the same few milliseconds.
+  // Every socket corked, every request written into it, then all uncorked in one tight loop: the
+  // requests leave within a few milliseconds of each other, not spread over the time it takes to
+  // build them.
+  const recs: BurstRequest[] = [];
+  for (const s of sockets) s.cork();
   const pending = sockets.map((s, i) => one(s, i));
+  await new Promise((r) => setImmediate(r)); // the requests take their sockets on the next tick
+  for (let i = 0; i < sockets.length; i++) {
+    recs[i].sentMs = Date.now();
+    progress.sent++;
+    progress.inFlight++;
+    sockets[i].uncork();
+  }
   tell();
   try {
     if (opts.signal?.aborted) onAbort();
