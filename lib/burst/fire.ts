@@ -74,9 +74,14 @@ const LIMITER_HEADER = /^x-ratelimit-api_key-/;
  */
 export async function fireBurst(target: BurstTarget, opts: FireOptions): Promise<BurstRequest[]> {
   const url = new URL(target.baseUrl.replace(/\/+$/, "") + "/v1/chat/completions");
-  const sockets = await Promise.all(Array.from({ length: opts.n }, () => connect(url, opts.connectTimeoutMs ?? 10_000))).catch((e: Error) => {
-    throw new Error(`could not open ${opts.n} connections to ${url.host}: ${e.message}`);
-  });
+  const opened = await Promise.allSettled(Array.from({ length: opts.n }, () => connect(url, opts.connectTimeoutMs ?? 10_000)));
+  const failed = opened.find((o): o is PromiseRejectedResult => o.status === "rejected");
+  if (failed) {
+    // Nothing is sent unless every connection is there: close the ones that opened.
+    for (const o of opened) if (o.status === "fulfilled") o.value.destroy();
+    throw new Error(`could not open ${opts.n} connections to ${url.host}: ${(failed.reason as Error).message}`);
+  }
+  const sockets = opened.map((o) => (o as PromiseFulfilledResult<net.Socket>).value);
   const progress: BurstProgress = { sent: 0, admitted: 0, rejected: 0, other: 0, inFlight: 0, done: 0 };
   const tell = () => opts.onProgress?.({ ...progress });
   const body = mockBody(target.model, "ok", opts.holdS);
