@@ -1,6 +1,7 @@
 import type { ApiTokenRepository, InstanceSettingRepository } from "../accounts/repository";
 import type { AlertRepository } from "../alerts/repository";
 import type { AuditRepository } from "../audit/repository";
+import type { BurstRunRepository } from "../burst/repository";
 import type { CatalogRepository } from "../catalog/repository";
 import type { ServiceHealthRepository } from "../health/repository";
 import type { IngestRepository } from "../ingest/repository";
@@ -37,6 +38,7 @@ export interface Store {
   readonly settings: InstanceSettingRepository;
   readonly audit: AuditRepository;
   readonly alerts: AlertRepository;
+  readonly bursts: BurstRunRepository;
   /**
    * The connection better-auth runs its own queries on (accounts, sessions: lib/accounts/auth.ts),
    * over the tables this store's migrations make. The one place SQL is written outside this folder,

@@ -324,6 +324,62 @@ describe.each(DIALECTS)("store contract on %s", (dialect) => {
       expect(await s.live.buckets(k.id, sec0, sec0 + 120, 1)).toEqual([{ t: sec0 + 61, maxInFlight: 1 }]);
     });
   });
+
+  describe("burst runs", () => {
+    const run = (id: string, startedMs: number) => ({
+      id,
+      keyHash: H("b"),
+      keyAlias: "burst-key",
+      teamId: null,
+      actorLabel: "admin@example.com",
+      auditId: 7,
+      target: "key" as const,
+      plan: { n: 12, holdS: 3 },
+      startedMs,
+    });
+    it("runs from start to end: heartbeat with progress, cancel asked, cleanup recorded then cleared, report, list without it", async () => {
+      await s.bursts.create(run("run-1", T0));
+      await s.bursts.create(run("run-2", T0 + 1000));
+      const progress = { sent: 12, admitted: 4, rejected: 8, other: 0, inFlight: 4, done: 8 };
+      expect(await s.bursts.heartbeat("run-1", progress, T0 + 500)).toEqual({ cancelRequested: false });
+      // A heartbeat without progress keeps the last one.
+      expect(await s.bursts.heartbeat("run-1", null, T0 + 600)).toEqual({ cancelRequested: false });
+      expect(await s.bursts.requestCancel("run-1")).toBe(true);
+      expect(await s.bursts.heartbeat("run-1", null, T0 + 700)).toEqual({ cancelRequested: true });
+      await s.bursts.setTwin("run-1", H("t"));
+      await s.bursts.setRestore("run-1", { entry: "allow_client_mock_response", had: false, value: null });
+      let got = (await s.bursts.get("run-1"))!;
+      expect(got).toMatchObject({ state: "running", heartbeatMs: T0 + 700, progress, cancelRequested: true, twinHash: H("t"), plan: { n: 12, holdS: 3 }, auditId: 7 });
+      expect(got.restore).toEqual({ entry: "allow_client_mock_response", had: false, value: null });
+      await s.bursts.setTwin("run-1", null);
+      await s.bursts.setRestore("run-1", null);
+      const report = { verdict: "PASS", requests: [{ id: "a", sentMs: T0 }] };
+      expect(await s.bursts.finish("run-1", { state: "done", endedMs: T0 + 9000, verdict: "PASS", report, message: null })).toBe(true);
+      // Ended once: a second end (a repair racing it) changes nothing.
+      expect(await s.bursts.finish("run-1", { state: "interrupted", endedMs: T0 + 9999, verdict: null, report: null, message: "x" })).toBe(false);
+      expect(await s.bursts.requestCancel("run-1")).toBe(false);
+      got = (await s.bursts.get("run-1"))!;
+      expect(got).toMatchObject({ state: "done", endedMs: T0 + 9000, verdict: "PASS", report, twinHash: null, restore: null });
+      await s.bursts.updateReport("run-1", "INCONCLUSIVE", { ...report, verdict: "INCONCLUSIVE" });
+      expect((await s.bursts.get("run-1"))!.verdict).toBe("INCONCLUSIVE");
+      const list = await s.bursts.listForKey(H("b"), 10);
+      expect(list.map((r) => r.id)).toEqual(["run-2", "run-1"]);
+      expect("report" in list[0]).toBe(false);
+      expect(await s.bursts.listForKey(H("b"), 1)).toHaveLength(1);
+      expect(await s.bursts.get("nope")).toBeNull();
+    });
+    it("finds runs to repair: running with a silent heartbeat, or ended with something left to undo", async () => {
+      await s.bursts.create(run("run-3", T0 + 2000));
+      await s.bursts.heartbeat("run-3", null, T0 + 2500);
+      await s.bursts.create(run("run-4", T0 + 3000));
+      await s.bursts.heartbeat("run-4", null, T0 + 60_000);
+      await s.bursts.create(run("run-5", T0 + 4000));
+      await s.bursts.setRestore("run-5", { entry: "allow_client_mock_response", had: true, value: false });
+      await s.bursts.finish("run-5", { state: "failed", endedMs: T0 + 5000, verdict: null, report: null, message: "could not restore" });
+      // run-2 (above) never beat after its start either.
+      expect((await s.bursts.needingRepair(T0 + 30_000)).map((r) => r.id)).toEqual(["run-2", "run-3", "run-5"]);
+    });
+  });
 });
 
 function sortBuckets<T extends { keyId: number; t?: number; range?: number }>(xs: T[]): T[] {

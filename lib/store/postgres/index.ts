@@ -2,6 +2,7 @@
 // manager (partitions.ts) for the four time-partitioned tables. Each repository writes its
 // multi-row statements with unnest arrays and reads many keys in one query (see each file).
 import type { Store } from "../store";
+import { PgBurstRunRepository } from "./bursts";
 import { PgApiTokenRepository, PgInstanceSettingRepository } from "./accounts";
 import { PgAlertRepository } from "./alerts";
 import { PgAuditRepository } from "./audit";
@@ -38,6 +39,7 @@ export function openPostgresStore(databaseUrl: string): Store {
     settings: new PgInstanceSettingRepository(pool),
     audit: new PgAuditRepository(pool),
     alerts: new PgAlertRepository(pool),
+    bursts: new PgBurstRunRepository(pool),
     authDatabase: pool,
     async close() {
       await pool.end();

@@ -1,4 +1,5 @@
 import type { Store } from "../store";
+import { SqliteBurstRunRepository } from "./bursts";
 import { SqliteApiTokenRepository, SqliteInstanceSettingRepository } from "./accounts";
 import { SqliteAlertRepository } from "./alerts";
 import { SqliteAuditRepository } from "./audit";
@@ -35,6 +36,7 @@ export function openSqliteStore(databaseUrl: string): Store {
     settings: new SqliteInstanceSettingRepository(db),
     audit: new SqliteAuditRepository(db),
     alerts: new SqliteAlertRepository(db),
+    bursts: new SqliteBurstRunRepository(db),
     authDatabase: db,
     async close() {
       db.close();
