@@ -14,6 +14,8 @@ export interface SpendLogWindow {
   fromMs: number;
   toMs: number;
   order: "endDesc" | "startAsc";
+  /** Only this key's rows (its hash: the proxy's `api_key` filter); absent: every key's. */
+  keyHash?: string;
 }
 
 export interface SpendLogPageOut {
@@ -178,6 +180,7 @@ export class ProxySpendLogSource implements SpendLogSource {
       pageSize: this.pageSize,
       sortBy: w.order === "endDesc" ? "endTime" : "startTime",
       sortOrder: w.order === "endDesc" ? ("desc" as const) : ("asc" as const),
+      apiKey: w.keyHash,
     };
   }
 
@@ -192,6 +195,7 @@ export class ProxySpendLogSource implements SpendLogSource {
     const rows = await this.client.spendLogsByDay(day(w.fromMs), endDay);
     const inWindow = rows.filter((r) => {
       const start = parseTimestampMs((r as { startTime?: unknown } | null)?.startTime);
+      if (w.keyHash !== undefined && (r as { api_key?: unknown } | null)?.api_key !== w.keyHash) return false;
       return Number.isNaN(start) || (start >= Math.floor(w.fromMs / 1000) * 1000 && start <= w.toMs);
     });
     this.endTimeSort = false;

@@ -103,12 +103,12 @@ export class LiteLLMClient {
    */
   async spendLogsPage(
     route: "/spend/logs/ui" | "/spend/logs/v2",
-    q: { startDate: string; endDate: string; page: number; pageSize: number; sortBy?: string; sortOrder?: "asc" | "desc" },
+    q: { startDate: string; endDate: string; page: number; pageSize: number; sortBy?: string; sortOrder?: "asc" | "desc"; apiKey?: string },
   ): Promise<SpendLogPage> {
     return this.request(
       "GET",
       route,
-      { start_date: q.startDate, end_date: q.endDate, page: q.page, page_size: q.pageSize, sort_by: q.sortBy, sort_order: q.sortOrder },
+      { start_date: q.startDate, end_date: q.endDate, page: q.page, page_size: q.pageSize, sort_by: q.sortBy, sort_order: q.sortOrder, api_key: q.apiKey },
       SpendLogPageSchema,
     );
   }

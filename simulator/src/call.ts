@@ -78,7 +78,10 @@ export async function handleLlmCall(
     // A simulator limit, not LiteLLM's: refused before the limiter, so it holds no slot and writes no row.
     throw new ProxyError(400, `The simulator does not stream ${path}: send stream false or omit it (only /chat/completions streams)`, "invalid_request_error", "stream");
   }
-  const o: RowOrigin = { p, info, callId: crypto.randomUUID(), callType: route.callType, startMs: Date.now() };
+  // A client may name the call itself (x-litellm-call-id, docs/litellm-reference.md §10 point 10).
+  const named = req.headers["x-litellm-call-id"];
+  const callId = typeof named === "string" && named !== "" ? named : crypto.randomUUID();
+  const o: RowOrigin = { p, info, callId, callType: route.callType, startMs: Date.now() };
   const limits: KeyLimits = {
     hash: p.hash,
     rpm: p.row?.rpm_limit ?? null,

@@ -75,6 +75,22 @@ describe("spend logs: batching, 429 rows, /spend/logs/ui and /v2, /spend/logs", 
     expect(row).not.toHaveProperty("messages");
   });
 
+  it("takes the call id a client names (x-litellm-call-id): in the response headers and the row", async () => {
+    const { key, hash } = await newKey(fast, MOCK);
+    const r = await request(fast, "POST", "/v1/chat/completions", {
+      key,
+      headers: { "x-litellm-call-id": "burst-abc-0" },
+      body: { model: "gpt-4o-mini", messages: [{ role: "user", content: "hello" }], mock_response: "x" },
+    });
+    expect(r.status).toBe(200);
+    expect(r.headers["x-litellm-call-id"]).toBe("burst-abc-0");
+    const page = await waitFor("row", async () => {
+      const p = await ui(fast, { ...windowAround(), api_key: hash });
+      return p.json.total === 1 ? p.json : undefined;
+    });
+    expect(page.data[0].litellm_call_id).toBe("burst-abc-0");
+  });
+
   it("writes a failure row for every 429: startTime == endTime, spend 0, error_information", async () => {
     const { key, hash } = await newKey(fast, { max_parallel_requests: 1, ...MOCK });
     const hold = chat(fast, key, { mock_response: "x", mock_delay: 1 });
