@@ -1,5 +1,5 @@
 import { percentile } from "../stats/percentile";
-import type { BurstReport } from "./run";
+import type { BurstReport } from "./report";
 import type { BurstRequest } from "./verdict";
 
 /** How many request ids the terminal lists at the peak (the JSON report has them all). */
@@ -35,9 +35,20 @@ export function formatReport(r: BurstReport): string {
     );
     if (r.peakIds.length) lines.push(`           ${r.peakIds.slice(0, IDS_SHOWN).join(", ")}${r.peakIds.length > IDS_SHOWN ? `, … ${r.peakIds.length - IDS_SHOWN} more` : ""}`);
     lines.push(`latency    admitted: ${latencies(admitted)}`, `           refused:  ${latencies(rejected)}`);
+    if (r.admitted) lines.push(`proxy      ${spendLogLine(r)}`);
   }
   for (const reason of r.reasons) lines.push(`why        ${reason}`);
   return lines.join("\n");
+}
+
+/** The spend logs' view of the peak, or how far the wait for them is. */
+export function spendLogLine(r: Pick<BurstReport, "spendLogs">): string {
+  const v = r.spendLogs;
+  if (!v) return "awaiting spend logs (the proxy writes them when it flushes)";
+  if (v.state === "awaiting") return `awaiting spend logs: ${v.found} of ${v.expected} admitted requests in so far`;
+  const at = v.peakAtMs !== null ? ` at ${new Date(v.peakAtMs).toISOString()}` : "";
+  const missing = v.state === "partial" ? `; ${v.expected - v.found} never came` : "";
+  return `${v.peak} admitted in flight at once by the spend logs (the proxy's clock${at}; ${v.found} of ${v.expected} rows${missing})`;
 }
 
 /** The last line, as CI reads it: `verdict: PASS`, `verdict: FAIL-leaky`, … or `verdict: INCONCLUSIVE (<reason>)`. */

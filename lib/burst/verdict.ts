@@ -71,13 +71,23 @@ function nearMultiple(peak: number, limit: number): number | null {
   return k >= 2 && Math.abs(peak - k * limit) <= Math.max(0, Math.floor(limit / 4)) ? k : null;
 }
 
-/** The verdict for a burst of `requests` against a key with `limit` max_parallel_requests. */
-export function burstVerdict(requests: readonly BurstRequest[], limit: number): BurstVerdict {
+/** The counts and the client's peak of a burst (none for a burst never fired). */
+export function burstCounts(requests: readonly BurstRequest[]): Omit<BurstVerdict, "verdict" | "reasons"> {
   const admitted = requests.filter((r) => r.status === 200).length;
   const rejected = requests.filter((r) => r.status === 429).length;
-  const other = requests.length - admitted - rejected;
   const { peak, atMs, ids } = admittedPeak(requests);
-  const base = { sent: requests.length, admitted, rejected, other, peak, peakAtMs: atMs, peakIds: ids };
+  return { sent: requests.length, admitted, rejected, other: requests.length - admitted - rejected, peak, peakAtMs: atMs, peakIds: ids };
+}
+
+/** No verdict, for this reason (a burst not fired, cancelled, or whose evidence cannot decide). */
+export function inconclusive(requests: readonly BurstRequest[], reason: string): BurstVerdict {
+  return { ...burstCounts(requests), verdict: "INCONCLUSIVE", reasons: [reason] };
+}
+
+/** The verdict for a burst of `requests` against a key with `limit` max_parallel_requests. */
+export function burstVerdict(requests: readonly BurstRequest[], limit: number): BurstVerdict {
+  const base = burstCounts(requests);
+  const { admitted, rejected, other, peak, peakIds: ids } = base;
   const inconclusive = (reason: string): BurstVerdict => ({ ...base, verdict: "INCONCLUSIVE", reasons: [reason] });
 
   if (requests.length <= limit) return inconclusive(`${requests.length} requests cannot exceed a limit of ${limit}: send more than the limit`);

@@ -7,6 +7,7 @@ import { auditAccountChange, createAccount, newSecret } from "../accounts/accoun
 import { teamGroupMap } from "../accounts/oidc-groups";
 import { fixedChannels, type FixedChannel } from "../alerts/env-channels";
 import { builtInRules } from "../alerts/rules";
+import { BurstService } from "../burst/service";
 import { serverConfig, type ServerConfig } from "../config/env";
 import type { Probes } from "../health/check";
 import { notConfigured, probeLiteLLM, probeRedis } from "../health/probes";
@@ -48,6 +49,8 @@ export interface App {
   publicUrl: string;
   /** The in-app feed and the alert channels the environment configures (their configs stay in memory). */
   fixedChannels: FixedChannel[];
+  /** Burst tests run from the UI and the API; null when writes are off (`writesDisabled`). */
+  bursts: BurstService | null;
 }
 
 /** The composition root: builds config, store, LiteLLM client and Redis connections from the settings. */
@@ -80,6 +83,11 @@ export async function buildApp(config: ServerConfig): Promise<App> {
   });
   await seedAccess(config, store, auth);
   const channels = fixedChannels(config);
+  const writesDisabled = !litellm
+    ? "No LiteLLM proxy is configured (LITELLM_URL)"
+    : config.LITELLM_MASTER_KEY
+      ? null
+      : "Inflight has only a read-only LiteLLM key (LITELLM_API_KEY): set LITELLM_MASTER_KEY (the master key or an admin key) to edit limits and run burst tests";
   await store.alerts.syncFixedChannels(channels.map((c) => c.row), Date.now());
   await store.alerts.ensureRules(builtInRules(Date.now()));
   return {
@@ -95,13 +103,22 @@ export async function buildApp(config: ServerConfig): Promise<App> {
     },
     auth,
     trustedOrigins: [new URL(baseURL).origin],
-    writesDisabled: !litellm
-      ? "No LiteLLM proxy is configured (LITELLM_URL)"
-      : config.LITELLM_MASTER_KEY
-        ? null
-        : "Inflight has only a read-only LiteLLM key (LITELLM_API_KEY): set LITELLM_MASTER_KEY (the master key or an admin key) to edit limits and run burst tests",
+    writesDisabled,
     publicUrl: baseURL,
     fixedChannels: channels,
+    bursts:
+      litellm && !writesDisabled
+        ? new BurstService({
+            bursts: store.bursts,
+            audit: store.audit,
+            litellm,
+            proxyUrl: config.LITELLM_URL!,
+            windowS: config.LITELLM_RATE_LIMIT_WINDOW_SIZE,
+            flushLagS: config.INGEST_FLUSH_LAG_S,
+            skewS: config.INGEST_CLOCK_SKEW_S,
+            log: console,
+          })
+        : null,
   };
 }
 

@@ -22,6 +22,7 @@ import { limiterStatus } from "../limiter/status";
 import { ingestJob } from "../runner/ingest-job";
 import type { JobSpec } from "../runner/job";
 import type { Store } from "../store/store";
+import { repairBurstRuns } from "../burst/repair";
 import { settleAbandonedEdits } from "../limits/settle-pending";
 import { ingestTiming, observePipeline, reconcileOptions } from "./pipeline";
 
@@ -58,6 +59,8 @@ export function runnerJobs({ config: c, store, client, proxyRedis, tracker, log,
       },
     },
     ...alertJobs(c, store, { client, proxyRedis, publicUrl, fixedChannels }),
+    // A burst test whose process died: marked interrupted, its twin key deleted, the key's metadata put back.
+    { name: "burst-repair", intervalMs: 15_000, run: async () => ({ stats: await repairBurstRuns({ bursts: store.bursts, audit: store.audit, litellm: client }) }) },
     // An edit whose process died between calling LiteLLM and hearing back is settled as unconfirmed.
     { name: "audit-settle", intervalMs: 60_000, run: async () => ({ stats: { settled: await settleAbandonedEdits(store.audit) } }) },
     {

@@ -23,7 +23,8 @@ function burst(sim: TestSimulator, args: string[], env: Record<string, string> =
   return new Promise((resolve, reject) => {
     const child = spawn(path.join(ROOT, "node_modules", ".bin", "tsx"), ["scripts/burst.ts", ...args], {
       cwd: ROOT,
-      env: { ...process.env, LITELLM_URL: sim.url, LITELLM_MASTER_KEY: sim.masterKey, ...env },
+      // The simulators flush spend logs every 0.5 s: a row missing after 5 s more never comes.
+      env: { ...process.env, LITELLM_URL: sim.url, LITELLM_MASTER_KEY: sim.masterKey, INGEST_FLUSH_LAG_S: "5", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
@@ -58,11 +59,11 @@ describe("npm run burst against the simulator", () => {
     [gauge, workers, windowed, leaky] = await Promise.all([
       startSimulator(["--limiter", "gauge", "--flush-interval", "0.5"]),
       // Four workers, each counting the limit on its own (no shared Redis).
-      startSimulator(["--limiter", "gauge", "--workers", "4"]),
+      startSimulator(["--limiter", "gauge", "--workers", "4", "--flush-interval", "0.5"]),
       // LiteLLM's windowed counter, with a 2 s window.
-      startSimulator(["--limiter", "windowed", "--window", "2"]),
+      startSimulator(["--limiter", "windowed", "--window", "2", "--flush-interval", "0.5"]),
       // Requests on /v1/messages keep their slot (#27955).
-      startSimulator(["--limiter", "gauge", "--redis-url", redis.url, "--leak-metadata-routes"]),
+      startSimulator(["--limiter", "gauge", "--redis-url", redis.url, "--leak-metadata-routes", "--flush-interval", "0.5"]),
     ]);
   }, 60_000);
   afterAll(async () => {
@@ -77,6 +78,9 @@ describe("npm run burst against the simulator", () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/sent +9 within \d+ ms · admitted 3 · refused \(429\) 6 \(max_parallel_requests\)/);
     expect(r.out).toMatch(/peak +3 admitted in flight at once/);
+    // The proxy's own clock, from the spend-log rows of the run's call ids.
+    expect(r.out).toMatch(/proxy +3 admitted in flight at once by the spend logs \(the proxy's clock at .*; 3 of 3 rows\)/);
+    expect(r.out).toMatch(/the proxy's spend logs agree: 3 admitted requests ran at once by its own clock/);
     expect(await twins(gauge)).toEqual([]);
   });
 
@@ -98,6 +102,7 @@ describe("npm run burst against the simulator", () => {
     expect(r.out).toMatch(/3 rounds 1.25 s apart/);
     expect(r.out).toMatch(/6 requests of 2 rounds ran at once against a limit of 3 \(3 over\), though no round got more than 3 in/);
     expect(r.out).toMatch(/peak +6 admitted in flight at once/);
+    expect(r.out).toMatch(/proxy +6 admitted in flight at once by the spend logs/);
     expect(await twins(windowed)).toEqual([]);
   });
 
@@ -128,6 +133,18 @@ describe("npm run burst against the simulator", () => {
     const q = new URLSearchParams({ start_date: "2000-01-01 00:00:00", end_date: "2100-01-01 00:00:00", api_key: k.token_id, page_size: "100" });
     const rows = await simAdmin(gauge, "GET", `/spend/logs/ui?${q}`);
     expect(rows.total).toBe(1);
+  });
+
+  it("the key itself with consent: allow_client_mock_response set for the run, the metadata put back exactly", async () => {
+    const metadata = { owner: "team-x", allow_client_mock_response: false, nested: { a: [1, 2] } };
+    const k = await simAdmin(gauge, "POST", "/key/generate", { key_alias: "consent", max_parallel_requests: 2, metadata });
+    const r = await burst(gauge, ["--key", "consent", "--raw-key-env", "BURST_KEY", "--allow-mock-metadata", "--hold", "1"], { BURST_KEY: k.key });
+    expect(r.lastLine, r.out).toBe("verdict: PASS");
+    expect(r.out).toContain("allow_client_mock_response: true set in the key's metadata for the run");
+    expect(r.out).toContain("the key's metadata is as it was (allow_client_mock_response back to false)");
+    const info = await simAdmin(gauge, "GET", `/key/info?key=${k.token_id}`);
+    expect(info.info.metadata).toEqual(metadata);
+    expect(r.out).not.toContain(k.key);
   });
 
   it("a cancel (SIGINT) mid-burst aborts the requests and still deletes the twin key", async () => {

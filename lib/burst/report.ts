@@ -1,0 +1,50 @@
+// A burst test's report: what was asked, every request as the client timed it, the verdict, and
+// once the proxy has flushed them, its spend logs' view, which confirms the verdict or, when the
+// two disagree on whether the limit was passed, leaves it INCONCLUSIVE.
+import type { SpendLogView } from "./spend-view";
+import type { BurstRequest, BurstVerdict, Verdict } from "./verdict";
+
+export interface BurstReport extends BurstVerdict {
+  keyHash: string;
+  keyAlias: string | null;
+  limit: number | null;
+  /** Requests per round. */
+  n: number;
+  holdS: number;
+  rounds: number;
+  /** Seconds between rounds (0 for one). */
+  everyS: number;
+  target: "twin" | "key";
+  model: string | null;
+  startedMs: number;
+  endedMs: number;
+  requests: BurstRequest[];
+  /** The verdict from the client's timings alone (`verdict` and `reasons` are the final word). */
+  client: { verdict: Verdict; reasons: string[] };
+  /** The proxy's view; null until it is read (and for a burst never fired). */
+  spendLogs: SpendLogView | null;
+}
+
+/** The report with the proxy's view: the verdict confirmed, or INCONCLUSIVE when the views disagree. */
+export function withSpendLogs(r: BurstReport, view: SpendLogView): BurstReport {
+  const { verdict, reasons } = r.client;
+  const judged = { ...r, spendLogs: view, verdict, reasons };
+  if (verdict === "INCONCLUSIVE" || r.limit === null || view.state === "awaiting") return judged;
+  const limit = r.limit;
+  const clientOver = r.peak > limit;
+  const proxyOver = view.peak > limit;
+  if (view.state === "partial" && !(clientOver && proxyOver)) {
+    return { ...judged, reasons: [...reasons, `the proxy's spend logs hold ${view.found} of the ${view.expected} admitted requests, so its clock cannot confirm this`] };
+  }
+  if (clientOver === proxyOver) {
+    return { ...judged, reasons: [...reasons, `the proxy's spend logs agree: ${view.peak} admitted requests ran at once by its own clock`] };
+  }
+  const skew = view.offsetMs !== null && Math.abs(view.offsetMs) > 1000 ? `; the proxy's clock reads ${view.offsetMs} ms off the client's` : "";
+  return {
+    ...judged,
+    verdict: "INCONCLUSIVE",
+    reasons: [
+      `the client saw ${r.peak} admitted requests at once and the proxy's spend logs ${view.peak}, against a limit of ${limit}: the two views disagree (clock skew between them, or a slow network stretching the client's timings${skew})`,
+    ],
+  };
+}
