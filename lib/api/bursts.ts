@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { BurstProgress } from "../burst/fire";
 import type { BurstReport } from "../burst/report";
-import type { RunState } from "../burst/repository";
+import { RUN_STATES } from "../burst/repository";
 
 // The burst-test contract: the form in the browser, `npm run burst` through an Inflight, and the
 // routes check a start with the same schema.
@@ -34,25 +34,91 @@ export const BurstStartSchema = z
   });
 export type BurstStart = z.infer<typeof BurstStartSchema>;
 
-/** A run as the API shows it: its report once it has one. */
-export interface BurstRunView {
-  id: string;
-  keyHash: string;
-  keyAlias: string | null;
-  actorLabel: string;
-  state: RunState;
-  target: "twin" | "key";
-  plan: Record<string, unknown>;
-  startedMs: number;
-  endedMs: number | null;
-  cancelRequested: boolean;
-  progress: BurstProgress | null;
-  verdict: string | null;
-  message: string | null;
-  /** Something the run changed on the proxy is not undone yet (a twin key, the key's metadata). */
-  cleanupPending: boolean;
-  auditId: number | null;
-  report: BurstReport | null;
-}
+const VERDICT = z.enum(["PASS", "FAIL-leaky", "FAIL-stuck", "FAIL-multiplied", "INCONCLUSIVE"]);
 
-export type BurstRunListItem = Omit<BurstRunView, "report">;
+export const BurstProgressSchema = z.object({ sent: z.number(), admitted: z.number(), rejected: z.number(), other: z.number(), inFlight: z.number(), done: z.number() }) satisfies z.ZodType<BurstProgress>;
+
+const BurstRequestSchema = z.object({
+  id: z.string(),
+  round: z.number(),
+  sentMs: z.number(),
+  headersMs: z.number().nullable(),
+  endMs: z.number(),
+  status: z.number(),
+  retryAfter: z.string().nullable(),
+  rateLimitType: z.string().nullable(),
+  rateLimitHeaders: z.record(z.string(), z.string()),
+});
+
+const SpendLogViewSchema = z.object({
+  state: z.enum(["awaiting", "complete", "partial"]),
+  expected: z.number(),
+  found: z.number(),
+  peak: z.number(),
+  peakAtMs: z.number().nullable(),
+  peakIds: z.array(z.string()),
+  offsetMs: z.number().nullable(),
+});
+
+export const BurstReportSchema = z.object({
+  verdict: VERDICT,
+  reasons: z.array(z.string()),
+  sent: z.number(),
+  admitted: z.number(),
+  rejected: z.number(),
+  other: z.number(),
+  peak: z.number(),
+  peakAtMs: z.number().nullable(),
+  peakIds: z.array(z.string()),
+  keyHash: z.string(),
+  keyAlias: z.string().nullable(),
+  limit: z.number().nullable(),
+  n: z.number(),
+  holdS: z.number(),
+  rounds: z.number(),
+  everyS: z.number(),
+  target: z.enum(["twin", "key"]),
+  model: z.string().nullable(),
+  startedMs: z.number(),
+  endedMs: z.number(),
+  requests: z.array(BurstRequestSchema),
+  client: z.object({ verdict: VERDICT, reasons: z.array(z.string()) }),
+  spendLogs: SpendLogViewSchema.nullable(),
+}) satisfies z.ZodType<BurstReport>;
+
+/** A run in a list: everything but its report. */
+export const BurstRunListItemSchema = z.object({
+  id: z.string(),
+  keyHash: z.string(),
+  keyAlias: z.string().nullable(),
+  actorLabel: z.string(),
+  state: z.enum(RUN_STATES),
+  target: z.enum(["twin", "key"]),
+  plan: z.record(z.string(), z.unknown()),
+  startedMs: z.number(),
+  endedMs: z.number().nullable(),
+  cancelRequested: z.boolean(),
+  progress: BurstProgressSchema.nullable(),
+  verdict: z.string().nullable(),
+  message: z.string().nullable(),
+  /** Something the run changed on the proxy is not undone yet (a twin key, the key's metadata). */
+  cleanupPending: z.boolean(),
+  auditId: z.number().nullable(),
+});
+export type BurstRunListItem = z.infer<typeof BurstRunListItemSchema>;
+
+/** A run with its report once it has one. */
+export const BurstRunViewSchema = BurstRunListItemSchema.extend({ report: BurstReportSchema.nullable() });
+export type BurstRunView = z.infer<typeof BurstRunViewSchema>;
+
+/** A key's runs, and what its start form needs. */
+export const KeyBurstsViewSchema = z.object({
+  runs: z.array(BurstRunListItemSchema),
+  /** Whether this caller may start a run now, and if not why (null: may). */
+  startBlockedBy: z.string().nullable(),
+  limit: z.number().nullable(),
+  teamId: z.string().nullable(),
+  /** Requests fired when the form leaves it empty (a few times the limit). */
+  defaultN: z.number().nullable(),
+});
+export type KeyBurstsView = z.infer<typeof KeyBurstsViewSchema>;

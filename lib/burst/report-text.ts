@@ -1,21 +1,20 @@
-import { percentile } from "../stats/percentile";
+import { latency } from "./latency";
 import type { BurstReport } from "./report";
 import type { BurstRequest } from "./verdict";
 
 /** How many request ids the terminal lists at the peak (the JSON report has them all). */
 const IDS_SHOWN = 10;
 
-/** "p50 120 ms · p95 2,010 ms · p99 2,030 ms · max 2,041 ms" over the requests' latencies; "none" without any. */
-function latencies(requests: BurstRequest[]): string {
-  const ms = requests.map((r) => r.endMs - r.sentMs);
-  if (!ms.length) return "none";
-  const f = (p: number) => `${Math.round(percentile(ms, p)!).toLocaleString("en-US")} ms`;
-  return `p50 ${f(0.5)} · p95 ${f(0.95)} · p99 ${f(0.99)} · max ${f(1)}`;
+/** "p50 120 ms · p95 2,010 ms · p99 2,030 ms · max 2,041 ms" over the requests with this status; "none" without any. */
+function latencies(requests: BurstRequest[], status: number): string {
+  const l = latency(requests, status);
+  if (!l.count) return "none";
+  const f = (v: number | null) => `${Math.round(v!).toLocaleString("en-US")} ms`;
+  return `p50 ${f(l.p50)} · p95 ${f(l.p95)} · p99 ${f(l.p99)} · max ${f(l.max)}`;
 }
 
 /** The report as the terminal prints it, before the verdict line. */
 export function formatReport(r: BurstReport): string {
-  const admitted = r.requests.filter((q) => q.status === 200);
   const rejected = r.requests.filter((q) => q.status === 429);
   const types = [...new Set(rejected.map((q) => q.rateLimitType).filter((t): t is string => t !== null))];
   const lines = [
@@ -34,7 +33,7 @@ export function formatReport(r: BurstReport): string {
       `peak       ${r.peak} admitted in flight at once${r.peakAtMs !== null ? ` at ${new Date(r.peakAtMs).toISOString()}` : ""} (client timings)`,
     );
     if (r.peakIds.length) lines.push(`           ${r.peakIds.slice(0, IDS_SHOWN).join(", ")}${r.peakIds.length > IDS_SHOWN ? `, … ${r.peakIds.length - IDS_SHOWN} more` : ""}`);
-    lines.push(`latency    admitted: ${latencies(admitted)}`, `           refused:  ${latencies(rejected)}`);
+    lines.push(`latency    admitted: ${latencies(r.requests, 200)}`, `           refused:  ${latencies(r.requests, 429)}`);
     if (r.admitted) lines.push(`proxy      ${spendLogLine(r)}`);
   }
   for (const reason of r.reasons) lines.push(`why        ${reason}`);

@@ -1,5 +1,6 @@
 // Server-only: runs a burst test against a LiteLLM proxy.
 import crypto from "node:crypto";
+import { MAX_BURST_REQUESTS } from "../api/bursts";
 import type { LiteLLMClient } from "../litellm/client";
 import { hashKey } from "../litellm/hash-key";
 import type { KeyInfo } from "../litellm/schemas";
@@ -53,8 +54,8 @@ export interface BurstHooks {
   cleanup?: CleanupLog;
 }
 
-/** The most requests one burst fires (each holds a connection). */
-export const MAX_BURST = 500;
+/** The most requests one test fires (each holds a connection). */
+const MAX_BURST = MAX_BURST_REQUESTS;
 /** How long a twin key lives at most, should its deletion fail (a safety net). */
 const TWIN_DURATION = "10m";
 /** The metadata entry that lets a client send `mock_response` (docs/litellm-reference.md §10 point 3). */

@@ -16,7 +16,7 @@ import type { BurstProgress } from "./fire";
 import { withSpendLogs, type BurstReport } from "./report";
 import { verdictLine } from "./report-text";
 import type { BurstRunRepository } from "./repository";
-import { runBurst, type BurstPlan } from "./run";
+import { defaultRequests, runBurst, type BurstPlan } from "./run";
 import { awaitSpendLogs } from "./spend-view";
 
 export interface BurstServiceDeps {
@@ -49,7 +49,9 @@ export class BurstService {
     const startedMs = Date.now();
     const target = ask.target;
     // What is kept of the ask: never the raw key.
-    const plan = { n: ask.n ?? null, holdS: ask.holdS, rounds: ask.rounds, model: ask.model ?? null, twinInTeam: ask.twinInTeam, allowMockMetadata: ask.allowMockMetadata };
+    // The default size from the limit the catalog knows, fixed here so progress has a total.
+    const n = ask.n ?? (key.maxParallelRequests === null ? null : defaultRequests(key.maxParallelRequests));
+    const plan = { n, holdS: ask.holdS, rounds: ask.rounds, model: ask.model ?? null, twinInTeam: ask.twinInTeam, allowMockMetadata: ask.allowMockMetadata };
     if (ask.rawKey && hashKey(ask.rawKey) !== key.hash) throw new ApiError(422, "invalid_input", "rawKey: this is not the key under test (its hash differs)");
     const entry = await this.d.audit.append({
       atMs: startedMs,
@@ -69,7 +71,7 @@ export class BurstService {
     await this.d.bursts.create({ id, keyHash: key.hash, keyAlias: key.alias, teamId: key.teamId, actorLabel: who.label, auditId: entry.id, target, plan, startedMs });
     const abort = new AbortController();
     this.running.set(id, abort);
-    const burstPlan: BurstPlan = { keyHash: key.hash, n: ask.n ?? null, holdS: ask.holdS, rawKey: ask.rawKey ?? null, model: ask.model ?? null, rounds: ask.rounds, windowS: this.d.windowS, twinInTeam: ask.twinInTeam, allowMockMetadata: ask.allowMockMetadata };
+    const burstPlan: BurstPlan = { keyHash: key.hash, n, holdS: ask.holdS, rawKey: ask.rawKey ?? null, model: ask.model ?? null, rounds: ask.rounds, windowS: this.d.windowS, twinInTeam: ask.twinInTeam, allowMockMetadata: ask.allowMockMetadata };
     void this.run(id, entry.id, burstPlan, abort).finally(() => this.running.delete(id));
     return { id };
   }

@@ -24,6 +24,7 @@ import { createAccount } from "../../lib/accounts/accounts";
 import { syncCatalog } from "../../lib/catalog/sync";
 import { app } from "../../lib/server/app";
 import { simAdmin, startSimulator, type TestSimulator } from "../support/simulator";
+import { signIn as signInAt } from "../support/sign-in";
 import { createTestDatabase } from "../support/store";
 
 const BASE = "http://inflight.test";
@@ -42,14 +43,7 @@ const req = (method: string, path: string, headers: Headers = {}, body?: unknown
 const params = (hash: string) => ({ params: Promise.resolve({ hash }) });
 const answer = async (res: Response) => ({ status: res.status, body: await res.json() });
 
-/** Signs in through better-auth's own route, as the sign-in form does; the session cookie to send back. */
-async function signIn(who: { email: string; password: string }): Promise<Headers> {
-  const res = await authPost(req("POST", "/api/auth/sign-in/email", { origin: BASE }, who));
-  expect(res.status, await res.clone().text()).toBe(200);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  expect(cookie).toContain("inflight.session_token=");
-  return { cookie };
-}
+const signIn = (who: { email: string; password: string }) => signInAt(BASE, who);
 
 describe("access and limit edits", () => {
   let sim: TestSimulator;

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useCallback, useMemo, useState } from "react";
 import { KeyAlerts } from "@/components/alerts/key-alerts";
+import { BurstPanel } from "@/components/burst/burst-panel";
 import { useAlerts } from "@/components/alerts/queries";
 import { ChartLegend } from "@/components/charts/chart-legend";
 import { ChartSkeleton } from "@/components/charts/chart-skeleton";
@@ -159,6 +160,7 @@ export function KeyDetailClient({ hash }: { hash: string }) {
       </section>
 
       {keyRef ? <LimitsPanel hash={hash} /> : null}
+      {keyRef ? <BurstPanel hash={hash} /> : null}
 
       {picked ? (
         <EvidencePanel

@@ -1,4 +1,5 @@
-import { BurstStartSchema, type BurstRunListItem } from "@/lib/api/bursts";
+import { BurstStartSchema, type KeyBurstsView } from "@/lib/api/bursts";
+import { defaultRequests } from "@/lib/burst/run";
 import { runListItem } from "@/lib/burst/view";
 import { burstService } from "../../../_lib/burst-run";
 import { withAccess } from "../../../_lib/handle";
@@ -7,10 +8,20 @@ import { readJson } from "../../../_lib/read-json";
 
 type Ctx = { params: Promise<{ hash: string }> };
 
-/** The key's burst tests, newest first. */
-export const GET = withAccess("viewer", async (_req, { app, principal }, ctx: Ctx): Promise<{ runs: BurstRunListItem[] }> => {
+/** The key's burst tests, newest first, and whether this caller may start one. */
+export const GET = withAccess("viewer", async (_req, { app, principal }, ctx: Ctx): Promise<KeyBurstsView> => {
   const key = await keyFromParams(app, ctx.params, principal);
-  return { runs: (await app.store.bursts.listForKey(key.hash, 50)).map(runListItem) };
+  const limit = key.maxParallelRequests;
+  return {
+    runs: (await app.store.bursts.listForKey(key.hash, 50)).map(runListItem),
+    startBlockedBy:
+      principal.role !== "admin"
+        ? "Only admins run burst tests."
+        : (app.writesDisabled ?? (limit === null ? "This key has no max_parallel_requests: there is no limit to test." : null)),
+    limit,
+    teamId: key.teamId,
+    defaultN: limit === null ? null : defaultRequests(limit),
+  };
 });
 
 /** Starts a burst test on the key (admins): its id at once, the run goes on in the background. */
