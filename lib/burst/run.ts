@@ -110,7 +110,7 @@ export async function runBurst(admin: LiteLLMClient, baseUrl: string, plan: Burs
     const answer = `inflight-probe-${crypto.randomBytes(6).toString("hex")}`;
     const probe = await probeMock(baseUrl, key, model, answer, Boolean(plan.rawKey));
     if (probe !== null) return notFired(probe, model);
-    if (holdS > plan.holdS) hooks.log(`each request holds ${holdS} s (not ${plan.holdS}): rounds ${everyS} s apart must overlap`);
+    if (holdS > plan.holdS) hooks.log(`each request holds ${holdS} s (not ${plan.holdS}): past the last round, so rounds after the window roll meet the first`);
     hooks.log(
       `probe: the proxy answered the mock (zero cost); firing ${n} requests holding ${holdS} s each` +
         (plan.rounds > 1 ? `, ${plan.rounds} rounds ${everyS} s apart (across a ${plan.windowS} s limiter window)` : ""),
@@ -177,14 +177,15 @@ export async function restoreMetadata(admin: LiteLLMClient, keyHash: string, r: 
 }
 
 /**
- * Rounds spread over a quarter more than one window: a roll falls between two of them, clear of the
- * last (a window that starts with the first request rolls at 0.8 of the span); each request holds
- * past the next round, so rounds overlap.
+ * Rounds spread over a quarter more than one window, so a roll falls before the last of them
+ * (wherever the window starts); each request holds past the last round, so a round admitted after
+ * the roll runs together with the first round's requests still holding their slots. (A round fired
+ * while the first still holds before the roll is refused by any limiter.)
  */
 function roundTiming(plan: Pick<BurstPlan, "rounds" | "windowS" | "holdS">): { everyS: number; holdS: number } {
   if (plan.rounds <= 1) return { everyS: 0, holdS: plan.holdS };
   const everyS = (1.25 * plan.windowS) / (plan.rounds - 1);
-  return { everyS, holdS: Math.max(plan.holdS, Math.ceil(everyS + 1)) };
+  return { everyS, holdS: Math.max(plan.holdS, Math.ceil(1.25 * plan.windowS + 1)) };
 }
 
 /** The rounds, each fired at its time; progress added up over them; a cancel stops rounds not yet fired. */
