@@ -25,6 +25,7 @@ import { syncCatalog } from "../../lib/catalog/sync";
 import { app } from "../../lib/server/app";
 import { simAdmin, startSimulator, type TestSimulator } from "../support/simulator";
 import { signIn as signInAt } from "../support/sign-in";
+import { setAppEnv } from "../support/app-env";
 import { createTestDatabase } from "../support/store";
 
 const BASE = "http://inflight.test";
@@ -48,7 +49,7 @@ const signIn = (who: { email: string; password: string }) => signInAt(BASE, who)
 describe("access and limit edits", () => {
   let sim: TestSimulator;
   let db: { url: string; remove(): Promise<void> };
-  const saved = { ...process.env };
+  let restoreEnv: () => void = () => undefined;
   const keys: Record<string, string> = {};
   let admin: Headers, viewer: Headers, teamViewer: Headers;
 
@@ -59,8 +60,7 @@ describe("access and limit edits", () => {
   beforeAll(async () => {
     sim = await startSimulator(["--upperbound-rpm", "1000"]);
     db = await createTestDatabase("sqlite");
-    for (const k of Object.keys(process.env)) if (/^(LITELLM_|REDIS_|INFLIGHT_|METRICS_TOKEN$|PORT$|HOST$|DATA_DIR$)/.test(k)) delete process.env[k];
-    Object.assign(process.env, {
+    restoreEnv = setAppEnv({
       INFLIGHT_DATABASE_URL: db.url,
       INFLIGHT_PUBLIC_URL: BASE,
       LITELLM_URL: sim.url,
@@ -96,8 +96,7 @@ describe("access and limit edits", () => {
     await (await app()).store.close();
     await sim?.stop();
     await db?.remove();
-    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-    Object.assign(process.env, saved);
+    restoreEnv();
   });
 
   it("signed out, every API route answers 401 with a readable message", async () => {

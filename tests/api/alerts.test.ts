@@ -20,6 +20,7 @@ import { scopeFields, visibleToCaller } from "../../app/api/_lib/alerting";
 import { issueToken } from "../../lib/accounts/api-tokens";
 import { app } from "../../lib/server/app";
 import { startReceiver, type Receiver } from "../support/receiver";
+import { setAppEnv } from "../support/app-env";
 import { createTestDatabase } from "../support/store";
 
 const BASE = "http://inflight.test";
@@ -41,13 +42,12 @@ describe("alert routes", () => {
   let rx: Receiver;
   let admin = "";
   let viewer = "";
-  const saved = { ...process.env };
+  let restoreEnv: () => void = () => undefined;
 
   beforeAll(async () => {
     db = await createTestDatabase("sqlite");
     rx = await startReceiver();
-    for (const k of Object.keys(process.env)) if (/^(LITELLM_|REDIS_|INFLIGHT_|ALERT_|METRICS_TOKEN$|PORT$|HOST$|DATA_DIR$)/.test(k)) delete process.env[k];
-    Object.assign(process.env, {
+    restoreEnv = setAppEnv({
       INFLIGHT_DATABASE_URL: db.url,
       INFLIGHT_PUBLIC_URL: BASE,
       INFLIGHT_ENVIRONMENT: "staging",
@@ -62,8 +62,7 @@ describe("alert routes", () => {
     await (await app()).store.close();
     await rx?.stop();
     await db?.remove();
-    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-    Object.assign(process.env, saved);
+    restoreEnv();
   });
 
   it("viewers read alerts, rules, silences and the feed; every write and the channels are admin-only", async () => {

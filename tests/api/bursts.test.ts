@@ -19,6 +19,7 @@ import { syncCatalog } from "../../lib/catalog/sync";
 import { app } from "../../lib/server/app";
 import { simAdmin, startSimulator, type TestSimulator } from "../support/simulator";
 import { signIn } from "../support/sign-in";
+import { setAppEnv } from "../support/app-env";
 import { createTestDatabase } from "../support/store";
 import { waitFor } from "../support/wait";
 
@@ -38,7 +39,7 @@ const answer = async (res: Response) => ({ status: res.status, body: await res.j
 describe("burst tests through Inflight", () => {
   let sim: TestSimulator;
   let db: { url: string; remove(): Promise<void> };
-  const saved = { ...process.env };
+  let restoreEnv: () => void = () => undefined;
   const keys: Record<string, { hash: string; raw: string }> = {};
   let admin: Headers, viewer: Headers, teamViewer: Headers;
 
@@ -58,8 +59,7 @@ describe("burst tests through Inflight", () => {
   beforeAll(async () => {
     sim = await startSimulator(["--limiter", "gauge", "--flush-interval", "0.5"]);
     db = await createTestDatabase("sqlite");
-    for (const k of Object.keys(process.env)) if (/^(LITELLM_|REDIS_|INFLIGHT_|INGEST_|METRICS_TOKEN$|PORT$|HOST$|DATA_DIR$)/.test(k)) delete process.env[k];
-    Object.assign(process.env, { INFLIGHT_DATABASE_URL: db.url, INFLIGHT_PUBLIC_URL: BASE, LITELLM_URL: sim.url, LITELLM_MASTER_KEY: sim.masterKey, INGEST_FLUSH_LAG_S: "5" });
+    restoreEnv = setAppEnv({ INFLIGHT_DATABASE_URL: db.url, INFLIGHT_PUBLIC_URL: BASE, LITELLM_URL: sim.url, LITELLM_MASTER_KEY: sim.masterKey, INGEST_FLUSH_LAG_S: "5" });
     for (const [alias, team, metadata] of [
       ["burst-a", "team-a", {}],
       ["burst-b", "team-b", { owner: "platform", allow_client_mock_response: "true" }],
@@ -83,8 +83,7 @@ describe("burst tests through Inflight", () => {
     await (await app()).store.close();
     await sim?.stop();
     await db?.remove();
-    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-    Object.assign(process.env, saved);
+    restoreEnv();
   });
 
   it("an admin token starts one by alias: progress, a PASS the spend logs confirm, listed, exported, audited, the twin gone", async () => {

@@ -11,6 +11,7 @@ import type { VirtualKey } from "../../lib/litellm/schemas";
 import { app } from "../../lib/server/app";
 import { HandBrowser } from "../support/hand-browser";
 import { startOidcProvider, type OidcAccount, type OidcProviderHandle } from "../support/oidc-provider";
+import { setAppEnv } from "../support/app-env";
 import { createTestDatabase } from "../support/store";
 
 const BASE = "http://inflight.test";
@@ -61,13 +62,12 @@ async function ssoSignIn(login: string): Promise<Response> {
 describe("single sign-on through OpenID Connect", () => {
   let op: OidcProviderHandle;
   let db: { url: string; remove(): Promise<void> };
-  const saved = { ...process.env };
+  let restoreEnv: () => void = () => undefined;
 
   beforeAll(async () => {
     op = await startOidcProvider({ clientId: CLIENT.id, clientSecret: CLIENT.secret, redirectUris: [CALLBACK], accounts });
     db = await createTestDatabase("sqlite");
-    for (const k of Object.keys(process.env)) if (/^(LITELLM_|REDIS_|INFLIGHT_|METRICS_TOKEN$|PORT$|HOST$|DATA_DIR$)/.test(k)) delete process.env[k];
-    Object.assign(process.env, {
+    restoreEnv = setAppEnv({
       INFLIGHT_DATABASE_URL: db.url,
       INFLIGHT_PUBLIC_URL: BASE,
       INFLIGHT_OIDC_ISSUER: op.issuer,
@@ -87,8 +87,7 @@ describe("single sign-on through OpenID Connect", () => {
     await (await app()).store.close();
     await op?.stop();
     await db?.remove();
-    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-    Object.assign(process.env, saved);
+    restoreEnv();
   });
 
   const who = async (res: Response) => {

@@ -11,6 +11,7 @@ import { syncCatalog } from "../../lib/catalog/sync";
 import { ProxySpendLogSource } from "../../lib/ingest/source";
 import { app } from "../../lib/server/app";
 import { simAdmin, startSimulator, type TestSimulator } from "../support/simulator";
+import { setAppEnv } from "../support/app-env";
 import { createTestDatabase } from "../support/store";
 
 const BASE = "http://inflight.test";
@@ -24,13 +25,12 @@ describe("a read-only LiteLLM key", () => {
   let db: { url: string; remove(): Promise<void> };
   let hash = "";
   let adminToken = "";
-  const saved = { ...process.env };
+  let restoreEnv: () => void = () => undefined;
 
   beforeAll(async () => {
     sim = await startSimulator(["--viewer-key", VIEWER_KEY]);
     db = await createTestDatabase("sqlite");
-    for (const k of Object.keys(process.env)) if (/^(LITELLM_|REDIS_|INFLIGHT_|METRICS_TOKEN$|PORT$|HOST$|DATA_DIR$)/.test(k)) delete process.env[k];
-    Object.assign(process.env, { INFLIGHT_DATABASE_URL: db.url, INFLIGHT_PUBLIC_URL: BASE, LITELLM_URL: sim.url, LITELLM_API_KEY: VIEWER_KEY, METRICS_TOKEN: METRICS });
+    restoreEnv = setAppEnv({ INFLIGHT_DATABASE_URL: db.url, INFLIGHT_PUBLIC_URL: BASE, LITELLM_URL: sim.url, LITELLM_API_KEY: VIEWER_KEY, METRICS_TOKEN: METRICS });
     hash = (await simAdmin(sim, "POST", "/key/generate", { key_alias: "observed", max_parallel_requests: 3 })).token_id;
     const a = await app();
     adminToken = (await issueToken(a.store.tokens, { name: "admin-script", scope: "admin", createdBy: "test" })).token;
@@ -40,8 +40,7 @@ describe("a read-only LiteLLM key", () => {
     await (await app()).store.close();
     await sim?.stop();
     await db?.remove();
-    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-    Object.assign(process.env, saved);
+    restoreEnv();
   });
 
   const admin = () => ({ authorization: `Bearer ${adminToken}` });

@@ -9,6 +9,7 @@ import { GET as metrics } from "../../app/metrics/route";
 import type { VirtualKey } from "../../lib/litellm/schemas";
 import { app } from "../../lib/server/app";
 import { T0 } from "../support/rows";
+import { setAppEnv } from "../support/app-env";
 import { createTestDatabase } from "../support/store";
 
 const KNOWN = "e".repeat(64);
@@ -23,14 +24,12 @@ const body = async (res: Response) => [res.status, await res.json()];
 
 describe("API routes on the server's app", () => {
   let db: { url: string; remove(): Promise<void> };
-  const saved = { ...process.env };
+  let restoreEnv: () => void = () => undefined;
 
   beforeAll(async () => {
     db = await createTestDatabase("sqlite");
     // Only what this test sets: no proxy, no Redis, so the app is the store alone.
-    for (const k of Object.keys(process.env)) if (/^(LITELLM_|REDIS_|INFLIGHT_|PORT$|HOST$|DATA_DIR$)/.test(k)) delete process.env[k];
-    process.env.INFLIGHT_DATABASE_URL = db.url;
-    process.env.INFLIGHT_API_TOKEN = TOKEN;
+    restoreEnv = setAppEnv({ INFLIGHT_DATABASE_URL: db.url, INFLIGHT_API_TOKEN: TOKEN });
     const { store } = await app();
     const key = { token: KNOWN, key_alias: "known", team_id: null, max_parallel_requests: 2, rpm_limit: null, tpm_limit: null, blocked: false } as VirtualKey;
     await store.catalog.apply({ upserts: [key], limitChanges: [], removed: [] }, T0);
@@ -38,8 +37,7 @@ describe("API routes on the server's app", () => {
   afterAll(async () => {
     await (await app()).store.close(); // closing twice is harmless (better-sqlite3)
     await db?.remove();
-    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-    Object.assign(process.env, saved);
+    restoreEnv();
   });
 
   it("422 for a bad query, before the store is asked", async () => {
