@@ -217,7 +217,7 @@ async function candidates(
  * of the two (spend logs may lack a request that is still running or not flushed yet; the tracker
  * never sees a request the proxy has not started). Sorted by second.
  */
-export function withLive(truth: TruthSecond[], live: { t: number; maxInFlight: number }[]): TruthSecond[] {
+function withLive(truth: TruthSecond[], live: { t: number; maxInFlight: number }[]): TruthSecond[] {
   if (!live.length) return truth;
   const bySec = new Map(truth.map((t) => [t.sec, t]));
   for (const l of live) {

@@ -16,7 +16,7 @@ import { runTraffic } from "../../lib/traffic/generator";
 import { startReceiver, type Receiver, type ReceivedRequest } from "../support/receiver";
 import { startRedis } from "../support/redis";
 import { spawnRunner } from "../support/runner-process";
-import { simAdmin, startSimulator, type TestSimulator } from "../support/simulator";
+import { leakSlots, simAdmin, startSimulator, type TestSimulator } from "../support/simulator";
 import { createTestDatabase } from "../support/store";
 import { waitFor } from "../support/wait";
 
@@ -223,14 +223,7 @@ describe("a stuck limiter, through a runner takeover", () => {
     await waitFor(async () => (await store.catalog.keyByHash(key.token_id))?.maxParallelRequests === 2, { what: "the catalog to hold the key", timeoutMs: 30_000, intervalMs: 250 });
 
     // Two requests on /v1/messages complete and leak both slots; from then on every chat request is a 429.
-    for (let i = 0; i < 2; i++) {
-      const r = await fetch(`${sim.url}/v1/messages`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${key.key}`, "content-type": "application/json" },
-        body: JSON.stringify({ model: "claude-3-5-sonnet", max_tokens: 5, messages: [{ role: "user", content: "hi" }], mock_response: "ok" }),
-      });
-      expect(r.status).toBe(200);
-    }
+    await leakSlots(sim, key.key, 2);
     const leakedAt = Date.now();
     const statuses: number[] = [];
     const traffic = (async () => {

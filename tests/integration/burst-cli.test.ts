@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedis, type TestRedis } from "../support/redis";
-import { simAdmin, startSimulator, type TestSimulator } from "../support/simulator";
+import { leakSlots, simAdmin, startSimulator, type TestSimulator } from "../support/simulator";
 import { waitFor } from "../support/wait";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -109,14 +109,7 @@ describe("npm run burst against the simulator", () => {
   it("FAIL-stuck on the key itself when slots leaked: fewer admitted than the limit with nothing else in flight", async () => {
     const k = await simAdmin(leaky, "POST", "/key/generate", { key_alias: "stuck", max_parallel_requests: 3, metadata: { allow_client_mock_response: true } });
     // Two requests completed on /v1/messages: their slots are never released.
-    for (let i = 0; i < 2; i++) {
-      const res = await fetch(`${leaky.url}/v1/messages`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${k.key}`, "content-type": "application/json" },
-        body: JSON.stringify({ model: "claude-3-5-sonnet", max_tokens: 16, messages: [{ role: "user", content: "hi" }], mock_response: "x" }),
-      });
-      expect(res.status).toBe(200);
-    }
+    await leakSlots(leaky, k.key, 2);
     const r = await burst(leaky, ["--key", k.token_id, "--raw-key-env", "BURST_KEY", "--hold", "1"], { BURST_KEY: k.key });
     expect(r.lastLine, r.out).toBe("verdict: FAIL-stuck");
     expect(r.code).toBe(1);

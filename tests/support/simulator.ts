@@ -126,3 +126,18 @@ export async function simAdmin(sim: TestSimulator, method: "GET" | "POST", path:
   if (res.status !== 200) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return res.json();
 }
+
+/**
+ * Leaks `n` of a key's slots on a simulator started with --leak-metadata-routes: each request on
+ * /v1/messages completes and keeps its slot (LiteLLM #27955). The key's metadata must allow mocks.
+ */
+export async function leakSlots(sim: TestSimulator, rawKey: string, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const res = await fetch(`${sim.url}/v1/messages`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${rawKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "claude-3-5-sonnet", max_tokens: 5, messages: [{ role: "user", content: "hi" }], mock_response: "ok" }),
+    });
+    if (res.status !== 200) throw new Error(`leaking a slot: ${res.status} ${await res.text()}`);
+  }
+}
