@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { BurstStartSchema, MAX_BURST_REQUESTS, type BurstRunView, type BurstStart } from "../lib/api/bursts";
 import { ConfigError, serverConfig } from "../lib/config/env";
 import type { BurstProgress } from "../lib/burst/fire";
-import { withSpendLogs, type BurstReport } from "../lib/burst/report";
+import { awaitingSpendLogs, withSpendLogs, type BurstReport } from "../lib/burst/report";
 import { formatReport, spendLogLine, verdictLine } from "../lib/burst/report-text";
 import { runBurst } from "../lib/burst/run";
 import { sleep } from "../lib/burst/sleep";
@@ -20,9 +20,6 @@ import { hashKey } from "../lib/litellm/hash-key";
 
 const USAGE =
   "usage: npm run burst -- --key <alias|hash> [--n N] [--hold S] [--rounds R] [--model M] [--twin|--raw-key-env VAR] [--allow-mock-metadata] [--twin-in-team]";
-
-/** How long to follow a report still awaiting spend logs through an Inflight. */
-const GIVE_UP_MS = 15 * 60_000;
 
 /** A usage error: said in one line, exit 2. */
 class UsageError extends Error {}
@@ -177,10 +174,7 @@ async function throughInflight(base: string, token: string, ask: BurstStart, sig
       return null;
     } else {
       const r = run.report;
-      // Inflight gives up on the spend logs after its flush lag and then some; this bound only
-      // covers an Inflight that stopped while waiting.
-      const stale = run.endedMs !== null && Date.now() - run.endedMs > GIVE_UP_MS;
-      const waiting = r.admitted > 0 && !signal.aborted && !stale && (r.spendLogs === null || r.spendLogs.state === "awaiting");
+      const waiting = !signal.aborted && awaitingSpendLogs(r, Date.now());
       if (!waiting) {
         console.log(`report     ${page}`);
         return r;

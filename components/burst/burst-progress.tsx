@@ -40,6 +40,7 @@ export function BurstProgressCard({ run }: { run: BurstRunView }) {
       <p className="text-sm text-zinc-600 dark:text-zinc-300" aria-live="polite">
         {phase}
       </p>
+      <p className="text-xs text-zinc-500 dark:text-zinc-400">{planLine(run.plan)}</p>
       <div>
         <div
           role="progressbar"
@@ -55,7 +56,7 @@ export function BurstProgressCard({ run }: { run: BurstRunView }) {
           {done} of {total || "?"} requests done ({pct}%)
         </p>
       </div>
-      <dl className="grid grid-cols-2 gap-3 sm:grid-cols-5" data-testid="burst-progress">
+      <dl className="grid grid-cols-2 gap-3 sm:grid-cols-5" data-testid="burst-progress" aria-describedby="progress-note">
         {COUNTS.map(([k, label]) => (
           <div key={k} className="rounded-md bg-zinc-50 px-3 py-2 dark:bg-zinc-950">
             <dt className="text-xs text-zinc-500 dark:text-zinc-400">{label}</dt>
@@ -63,6 +64,17 @@ export function BurstProgressCard({ run }: { run: BurstRunView }) {
           </div>
         ))}
       </dl>
+      <p id="progress-note" className="text-xs text-zinc-500 dark:text-zinc-400">
+        A 429 comes back at once; an admitted request answers only when its mock delay ends, so it counts as in flight until then and as admitted once done.
+      </p>
     </section>
   );
+}
+
+/** "12 requests at once × 3 rounds, each holding 26 s": what the run was asked (the hold may be raised for rounds). */
+function planLine(plan: Record<string, unknown>): string {
+  const n = typeof plan.n === "number" ? `${plan.n} requests at once` : "a few times the limit at once";
+  const rounds = typeof plan.rounds === "number" && plan.rounds > 1 ? ` × ${plan.rounds} rounds across a limiter window roll` : "";
+  const hold = typeof plan.holdS === "number" ? `, each holding ${plan.holdS} s${rounds ? " (or past the last round)" : ""}` : "";
+  return `${n}${rounds}${hold}, mock answers at zero cost`;
 }

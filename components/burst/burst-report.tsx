@@ -1,8 +1,8 @@
 "use client";
 
-import type { BurstReport } from "@/lib/burst/report";
 import { spendLogLine } from "@/lib/burst/report-text";
 import { latency, type Latency } from "@/lib/burst/latency";
+import { awaitingSpendLogs, type BurstReport } from "@/lib/burst/report";
 import { verdictLabel, verdictTone } from "@/lib/view/bursts/burst-view";
 import { utcStamp } from "@/lib/view/format/time";
 import { BurstTimeline } from "./burst-timeline";
@@ -38,7 +38,11 @@ export function BurstReportBody({ report: r }: { report: BurstReport }) {
         {fired && r.admitted > 0 ? (
           <p className="mt-3 text-sm text-zinc-700 dark:text-zinc-300" data-testid="spend-log-view">
             <span className="font-medium">The proxy&apos;s view:</span> {spendLogLine(r)}
-            {proxy === null || proxy.state === "awaiting" ? <span className="ml-1 text-zinc-500">(checked every 2 s until they arrive)</span> : null}
+            {proxy === null || proxy.state === "awaiting" ? (
+              <span className="ml-1 text-zinc-500">
+                {awaitingSpendLogs(r, Date.now()) ? "(checked every 2 s until they arrive)" : "(no longer awaited: Inflight stopped while waiting, so the proxy's clock never confirmed this)"}
+              </span>
+            ) : null}
           </p>
         ) : null}
       </section>

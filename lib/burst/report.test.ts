@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { withSpendLogs, type BurstReport } from "./report";
+import { awaitingSpendLogs, SPEND_LOG_WAIT_BOUND_MS, withSpendLogs, type BurstReport } from "./report";
 import { spendLogView } from "./spend-view";
 import { burstVerdict, type BurstRequest } from "./verdict";
 
@@ -59,5 +59,13 @@ describe("the spend logs' view of a burst", () => {
     const final = withSpendLogs(r, { ...spendLogView(r.requests, rows(admitted.slice(0, 1), 0), "awaiting"), state: "partial" });
     expect(final.verdict).toBe("PASS");
     expect(final.reasons.at(-1)).toBe("the proxy's spend logs hold 1 of the 3 admitted requests, so its clock cannot confirm this");
+  });
+
+  it("awaits the proxy's view only for a report with admitted requests, until its waiter must have given up", () => {
+    const r = report([...admitted, ...refused], 3);
+    expect(awaitingSpendLogs(r, r.endedMs + 1000)).toBe(true);
+    expect(awaitingSpendLogs(r, r.endedMs + SPEND_LOG_WAIT_BOUND_MS)).toBe(false);
+    expect(awaitingSpendLogs(withSpendLogs(r, spendLogView(r.requests, rows(admitted, 0), "awaiting")), r.endedMs + 1000)).toBe(false);
+    expect(awaitingSpendLogs(report(refused, 3), refused[0].endMs)).toBe(false);
   });
 });

@@ -48,3 +48,14 @@ export function withSpendLogs(r: BurstReport, view: SpendLogView): BurstReport {
     ],
   };
 }
+
+/**
+ * Longer than any Inflight waits for a run's spend logs (its flush lag and then some): a report still
+ * awaiting them after this lost its waiter (Inflight restarted) and will not be confirmed.
+ */
+export const SPEND_LOG_WAIT_BOUND_MS = 15 * 60_000;
+
+/** Whether the proxy's view of this report may still come. */
+export function awaitingSpendLogs(r: Pick<BurstReport, "admitted" | "spendLogs" | "endedMs">, now: number): boolean {
+  return r.admitted > 0 && (r.spendLogs === null || r.spendLogs.state === "awaiting") && now - r.endedMs < SPEND_LOG_WAIT_BOUND_MS;
+}

@@ -10,18 +10,17 @@ import { BUTTON, DANGER_BUTTON, LINK } from "@/components/ui/controls";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { SkeletonRows } from "@/components/ui/skeleton";
-import { BurstRunViewSchema } from "@/lib/api/bursts";
+import { BurstRunViewSchema, type BurstRunView } from "@/lib/api/bursts";
+import { awaitingSpendLogs } from "@/lib/burst/report";
 import { shortHash } from "@/lib/view/format/keys";
 import { utcStamp } from "@/lib/view/format/time";
 import { ApiClientError, fetchJson, sendJson } from "@/lib/view/fetch-json";
 
 /** Polled fast while the burst runs, slower while the spend logs are awaited, then not at all. */
-function pollEvery(run: { state: string; report: { admitted: number; spendLogs: { state: string } | null } | null } | undefined): number | false {
+function pollEvery(run: BurstRunView | undefined): number | false {
   if (!run) return 1_000;
   if (run.state === "running") return 500;
-  const r = run.report;
-  if (r && r.admitted > 0 && (r.spendLogs === null || r.spendLogs.state === "awaiting")) return 2_000;
-  return false;
+  return run.report && awaitingSpendLogs(run.report, Date.now()) ? 2_000 : false;
 }
 
 export function BurstReportClient({ id, canCancel }: { id: string; canCancel: boolean }) {
