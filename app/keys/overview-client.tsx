@@ -69,7 +69,13 @@ export function OverviewClient({ canEditLimits }: { canEditLimits: boolean }) {
       ) : overview.isError && !overview.data ? (
         <Banner title="Could not load the keys">{overview.error.message}</Banner>
       ) : overview.data ? (
-        <OverviewBody data={overview.data} onSort={onSort} url={url} error={overview.isError ? overview.error.message : null} />
+        <OverviewBody
+          data={overview.data}
+          onSort={onSort}
+          url={url}
+          error={overview.isError ? overview.error.message : null}
+          unlogged429s={health.data?.pipeline.tracker?.errorLogs === "missing"}
+        />
       ) : null}
     </div>
   );
@@ -80,11 +86,13 @@ function OverviewBody({
   url,
   onSort,
   error,
+  unlogged429s,
 }: {
   data: NonNullable<ReturnType<typeof useOverview>["data"]>;
   url: ReturnType<typeof useOverviewUrl>;
   onSort: (c: SortColumn) => void;
   error: string | null;
+  unlogged429s: boolean;
 }) {
   if (data.rows.length === 0) {
     return (
@@ -102,7 +110,7 @@ function OverviewBody({
       {rows.length === 0 ? (
         <EmptyState title="No key matches the filter">Clear the search or the team filter to see all {data.rows.length} keys.</EmptyState>
       ) : (
-        <OverviewTable rows={rows} table={url.table} onSort={onSort} />
+        <OverviewTable rows={rows} table={url.table} onSort={onSort} unlogged429s={unlogged429s} />
       )}
       <p className="text-xs text-zinc-500 dark:text-zinc-400">
         {rows.length} of {data.rows.length} keys · {utcStamp(data.fromMs)} – {utcStamp(data.toMs)} · truth from spend logs, belief from LiteLLM&apos;s Redis keys ·{" "}

@@ -13,10 +13,12 @@ interface Props {
   rejections: RejectionKind[];
   /** The detectors of the alerts marked on the chart. */
   alerts?: Detector[];
+  /** The tracker sees limiter 429s the spend logs lack (the proxy runs with disable_error_logs). */
+  unlogged429s?: boolean;
 }
 
 /** What each mark on the concurrency chart means; a swatch per series drawn, in the chart's own colours. */
-export function ChartLegend({ hasLimit, hasBelief, hasLive, hasProvisional, rejections, alerts = [] }: Props) {
+export function ChartLegend({ hasLimit, hasBelief, hasLive, hasProvisional, rejections, alerts = [], unlogged429s = false }: Props) {
   return (
     <ul className={`${CHART_THEME} flex flex-wrap gap-x-5 gap-y-1.5 text-xs text-zinc-600 dark:text-zinc-300`} aria-label="Chart legend">
       <Item swatch={<span className="block h-3 w-5 border-t-2" style={{ borderColor: CHART_COLORS.truth, background: `color-mix(in srgb, ${CHART_COLORS.truth} 15%, transparent)` }} />}>
@@ -51,6 +53,13 @@ export function ChartLegend({ hasLimit, hasBelief, hasLive, hasProvisional, reje
           </Item>
         ))
       )}
+      {unlogged429s ? (
+        <Item swatch={<span aria-hidden className="block w-5 text-center font-semibold text-amber-600 dark:text-amber-400">!</span>}>
+          <span className="text-amber-700 dark:text-amber-300" data-testid="unlogged-429s">
+            429s are missing from spend logs (the proxy runs with disable_error_logs?): the 429 bars undercount; the tracker callback counts them
+          </span>
+        </Item>
+      ) : null}
       {alerts.map((d) => (
         <Item
           key={d}

@@ -21,7 +21,10 @@ const COLUMNS: { id: SortColumn | null; label: string; title?: string; align?: "
   { id: null, label: "Concurrency" },
 ];
 
-export function OverviewTable({ rows, table, onSort }: { rows: OverviewRow[]; table: TableState; onSort: (c: SortColumn) => void }) {
+/** The 429s column's warning when the tracker sees limiter 429s the spend logs lack (disable_error_logs). */
+const UNLOGGED_429S = "429s are missing from spend logs (the proxy runs with disable_error_logs?): these counts are low; the tracker callback counts them";
+
+export function OverviewTable({ rows, table, onSort, unlogged429s = false }: { rows: OverviewRow[]; table: TableState; onSort: (c: SortColumn) => void; unlogged429s?: boolean }) {
   const [hold, setHold] = useState(false);
   const order = useRef<string[]>([]);
   order.current = displayOrder(order.current, rows, hold);
@@ -47,11 +50,16 @@ export function OverviewTable({ rows, table, onSort }: { rows: OverviewRow[]; ta
                   ) : (
                     <button
                       type="button"
-                      title={c.title}
+                      title={c.id === "rejected" && unlogged429s ? UNLOGGED_429S : c.title}
                       onClick={() => onSort(c.id!)}
                       className={`inline-flex items-center gap-1 rounded hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-sky-500 dark:hover:text-zinc-100 ${active ? "text-zinc-900 dark:text-zinc-100" : ""}`}
                     >
                       {c.label}
+                      {c.id === "rejected" && unlogged429s ? (
+                        <span className="font-semibold text-amber-600 dark:text-amber-400" data-testid="unlogged-429s">
+                          !<span className="sr-only"> {UNLOGGED_429S}</span>
+                        </span>
+                      ) : null}
                       <span aria-hidden className="w-2 text-[10px]">
                         {active ? (table.dir === "asc" ? "▲" : "▼") : ""}
                       </span>

@@ -151,6 +151,7 @@ export function KeyDetailClient({ hash }: { hash: string }) {
               hasProvisional={model.provisionalFromMs !== null}
               rejections={model.rejections}
               alerts={markDetectors(marks)}
+              unlogged429s={pipeline?.tracker?.errorLogs === "missing"}
             />
             <BeliefNote unavailable={beliefUnavailable} hasBelief={model.hasBelief} />
             <PeakSummary model={model} onShowPeak={setPicked} />
