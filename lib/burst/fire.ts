@@ -1,6 +1,5 @@
 // Server-only (node:net, node:http): never import this from browser code.
 import http from "node:http";
-import https from "node:https";
 import net from "node:net";
 import tls from "node:tls";
 import type { BurstRequest } from "./verdict";
@@ -66,14 +65,53 @@ function connect(url: URL, timeoutMs: number): Promise<net.Socket> {
 
 const LIMITER_HEADER = /^x-ratelimit-api_key-/;
 
+/** One request as the bytes that go on the wire, built before the burst so that sending it is one write. */
+function requestBytes(url: URL, key: string, id: string, body: string): Buffer {
+  const head = [
+    `POST ${url.pathname}${url.search} HTTP/1.1`,
+    `host: ${url.host}`,
+    `authorization: Bearer ${key}`,
+    "content-type: application/json",
+    `content-length: ${Buffer.byteLength(body)}`,
+    `x-litellm-call-id: ${id}`,
+    "connection: close",
+  ];
+  return Buffer.from(`${head.join("\r\n")}\r\n\r\n${body}`);
+}
+
+/** Whether `body` holds a whole chunked body: every chunk, the last (empty) one and its trailers. */
+function chunkedComplete(body: Buffer): boolean {
+  for (let at = 0; ; ) {
+    const eol = body.indexOf("\r\n", at);
+    if (eol < 0) return false;
+    const size = parseInt(body.toString("latin1", at, eol), 16);
+    if (Number.isNaN(size)) return false; // malformed: the connection's end settles it (status 0)
+    if (size === 0) return body.indexOf("\r\n\r\n", eol) >= 0;
+    at = eol + 2 + size + 2;
+  }
+}
+
+/** A response's head: its status and headers (names lower-cased, the first of repeated ones). */
+function parseHead(head: string): { status: number; headers: Record<string, string> } {
+  const [statusLine, ...lines] = head.split("\r\n");
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(":");
+    if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] ??= line.slice(colon + 1).trim();
+  }
+  return { status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? 0), headers };
+}
+
 /**
- * Fires `n` concurrent zero-cost requests: every connection is opened first, every request written
- * into its corked connection, then all are let go at once, so their start times lie within a few
- * milliseconds. Each is timed (sent,
- * headers, end) with its status and the limiter's headers.
+ * Fires `n` concurrent zero-cost requests: every connection is opened and every request built as
+ * bytes first, then all are written in one tight loop, so their start times lie within a few
+ * milliseconds. Each is timed (sent, headers, end) with its status and the limiter's headers.
  */
 export async function fireBurst(target: BurstTarget, opts: FireOptions): Promise<BurstRequest[]> {
   const url = new URL(target.baseUrl.replace(/\/+$/, "") + "/v1/chat/completions");
+  // Written raw below, so checked here as http.request would (no line breaks smuggled into the head).
+  http.validateHeaderValue("authorization", target.key);
+  http.validateHeaderValue("x-litellm-call-id", opts.idPrefix);
   const opened = await Promise.allSettled(Array.from({ length: opts.n }, () => connect(url, opts.connectTimeoutMs ?? 10_000)));
   const failed = opened.find((o): o is PromiseRejectedResult => o.status === "rejected");
   if (failed) {
@@ -85,20 +123,17 @@ export async function fireBurst(target: BurstTarget, opts: FireOptions): Promise
   const progress: BurstProgress = { sent: 0, admitted: 0, rejected: 0, other: 0, inFlight: 0, done: 0 };
   const tell = () => opts.onProgress?.({ ...progress });
   const body = mockBody(target.model, "ok", opts.holdS);
-  const client = url.protocol === "https:" ? https : http;
-  const live = new Set<http.ClientRequest>();
-  const onAbort = () => live.forEach((r) => r.destroy(new Error("cancelled")));
+  // A destroyed connection ends its request with status 0 (below), unless its response was complete.
+  const onAbort = () => sockets.forEach((s) => s.destroy());
   opts.signal?.addEventListener("abort", onAbort, { once: true });
 
-  const one = (socket: net.Socket, i: number) =>
+  /** Reads a request's response off its connection (sent with `connection: close`). */
+  const one = (socket: net.Socket, rec: BurstRequest) =>
     new Promise<BurstRequest>((resolve) => {
-      const id = `${opts.idPrefix}-${i}`;
-      const rec: BurstRequest = { id, round: opts.round ?? 0, sentMs: 0, headersMs: null, endMs: 0, status: 0, retryAfter: null, rateLimitType: null, rateLimitHeaders: {} };
       const finish = (status: number) => {
         if (rec.endMs) return;
         rec.endMs = Date.now();
         rec.status = status;
-        live.delete(req);
         progress.inFlight--;
         progress.done++;
         if (status === 200) progress.admitted++;
@@ -108,48 +143,46 @@ export async function fireBurst(target: BurstTarget, opts: FireOptions): Promise
         socket.destroy();
         resolve(rec);
       };
-      const req = client.request(url, {
-        method: "POST",
-        agent: false,
-        createConnection: () => socket,
-        headers: {
-          authorization: `Bearer ${target.key}`,
-          "content-type": "application/json",
-          "content-length": Buffer.byteLength(body),
-          "x-litellm-call-id": id,
-        },
-      });
-      live.add(req);
-      req.on("response", (res) => {
-        rec.headersMs = Date.now();
-        const h = res.headers;
-        if (res.statusCode === 429) {
-          rec.retryAfter = typeof h["retry-after"] === "string" ? h["retry-after"] : null;
-          rec.rateLimitType = typeof h["rate_limit_type"] === "string" ? h["rate_limit_type"] : null;
+      let status = 0;
+      let received = Buffer.alloc(0);
+      /** Whether the body is all there; null when only the connection's end tells (no length given). */
+      let complete: ((body: Buffer) => boolean) | null = null;
+      socket.on("data", (chunk: Buffer) => {
+        received = Buffer.concat([received, chunk]);
+        if (rec.headersMs === null) {
+          const end = received.indexOf("\r\n\r\n");
+          if (end < 0) return;
+          rec.headersMs = Date.now();
+          const head = parseHead(received.toString("latin1", 0, end));
+          const h = head.headers;
+          status = head.status;
+          if (status === 429) {
+            rec.retryAfter = h["retry-after"] ?? null;
+            rec.rateLimitType = h["rate_limit_type"] ?? null;
+          }
+          for (const [k, v] of Object.entries(h)) if (LIMITER_HEADER.test(k)) rec.rateLimitHeaders[k] = v;
+          const length = h["content-length"];
+          if (/chunked/i.test(h["transfer-encoding"] ?? "")) complete = chunkedComplete;
+          else if (length !== undefined) complete = (b) => b.length >= Number(length);
+          received = received.subarray(end + 4);
         }
-        for (const [k, v] of Object.entries(h)) if (LIMITER_HEADER.test(k) && typeof v === "string") rec.rateLimitHeaders[k] = v;
-        res.resume();
-        res.on("end", () => finish(res.statusCode ?? 0));
-        res.on("error", () => finish(0));
+        if (complete?.(received)) finish(status);
       });
-      req.on("error", () => finish(0));
-      // Written into the corked socket: nothing leaves until every request is ready (below).
-      req.end(body);
-      recs[i] = rec;
+      socket.on("end", () => finish(rec.headersMs !== null && !complete ? status : 0));
+      socket.on("close", () => finish(0));
+      socket.on("error", () => finish(0));
     });
 
-  // Every socket corked, every request written into it, then all uncorked in one tight loop: the
-  // requests leave within a few milliseconds of each other, not spread over the time it takes to
-  // build them.
-  const recs: BurstRequest[] = [];
-  for (const s of sockets) s.cork();
-  const pending = sockets.map((s, i) => one(s, i));
-  await new Promise((r) => setImmediate(r)); // the requests take their sockets on the next tick
+  const recs = sockets.map((_, i): BurstRequest => ({ id: `${opts.idPrefix}-${i}`, round: opts.round ?? 0, sentMs: 0, headersMs: null, endMs: 0, status: 0, retryAfter: null, rateLimitType: null, rateLimitHeaders: {} }));
+  const bytes = recs.map((r) => requestBytes(url, target.key, r.id, body));
+  const pending = sockets.map((s, i) => one(s, recs[i]));
+  // Every request already built: the loop only writes, so the requests leave within a few
+  // milliseconds of each other, not spread over the time it takes to build them.
   for (let i = 0; i < sockets.length; i++) {
     recs[i].sentMs = Date.now();
     progress.sent++;
     progress.inFlight++;
-    sockets[i].uncork();
+    sockets[i].write(bytes[i]);
   }
   tell();
   try {

@@ -32,7 +32,7 @@ async function undo(litellm: LiteLLMClient, bursts: BurstRunRepository, run: Bur
   let left = 0;
   if (run.twinHash) {
     if (await deleted(litellm, run.twinHash)) {
-      await bursts.setTwin(run.id, null);
+      await bursts.twinDeleted(run.id);
       done++;
     } else left++;
   }

@@ -50,8 +50,13 @@ export interface BurstRunRepository {
   create(run: NewBurstRun): Promise<void>;
   /** The run is alive: its progress now; answers whether a cancel was asked for. */
   heartbeat(id: string, progress: BurstProgress | null, atMs: number): Promise<{ cancelRequested: boolean }>;
-  /** What the run must undo (null: nothing any more). */
-  setTwin(id: string, twinHash: string | null): Promise<void>;
+  /**
+   * The run made a twin key: to delete (until `twinDeleted`), and for good one of Inflight's own
+   * instruments, which the catalog's key lists leave out.
+   */
+  twinCreated(id: string, twinHash: string, atMs: number): Promise<void>;
+  twinDeleted(id: string): Promise<void>;
+  /** What the run must put back in the key's metadata (null: nothing any more). */
   setRestore(id: string, restore: MetadataRestore | null): Promise<void>;
   /** Ends the run (a running one only; false when it had ended already, e.g. repaired as interrupted). */
   finish(id: string, end: { state: Exclude<RunState, "running">; endedMs: number; verdict: string | null; report: unknown; message: string | null }): Promise<boolean>;

@@ -8,6 +8,7 @@ import { fireBurst, mockBody, type BurstProgress, type BurstTarget } from "./fir
 import type { BurstReport } from "./report";
 import type { MetadataRestore } from "./repository";
 import { sleep } from "./sleep";
+import { TWIN_OF } from "./twin";
 import { burstVerdict, inconclusive, type BurstRequest } from "./verdict";
 
 /** What to test: a key (by hash), how hard, and on what. */
@@ -135,7 +136,7 @@ async function makeTwin(admin: LiteLLMClient, info: KeyInfo, plan: BurstPlan, ho
     max_parallel_requests: info.max_parallel_requests,
     rpm_limit: info.rpm_limit,
     tpm_limit: info.tpm_limit,
-    metadata: { [MOCK_FLAG]: true, inflight_burst_twin_of: plan.keyHash },
+    metadata: { [MOCK_FLAG]: true, [TWIN_OF]: plan.keyHash },
     ...(plan.twinInTeam && info.team_id ? { team_id: info.team_id } : {}),
   });
   // Recorded the moment it exists: a crash from here on leaves a twin the repair deletes.

@@ -100,7 +100,7 @@ export class BurstService {
         cleanup: {
           twin: async (hash) => {
             if (hash) ranOn = hash;
-            await this.d.bursts.setTwin(id, hash);
+            await (hash ? this.d.bursts.twinCreated(id, hash, Date.now()) : this.d.bursts.twinDeleted(id));
           },
           restore: (r) => this.d.bursts.setRestore(id, r),
         },

@@ -221,7 +221,7 @@ describe("burst tests through Inflight", () => {
       message: null,
     });
     await a.store.bursts.create({ id: "orphan", keyHash: hash, keyAlias: "burst-a", teamId: "team-a", actorLabel: "admin@example.com", auditId: entry.id, target: "key", plan: {}, startedMs: Date.now() - 120_000 });
-    await a.store.bursts.setTwin("orphan", twin.token_id);
+    await a.store.bursts.twinCreated("orphan", twin.token_id, Date.now() - 119_000);
     await a.store.bursts.setRestore("orphan", { entry: "allow_client_mock_response", had: false, value: null });
     await simAdmin(sim, "POST", "/key/update", { key: hash, metadata: { ...metadata, allow_client_mock_response: true } });
 

@@ -346,12 +346,12 @@ describe.each(DIALECTS)("store contract on %s", (dialect) => {
       expect(await s.bursts.heartbeat("run-1", null, T0 + 600)).toEqual({ cancelRequested: false });
       expect(await s.bursts.requestCancel("run-1")).toBe(true);
       expect(await s.bursts.heartbeat("run-1", null, T0 + 700)).toEqual({ cancelRequested: true });
-      await s.bursts.setTwin("run-1", H("t"));
+      await s.bursts.twinCreated("run-1", H("t"), T0 + 800);
       await s.bursts.setRestore("run-1", { entry: "allow_client_mock_response", had: false, value: null });
       let got = (await s.bursts.get("run-1"))!;
       expect(got).toMatchObject({ state: "running", heartbeatMs: T0 + 700, progress, cancelRequested: true, twinHash: H("t"), plan: { n: 12, holdS: 3 }, auditId: 7 });
       expect(got.restore).toEqual({ entry: "allow_client_mock_response", had: false, value: null });
-      await s.bursts.setTwin("run-1", null);
+      await s.bursts.twinDeleted("run-1");
       await s.bursts.setRestore("run-1", null);
       const report = { verdict: "PASS", requests: [{ id: "a", sentMs: T0 }] };
       expect(await s.bursts.finish("run-1", { state: "done", endedMs: T0 + 9000, verdict: "PASS", report, message: null })).toBe(true);
@@ -368,6 +368,29 @@ describe.each(DIALECTS)("store contract on %s", (dialect) => {
       expect(await s.bursts.listForKey(H("b"), 1)).toHaveLength(1);
       expect(await s.bursts.get("nope")).toBeNull();
     });
+    it("keeps twin keys out of every key list, whether the run or the catalog sync recorded them", async () => {
+      await s.catalog.apply(
+        {
+          upserts: [listed(H("w")), listed(H("x"), { metadata: { inflight_burst_twin_of: H("w") } }), listed(H("y"))],
+          limitChanges: [],
+          removed: [],
+          twins: [{ hash: H("x"), twinOf: H("w") }],
+        },
+        T0,
+      );
+      await s.bursts.create(run("run-t", T0));
+      await s.bursts.twinCreated("run-t", H("y"), T0 + 100);
+      const listedHashes = (await s.catalog.listedKeys()).map((k) => k.hash);
+      const catalogHashes = (await s.catalog.catalogKeys()).map((k) => k.hash);
+      for (const hashes of [listedHashes, catalogHashes]) {
+        expect(hashes).toContain(H("w"));
+        expect(hashes).not.toContain(H("x"));
+        expect(hashes).not.toContain(H("y"));
+      }
+      // Still known by hash: a report may name it.
+      expect(await s.catalog.keyByHash(H("x"))).not.toBeNull();
+    });
+
     it("finds runs to repair: running with a silent heartbeat, or ended with something left to undo", async () => {
       await s.bursts.create(run("run-3", T0 + 2000));
       await s.bursts.heartbeat("run-3", null, T0 + 2500);
@@ -376,8 +399,8 @@ describe.each(DIALECTS)("store contract on %s", (dialect) => {
       await s.bursts.create(run("run-5", T0 + 4000));
       await s.bursts.setRestore("run-5", { entry: "allow_client_mock_response", had: true, value: false });
       await s.bursts.finish("run-5", { state: "failed", endedMs: T0 + 5000, verdict: null, report: null, message: "could not restore" });
-      // run-2 (above) never beat after its start either.
-      expect((await s.bursts.needingRepair(T0 + 30_000)).map((r) => r.id)).toEqual(["run-2", "run-3", "run-5"]);
+      // run-2 and run-t (above) never beat after their start either.
+      expect((await s.bursts.needingRepair(T0 + 30_000)).map((r) => r.id)).toEqual(["run-t", "run-2", "run-3", "run-5"]);
     });
   });
 });

@@ -23,8 +23,17 @@ export class PgBurstRunRepository implements BurstRunRepository {
     return { cancelRequested: Boolean(rows[0]?.cancel_requested) };
   }
 
-  async setTwin(id: string, twinHash: string | null): Promise<void> {
-    await this.pool.query(`UPDATE burst_run SET twin_hash = $1 WHERE id = $2`, [twinHash, id]);
+  async twinCreated(id: string, twinHash: string, atMs: number): Promise<void> {
+    // One statement, so both land or neither.
+    await this.pool.query(
+      `WITH run AS (UPDATE burst_run SET twin_hash = $1 WHERE id = $2 RETURNING key_hash)
+       INSERT INTO burst_twin (hash, twin_of, created_ms) SELECT $1, key_hash, $3 FROM run ON CONFLICT (hash) DO NOTHING`,
+      [twinHash, id, atMs],
+    );
+  }
+
+  async twinDeleted(id: string): Promise<void> {
+    await this.pool.query(`UPDATE burst_run SET twin_hash = NULL WHERE id = $1`, [id]);
   }
 
   async setRestore(id: string, restore: MetadataRestore | null): Promise<void> {

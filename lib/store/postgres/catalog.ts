@@ -8,6 +8,9 @@ import { pgDate, withTx, type Pool } from "./connection";
 
 const KEY_COLUMNS = `k.id, k.hash, k.alias, k.team_id, k.max_parallel_requests AS mpr, k.rpm_limit AS rpm, k.tpm_limit AS tpm, k.in_catalog`;
 
+/** Burst tests' twin keys are Inflight's instruments: never listed, alerted on or counted. */
+const NOT_A_TWIN = "NOT EXISTS (SELECT 1 FROM burst_twin t WHERE t.hash = k.hash)";
+
 type Row = Record<string, unknown>;
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
@@ -100,6 +103,13 @@ export class PgCatalogRepository implements CatalogRepository {
         if (res.rowCount !== ch.length) throw new Error(`catalog sync: ${ch.length - (res.rowCount ?? 0)} limit change(s) for keys not stored`);
       }
       if (diff.removed.length) await c.query("UPDATE key SET in_catalog = false WHERE hash = ANY($1::text[])", [diff.removed]);
+      if (diff.twins?.length) {
+        await c.query(
+          `INSERT INTO burst_twin (hash, twin_of, created_ms) SELECT u.hash, u.twin_of, $3 FROM unnest($1::text[], $2::text[]) AS u(hash, twin_of)
+           ON CONFLICT (hash) DO NOTHING`,
+          [diff.twins.map((t) => t.hash), diff.twins.map((t) => t.twinOf), seenAtMs],
+        );
+      }
     });
   }
 
@@ -128,13 +138,13 @@ export class PgCatalogRepository implements CatalogRepository {
     // The EXISTS probes the (key_id, start_ms, request_id) key of each request partition.
     const { rows } = await this.pool.query(
       `SELECT ${KEY_COLUMNS} FROM key k
-       WHERE k.in_catalog OR EXISTS (SELECT 1 FROM request r WHERE r.key_id = k.id) ORDER BY k.id`,
+       WHERE (k.in_catalog OR EXISTS (SELECT 1 FROM request r WHERE r.key_id = k.id)) AND ${NOT_A_TWIN} ORDER BY k.id`,
     );
     return rows.map(keyRef);
   }
 
   async catalogKeys(): Promise<KeyRef[]> {
-    const { rows } = await this.pool.query(`SELECT ${KEY_COLUMNS} FROM key k WHERE k.in_catalog ORDER BY k.id`);
+    const { rows } = await this.pool.query(`SELECT ${KEY_COLUMNS} FROM key k WHERE k.in_catalog AND ${NOT_A_TWIN} ORDER BY k.id`);
     return rows.map(keyRef);
   }
 

@@ -6,7 +6,7 @@ import type { Sqlite } from "./connection";
 export class SqliteBurstRunRepository implements BurstRunRepository {
   private readonly stmt;
 
-  constructor(db: Sqlite) {
+  constructor(private readonly db: Sqlite) {
     this.stmt = {
       create: db.prepare(
         `INSERT INTO burst_run (id, key_hash, key_alias, team_id, actor_label, audit_id, state, target, plan, started_ms, heartbeat_ms)
@@ -14,6 +14,7 @@ export class SqliteBurstRunRepository implements BurstRunRepository {
       ),
       heartbeat: db.prepare(`UPDATE burst_run SET heartbeat_ms = ?, progress = coalesce(?, progress) WHERE id = ? RETURNING cancel_requested`),
       twin: db.prepare(`UPDATE burst_run SET twin_hash = ? WHERE id = ?`),
+      instrument: db.prepare(`INSERT INTO burst_twin (hash, twin_of, created_ms) SELECT ?, key_hash, ? FROM burst_run WHERE id = ? ON CONFLICT (hash) DO NOTHING`),
       restore: db.prepare(`UPDATE burst_run SET restore = ? WHERE id = ?`),
       finish: db.prepare(`UPDATE burst_run SET state = ?, ended_ms = ?, verdict = ?, report = ?, message = ? WHERE id = ? AND state = 'running'`),
       report: db.prepare(`UPDATE burst_run SET verdict = ?, report = ? WHERE id = ?`),
@@ -37,8 +38,15 @@ export class SqliteBurstRunRepository implements BurstRunRepository {
     return { cancelRequested: Boolean(row?.cancel_requested) };
   }
 
-  async setTwin(id: string, twinHash: string | null): Promise<void> {
-    this.stmt.twin.run(twinHash, id);
+  async twinCreated(id: string, twinHash: string, atMs: number): Promise<void> {
+    this.db.transaction(() => {
+      this.stmt.twin.run(twinHash, id);
+      this.stmt.instrument.run(twinHash, atMs, id);
+    })();
+  }
+
+  async twinDeleted(id: string): Promise<void> {
+    this.stmt.twin.run(null, id);
   }
 
   async setRestore(id: string, restore: MetadataRestore | null): Promise<void> {

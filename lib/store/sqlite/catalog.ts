@@ -6,6 +6,9 @@ import { num, sqlDate, writeTx, type Sqlite } from "./connection";
 const KEY_COLUMNS = `k.id, k.hash, k.alias, k.team_id AS teamId, k.max_parallel_requests AS mpr, k.rpm_limit AS rpm,
   k.tpm_limit AS tpm, k.in_catalog AS inCatalog`;
 
+/** Burst tests' twin keys are Inflight's instruments: never listed, alerted on or counted. */
+const NOT_A_TWIN = "NOT EXISTS (SELECT 1 FROM burst_twin t WHERE t.hash = k.hash)";
+
 export function keyRef(r: Record<string, unknown>): KeyRef {
   return {
     id: Number(r.id),
@@ -45,12 +48,13 @@ export class SqliteCatalogRepository implements CatalogRepository {
       ),
       setLimits: db.prepare("UPDATE key SET max_parallel_requests = ?, rpm_limit = ?, tpm_limit = ? WHERE hash = ?"),
       remove: db.prepare("UPDATE key SET in_catalog = 0 WHERE hash = ?"),
+      twin: db.prepare("INSERT INTO burst_twin (hash, twin_of, created_ms) VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING"),
       byHash: db.prepare(`SELECT ${KEY_COLUMNS} FROM key k WHERE k.hash = ?`),
       listed: db.prepare(
         `SELECT ${KEY_COLUMNS} FROM key k
-         WHERE k.in_catalog = 1 OR EXISTS (SELECT 1 FROM request r WHERE r.key_id = k.id) ORDER BY k.id`,
+         WHERE (k.in_catalog = 1 OR EXISTS (SELECT 1 FROM request r WHERE r.key_id = k.id)) AND ${NOT_A_TWIN} ORDER BY k.id`,
       ),
-      inCatalog: db.prepare(`SELECT ${KEY_COLUMNS} FROM key k WHERE k.in_catalog = 1 ORDER BY k.id`),
+      inCatalog: db.prepare(`SELECT ${KEY_COLUMNS} FROM key k WHERE k.in_catalog = 1 AND ${NOT_A_TWIN} ORDER BY k.id`),
       changes: db.prepare(
         `SELECT key_id AS keyId, effective_from_ms AS f, max_parallel_requests AS mpr, rpm_limit AS rpm, tpm_limit AS tpm, source
          FROM key_limit_change WHERE key_id = ? AND effective_from_ms < ? ORDER BY effective_from_ms, id`,
@@ -76,6 +80,7 @@ export class SqliteCatalogRepository implements CatalogRepository {
       for (const k of diff.upserts) this.upsert(k, now);
       for (const c of diff.limitChanges) this.recordChange(c.hash, c.limits, seenAtMs);
       for (const h of diff.removed) this.stmt.remove.run(h);
+      for (const t of diff.twins ?? []) this.stmt.twin.run(t.hash, t.twinOf, seenAtMs);
     });
   }
 
