@@ -1,11 +1,13 @@
-// burst_start_spread_ms: how far apart 1,000 burst requests reach the server, first to last, as the
-// server sees them arrive (a recording server in its own process, holding every response so all
-// requests are open at once). Ours (lib/burst/fire.ts: connections first, then every request
-// written in one go) against autocannon with 1,000 connections and 1,000 requests, in the same run.
+// burst_start_spread_ms: how far apart 1,000 burst requests reach the server, first to last. The
+// server is a recorder in its own process, holding every response so all requests are open at once.
+// A request's arrival is the moment the recorder reads the first bytes of its connection: raw TCP,
+// stamped before any HTTP parsing (parsing 1,000 simultaneous requests on one thread takes longer
+// than sending them, so a stamp after it measures the recorder's parse rate, not the spread). Ours
+// (lib/burst/fire.ts: connections first, then every request written in one go) against autocannon
+// with 1,000 connections and 1,000 requests, measured by the same recorder in the same run.
 // Goal: at most autocannon's.
 import { spawn, type ChildProcess } from "node:child_process";
 import { fireBurst } from "../lib/burst/fire";
-import { freePort } from "../tests/support/ports";
 import { loadCannon } from "./cannon";
 import { median } from "./format";
 import type { BenchResult, BenchSuite } from "./types";
@@ -14,38 +16,44 @@ const N = 1000;
 /** Each response is held this long, so every request is in flight together (as a burst's mock_delay does). */
 const HOLD_MS = 1500;
 
-/** Records when each POST arrives (ms, fractional); GET /arrivals answers them and starts afresh. */
+/**
+ * Stamps the first read of each connection (ms, fractional) and answers it after HOLD_MS; asked over
+ * IPC, it hands the stamps over and starts afresh. One connection carries one request from either
+ * contender (ours opens one per request, autocannon has as many connections as requests).
+ */
 const RECORDER = `
-const http = require("node:http");
+const net = require("node:net");
 const { performance } = require("node:perf_hooks");
+const RESPONSE = "HTTP/1.1 200 OK\\r\\ncontent-type: application/json\\r\\ncontent-length: 2\\r\\nconnection: close\\r\\n\\r\\n{}";
 let arrivals = [];
-const server = http.createServer((req, res) => {
-  if (req.method === "GET") {
-    const out = JSON.stringify(arrivals);
-    arrivals = [];
-    res.writeHead(200, { "content-type": "application/json" }).end(out);
-    return;
-  }
-  arrivals.push(performance.timeOrigin + performance.now());
-  req.resume();
-  req.on("end", () => setTimeout(() => res.writeHead(200, { "content-type": "application/json" }).end("{}"), ${HOLD_MS}));
+const server = net.createServer((socket) => {
+  socket.on("error", () => {}); // a client closing first is no news
+  socket.once("data", () => {
+    arrivals.push(performance.timeOrigin + performance.now());
+    setTimeout(() => socket.end(RESPONSE), ${HOLD_MS});
+  });
+});
+process.on("message", () => {
+  process.send(arrivals);
+  arrivals = [];
 });
 server.maxConnections = 5000;
-server.listen(Number(process.argv[1]), "127.0.0.1", 2048, () => console.log("recorder listening"));
+server.listen(0, "127.0.0.1", 2048, () => process.send(server.address().port));
 `;
 
 async function startRecorder(): Promise<{ url: string; spread(): Promise<{ n: number; spreadMs: number }>; stop(): Promise<void> }> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ["-e", RECORDER, String(port)], { stdio: ["ignore", "pipe", "inherit"] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on("data", (d) => String(d).includes("recorder listening") && resolve());
+  const child: ChildProcess = spawn(process.execPath, ["-e", RECORDER], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once("message", (p) => resolve(p as number));
     child.once("exit", (c) => reject(new Error(`recorder exited ${c}`)));
   });
-  const url = `http://127.0.0.1:${port}`;
   return {
-    url,
+    url: `http://127.0.0.1:${port}`,
     async spread() {
-      const t = (await (await fetch(`${url}/arrivals`)).json()) as number[];
+      const t = await new Promise<number[]>((resolve) => {
+        child.once("message", (m) => resolve(m as number[]));
+        child.send("arrivals");
+      });
       return { n: t.length, spreadMs: t.length ? Math.max(...t) - Math.min(...t) : NaN };
     },
     async stop() {

@@ -36,6 +36,11 @@ export interface FireOptions {
   connectTimeoutMs?: number;
 }
 
+/** `path` on the proxy at `baseUrl` (which may end in slashes). */
+export function proxyUrl(baseUrl: string, path: string): string {
+  return `${baseUrl.replace(/\/+$/, "")}${path}`;
+}
+
 /** The body of a zero-cost request: a mock answer (never sent upstream), one token at most. */
 export function mockBody(model: string, answer: string, holdS: number): string {
   return JSON.stringify({ model, messages: [{ role: "user", content: "Inflight burst test" }], mock_response: answer, mock_delay: holdS, max_tokens: 1 });
@@ -108,7 +113,7 @@ function parseHead(head: string): { status: number; headers: Record<string, stri
  * milliseconds. Each is timed (sent, headers, end) with its status and the limiter's headers.
  */
 export async function fireBurst(target: BurstTarget, opts: FireOptions): Promise<BurstRequest[]> {
-  const url = new URL(target.baseUrl.replace(/\/+$/, "") + "/v1/chat/completions");
+  const url = new URL(proxyUrl(target.baseUrl, "/v1/chat/completions"));
   // Written raw below, so checked here as http.request would (no line breaks smuggled into the head).
   http.validateHeaderValue("authorization", target.key);
   http.validateHeaderValue("x-litellm-call-id", opts.idPrefix);

@@ -4,7 +4,7 @@ import { MAX_BURST_REQUESTS } from "../api/bursts";
 import type { LiteLLMClient } from "../litellm/client";
 import { hashKey } from "../litellm/hash-key";
 import type { KeyInfo } from "../litellm/schemas";
-import { fireBurst, mockBody, type BurstProgress, type BurstTarget } from "./fire";
+import { fireBurst, mockBody, proxyUrl, type BurstProgress, type BurstTarget } from "./fire";
 import type { BurstReport } from "./report";
 import type { MetadataRestore } from "./repository";
 import { sleep } from "./sleep";
@@ -220,11 +220,6 @@ function sumProgress(ps: BurstProgress[]): BurstProgress {
   const total: BurstProgress = { sent: 0, admitted: 0, rejected: 0, other: 0, inFlight: 0, done: 0 };
   for (const p of ps) if (p) for (const k of Object.keys(total) as (keyof BurstProgress)[]) total[k] += p[k];
   return total;
-}
-
-/** `path` on the proxy at `baseUrl` (which may end in slashes). */
-export function proxyUrl(baseUrl: string, path: string): string {
-  return `${baseUrl.replace(/\/+$/, "")}${path}`;
 }
 
 /**
