@@ -33,6 +33,7 @@ async function pickPreset(page: Page, preset: string) {
 test.describe("secrets stay on the server", () => {
   test.setTimeout(300_000);
   let needles: Needle[] = [];
+  let healthyRawKey = "";
 
   test.beforeAll(async ({ request }) => {
     const secrets = serverSecrets(E2E_PORT, E2E_DATA_DIR);
@@ -47,6 +48,7 @@ test.describe("secrets stay on the server", () => {
     const state = (await (await request.get(`${SIMULATOR}/sim/state`)).json()) as { demo_keys: { alias: string; key: string }[] };
     expect(state.demo_keys.length).toBeGreaterThanOrEqual(4);
     const demo = state.demo_keys.map((k) => ({ name: `the raw key of ${k.alias}`, value: k.key }));
+    healthyRawKey = state.demo_keys.find((k) => k.alias === "demo-healthy")!.key;
     // Password hashes, session tokens (this browser's own cookie excepted: it is set on purpose) and the cookie secret.
     const own = (await request.storageState()).cookies.map((c) => decodeURIComponent(c.value).split(".")[0]);
     const stored = storedSecrets(secrets.databaseUrl).filter((n) => !own.includes(n.value));
@@ -128,6 +130,23 @@ test.describe("secrets stay on the server", () => {
     await go("/settings/access");
     await expect(page.getByTestId("account-row").first()).toBeVisible();
 
+    // A burst test on a key itself, its raw key pasted into the form: the report and the key's list
+    // of runs never carry it back.
+    const healthyHash = leaky.rows.find((r) => r.alias === "demo-healthy")!.hash;
+    await go(`/keys/${healthyHash}`);
+    await page.getByRole("button", { name: "Run a burst test" }).click();
+    const form = page.getByRole("form", { name: "Start a burst test" });
+    await form.getByRole("radio", { name: /The key itself/ }).check();
+    await form.locator('input[name="rawKey"]').fill(healthyRawKey);
+    await form.locator('input[name="holdS"]').fill("1");
+    await form.getByRole("button", { name: "Start burst test" }).click();
+    await expect(page).toHaveURL(/\/bursts\//);
+    await expect(page.getByTestId("burst-verdict-card")).toBeVisible({ timeout: 60_000 });
+    const [report] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export JSON" }).click()]);
+    exported.push({ name: report.suggestedFilename(), text: fs.readFileSync((await report.path())!, "utf8") });
+    await go(`/keys/${healthyHash}`);
+    await expect(page.getByTestId("burst-runs")).toBeVisible();
+
     // The alerts: the bell's feed, the list and an alert's detail with its deliveries, and the alert
     // settings, whose channel targets are secrets shown redacted (the environment's Slack URL among them).
     await go("/alerts");
@@ -160,6 +179,7 @@ test.describe("secrets stay on the server", () => {
       `/api/keys/${leakyHash}/series`,
       `/api/keys/${leakyHash}/evidence`,
       `/api/keys/${leakyHash}/limits`,
+      `/api/keys/${leakyHash}/bursts`,
       "/api/audit",
       "/api/accounts",
       "/api/tokens",

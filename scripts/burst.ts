@@ -87,10 +87,13 @@ async function main(): Promise<number> {
   const token = process.env.INFLIGHT_TOKEN;
   if (Boolean(inflightUrl) !== Boolean(token)) throw new UsageError("set both INFLIGHT_URL and INFLIGHT_TOKEN (an admin API token) to run through an Inflight, or neither");
   const abort = new AbortController();
-  process.once("SIGINT", () => {
-    console.log("cancelling: every request is aborted, the twin key deleted");
-    abort.abort();
-  });
+  // Ctrl+C, and a CI job's cancel or timeout (SIGTERM), or a closed terminal: the run still cleans up.
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.once(signal, () => {
+      console.log("cancelling: every request is aborted, the twin key deleted");
+      abort.abort();
+    });
+  }
   const report = inflightUrl && token ? await throughInflight(inflightUrl, token, ask, abort.signal) : await standalone(ask, abort.signal);
   if (!report) return 2;
   console.log(formatReport(report));
@@ -102,6 +105,10 @@ async function main(): Promise<number> {
 async function standalone(ask: BurstStart & { key: string }, signal: AbortSignal): Promise<BurstReport> {
   const c = serverConfig();
   if (!c.LITELLM_URL || !c.LITELLM_MASTER_KEY) throw new UsageError("set LITELLM_URL and LITELLM_MASTER_KEY to the proxy whose key to test (or INFLIGHT_URL and INFLIGHT_TOKEN)");
+  if (ask.allowMockMetadata) {
+    // Standalone, nothing durable would know what to put back if this process were killed.
+    throw new UsageError("--allow-mock-metadata runs through an Inflight (INFLIGHT_URL and INFLIGHT_TOKEN): it stores what to put back in the key's metadata before changing it, so even a crash is repaired");
+  }
   const admin = new LiteLLMClient({ baseUrl: c.LITELLM_URL, apiKey: c.LITELLM_MASTER_KEY });
   const keyHash = await resolveKey(admin, ask.key);
   let ranOn = ask.rawKey ? hashKey(ask.rawKey) : null;
@@ -117,7 +124,6 @@ async function standalone(ask: BurstStart & { key: string }, signal: AbortSignal
       rounds: ask.rounds,
       windowS: c.LITELLM_RATE_LIMIT_WINDOW_SIZE,
       twinInTeam: ask.twinInTeam,
-      allowMockMetadata: ask.allowMockMetadata,
     },
     {
       log: (line) => console.log(line),

@@ -28,6 +28,10 @@ export const BurstStartSchema = z
   })
   .strict()
   .refine((v) => v.target !== "key" || v.rawKey !== undefined, { message: "rawKey: testing the key itself needs its raw sk- value", path: ["rawKey"] })
+  .refine((v) => v.n === undefined || v.n * v.rounds <= MAX_BURST_REQUESTS, {
+    message: `n: at most ${MAX_BURST_REQUESTS} requests per test in all (n × rounds)`,
+    path: ["n"],
+  })
   .refine((v) => v.target !== "twin" || (v.rawKey === undefined && !v.allowMockMetadata), {
     message: "target: a twin key needs no raw key and no metadata change (choose target key for those)",
     path: ["target"],

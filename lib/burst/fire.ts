@@ -34,11 +34,25 @@ export interface FireOptions {
   signal?: AbortSignal;
   /** How long to wait for all connections before firing. */
   connectTimeoutMs?: number;
+  /**
+   * The mock answer every request asks for; each admitted answer is checked against it (`mocked`),
+   * so a request that reached the provider (a worker without the mock allowance) is caught.
+   */
+  answer?: string;
 }
 
 /** `path` on the proxy at `baseUrl` (which may end in slashes). */
 export function proxyUrl(baseUrl: string, path: string): string {
   return `${baseUrl.replace(/\/+$/, "")}${path}`;
+}
+
+/** The answer's text of a chat completion body; undefined when it is not one. */
+export function answerOf(body: string): unknown {
+  try {
+    return (JSON.parse(body) as { choices?: { message?: { content?: unknown } }[] }).choices?.[0]?.message?.content;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The body of a zero-cost request: a mock answer (never sent upstream), one token at most. */
@@ -96,6 +110,19 @@ function chunkedComplete(body: Buffer): boolean {
   }
 }
 
+/** A complete body as text: a chunked one with its chunks joined. */
+function bodyOf(body: Buffer, complete: (b: Buffer) => boolean): string {
+  if (complete !== chunkedComplete) return body.toString("utf8");
+  const parts: Buffer[] = [];
+  for (let at = 0; ; ) {
+    const eol = body.indexOf("\r\n", at);
+    const size = parseInt(body.toString("latin1", at, eol), 16);
+    if (!(size > 0)) return Buffer.concat(parts).toString("utf8");
+    parts.push(body.subarray(eol + 2, eol + 2 + size));
+    at = eol + 2 + size + 2;
+  }
+}
+
 /** A response's head: its status and headers (names lower-cased, the first of repeated ones). */
 function parseHead(head: string): { status: number; headers: Record<string, string> } {
   const [statusLine, ...lines] = head.split("\r\n");
@@ -127,10 +154,16 @@ export async function fireBurst(target: BurstTarget, opts: FireOptions): Promise
   const sockets = opened.map((o) => (o as PromiseFulfilledResult<net.Socket>).value);
   const progress: BurstProgress = { sent: 0, admitted: 0, rejected: 0, other: 0, inFlight: 0, done: 0 };
   const tell = () => opts.onProgress?.({ ...progress });
-  const body = mockBody(target.model, "ok", opts.holdS);
+  const answer = opts.answer ?? "ok";
+  const body = mockBody(target.model, answer, opts.holdS);
   // A destroyed connection ends its request with status 0 (below), unless its response was complete.
   const onAbort = () => sockets.forEach((s) => s.destroy());
   opts.signal?.addEventListener("abort", onAbort, { once: true });
+  // Cancelled while the connections opened: nothing is sent.
+  if (opts.signal?.aborted) {
+    onAbort();
+    return [];
+  }
 
   /** Reads a request's response off its connection (sent with `connection: close`). */
   const one = (socket: net.Socket, rec: BurstRequest) =>
@@ -150,6 +183,10 @@ export async function fireBurst(target: BurstTarget, opts: FireOptions): Promise
       };
       let status = 0;
       let received = Buffer.alloc(0);
+      const answered = (text: string) => {
+        if (status === 200 && opts.answer !== undefined) rec.mocked = answerOf(text) === answer;
+        finish(status);
+      };
       /** Whether the body is all there; null when only the connection's end tells (no length given). */
       let complete: ((body: Buffer) => boolean) | null = null;
       socket.on("data", (chunk: Buffer) => {
@@ -171,9 +208,10 @@ export async function fireBurst(target: BurstTarget, opts: FireOptions): Promise
           else if (length !== undefined) complete = (b) => b.length >= Number(length);
           received = received.subarray(end + 4);
         }
-        if (complete?.(received)) finish(status);
+        if (complete?.(received)) answered(bodyOf(received, complete));
       });
-      socket.on("end", () => finish(rec.headersMs !== null && !complete ? status : 0));
+      // Without a length, the connection's end ends the body.
+      socket.on("end", () => (rec.headersMs !== null && !complete ? answered(received.toString("utf8")) : finish(0)));
       socket.on("close", () => finish(0));
       socket.on("error", () => finish(0));
     });

@@ -52,5 +52,7 @@ export function spendLogLine(r: Pick<BurstReport, "spendLogs">): string {
 
 /** The last line, as CI reads it: `verdict: PASS`, `verdict: FAIL-leaky`, … or `verdict: INCONCLUSIVE (<reason>)`. */
 export function verdictLine(r: Pick<BurstReport, "verdict" | "reasons">): string {
-  return r.verdict === "INCONCLUSIVE" ? `verdict: INCONCLUSIVE (${r.reasons[0] ?? "unknown"})` : `verdict: ${r.verdict}`;
+  // One line whatever the reason holds (a probe's reason quotes the proxy's answer).
+  const reason = (r.reasons[0] ?? "unknown").replace(/\s*[\r\n]+\s*/g, " ");
+  return r.verdict === "INCONCLUSIVE" ? `verdict: INCONCLUSIVE (${reason})` : `verdict: ${r.verdict}`;
 }

@@ -39,12 +39,15 @@ export function withSpendLogs(r: BurstReport, view: SpendLogView): BurstReport {
   if (clientOver === proxyOver) {
     return { ...judged, reasons: [...reasons, `the proxy's spend logs agree: ${view.peak} admitted requests ran at once by its own clock`] };
   }
-  const skew = view.offsetMs !== null && Math.abs(view.offsetMs) > 1000 ? `; the proxy's clock reads ${view.offsetMs} ms off the client's` : "";
+  // The client's interval of a request holds the proxy's (sent before it started, answered after it
+  // ended), so a constant clock offset cannot part the peaks: the network stretching the client's
+  // timings can, and so can a proxy clock that drifted or rows timed oddly.
+  const offset = view.offsetMs !== null && Math.abs(view.offsetMs) > 1000 ? `; the proxy's clock also reads ${view.offsetMs} ms off the client's` : "";
   return {
     ...judged,
     verdict: "INCONCLUSIVE",
     reasons: [
-      `the client saw ${r.peak} admitted requests at once and the proxy's spend logs ${view.peak}, against a limit of ${limit}: the two views disagree (clock skew between them, or a slow network stretching the client's timings${skew})`,
+      `the client saw ${r.peak} admitted requests at once and the proxy's spend logs ${view.peak}, against a limit of ${limit}: the two views disagree (a slow network stretching the client's timings, or the proxy's clock${offset})`,
     ],
   };
 }

@@ -48,8 +48,11 @@ export type BurstRunSummary = Omit<BurstRunRow, "report">;
  */
 export interface BurstRunRepository {
   create(run: NewBurstRun): Promise<void>;
-  /** The run is alive: its progress now; answers whether a cancel was asked for. */
-  heartbeat(id: string, progress: BurstProgress | null, atMs: number): Promise<{ cancelRequested: boolean }>;
+  /**
+   * The run is alive: its progress now. Answers whether a cancel was asked for, and whether the run
+   * is still running in the store (false: it was ended meanwhile, e.g. repaired as interrupted).
+   */
+  heartbeat(id: string, progress: BurstProgress | null, atMs: number): Promise<{ cancelRequested: boolean; running: boolean }>;
   /**
    * The run made a twin key: to delete (until `twinDeleted`), and for good one of Inflight's own
    * instruments, which the catalog's key lists leave out.

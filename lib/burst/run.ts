@@ -4,7 +4,7 @@ import { MAX_BURST_REQUESTS } from "../api/bursts";
 import type { LiteLLMClient } from "../litellm/client";
 import { hashKey } from "../litellm/hash-key";
 import type { KeyInfo } from "../litellm/schemas";
-import { fireBurst, mockBody, proxyUrl, type BurstProgress, type BurstTarget } from "./fire";
+import { answerOf, fireBurst, mockBody, proxyUrl, type BurstProgress, type BurstTarget } from "./fire";
 import type { BurstReport } from "./report";
 import type { MetadataRestore } from "./repository";
 import { sleep } from "./sleep";
@@ -32,6 +32,11 @@ export interface BurstPlan {
   /** The twin joins the key's team (it then spends the team's limits; off unless asked). */
   twinInTeam?: boolean;
   /**
+   * The proxy's key cache (user_api_key_cache_ttl, LITELLM_KEY_CACHE_TTL_S): after allowing mocks in
+   * the key's own metadata the run waits this long, so no worker still holds the key without it.
+   */
+  keyCacheTtlS?: number;
+  /**
    * The admin consents to setting `allow_client_mock_response: true` in the key's own metadata for
    * the run (the key itself only); it is put back as it was afterwards.
    */
@@ -57,14 +62,16 @@ export interface BurstHooks {
 
 /** The most requests one test fires (each holds a connection). */
 const MAX_BURST = MAX_BURST_REQUESTS;
-/** How long a twin key lives at most, should its deletion fail (a safety net). */
-const TWIN_DURATION = "10m";
+/** How long a twin outlives the longest the test can take, should its deletion fail (a safety net). */
+const TWIN_SPARE_MIN = 10;
+/** The longest a request before the burst (the probe, the model list) may take. */
+const PREFLIGHT_TIMEOUT_MS = 30_000;
 /** The metadata entry that lets a client send `mock_response` (docs/litellm-reference.md §10 point 3). */
 export const MOCK_FLAG = "allow_client_mock_response";
 
-/** A few times the limit, at least limit + 5, at most MAX_BURST. */
-export function defaultRequests(limit: number): number {
-  return Math.min(MAX_BURST, Math.max(limit * 3, limit + 5));
+/** A few times the limit, at least limit + 5, at most MAX_BURST over all rounds. */
+export function defaultRequests(limit: number, rounds = 1): number {
+  return Math.min(Math.floor(MAX_BURST / rounds), Math.max(limit * 3, limit + 5));
 }
 
 /**
@@ -76,7 +83,7 @@ export async function runBurst(admin: LiteLLMClient, baseUrl: string, plan: Burs
   const startedMs = Date.now();
   const info = await admin.keyInfo(plan.keyHash);
   const limit = info.max_parallel_requests;
-  const n = plan.n ?? (limit === null ? 0 : defaultRequests(limit));
+  const n = plan.n ?? (limit === null ? 0 : defaultRequests(limit, plan.rounds));
   const { everyS, holdS } = roundTiming(plan);
   const base = { keyHash: plan.keyHash, keyAlias: info.key_alias, limit, n, holdS, rounds: plan.rounds, everyS, target: plan.rawKey ? ("key" as const) : ("twin" as const), startedMs, spendLogs: null };
   const report = (requests: BurstRequest[], model: string | null, v = limit === null ? inconclusive(requests, "no limit") : burstVerdict(requests, limit)): BurstReport => ({
@@ -92,24 +99,39 @@ export async function runBurst(admin: LiteLLMClient, baseUrl: string, plan: Burs
   if (n * plan.rounds > MAX_BURST) return notFired(`at most ${MAX_BURST} requests per test (${n} × ${plan.rounds} rounds asked)`);
   if (plan.rawKey && hashKey(plan.rawKey) !== plan.keyHash) throw new Error("the raw key given is not the key under test (its hash differs)");
 
-  let twin: string | null = null;
+  const cancelled = () => hooks.signal?.aborted === true;
+  let twin: { key: string; hash: string } | null = null;
   let restore: MetadataRestore | null = null;
   try {
     let key = plan.rawKey;
+    if (cancelled()) return notFired("cancelled");
     if (!key) {
-      twin = key = await makeTwin(admin, info, plan, hooks);
+      const made = await makeTwin(admin, info, plan, twinMinutes(plan, holdS));
+      // Known here first, so the finally below deletes it whatever fails next.
+      twin = made;
+      key = made.key;
+      await hooks.cleanup?.twin(made.hash);
+      hooks.log(`twin key ${made.alias} created (max_parallel_requests ${limit}${plan.twinInTeam && info.team_id ? `, in team ${info.team_id}` : ""}, expires in ${made.duration})`);
     } else if (plan.allowMockMetadata && info.metadata[MOCK_FLAG] !== true) {
       restore = { entry: MOCK_FLAG, had: MOCK_FLAG in info.metadata, value: info.metadata[MOCK_FLAG] ?? null };
       await hooks.cleanup?.restore(restore);
       // LiteLLM replaces the stored metadata with what is sent: the whole object, merged.
       await admin.updateKey(plan.keyHash, { metadata: { ...info.metadata, [MOCK_FLAG]: true } });
       hooks.log(`${MOCK_FLAG}: true set in the key's metadata for the run (put back afterwards)`);
+      if (plan.keyCacheTtlS) {
+        // Other workers keep the key as they cached it, without the allowance, this long: their
+        // requests would reach the provider.
+        hooks.log(`waiting ${plan.keyCacheTtlS} s for the proxy's key cache (user_api_key_cache_ttl) to take the change everywhere`);
+        await sleep(plan.keyCacheTtlS * 1000, hooks.signal);
+      }
     }
-    const model = plan.model ?? info.models[0] ?? (await firstModel(baseUrl, key));
-    if (!model) return notFired("no model to call: the proxy lists none for this key (pass --model)");
+    if (cancelled()) return notFired("cancelled");
+    const model = plan.model ?? (await firstModel(baseUrl, key, hooks.signal)) ?? concreteModel(info.models);
+    if (!model) return notFired("no model to call: the proxy lists none this key may call (pass --model, or put the twin in the key's team)");
 
-    const answer = `inflight-probe-${crypto.randomBytes(6).toString("hex")}`;
-    const probe = await probeMock(baseUrl, key, model, answer, Boolean(plan.rawKey));
+    const probeAnswer = `inflight-probe-${crypto.randomBytes(6).toString("hex")}`;
+    const probe = await probeMock(baseUrl, key, model, probeAnswer, Boolean(plan.rawKey), hooks.signal);
+    if (cancelled()) return notFired("cancelled", model);
     if (probe !== null) return notFired(probe, model);
     if (holdS > plan.holdS) hooks.log(`each request holds ${holdS} s (not ${plan.holdS}): past the last round, so rounds after the window roll meet the first`);
     hooks.log(
@@ -117,21 +139,40 @@ export async function runBurst(admin: LiteLLMClient, baseUrl: string, plan: Burs
         (plan.rounds > 1 ? `, ${plan.rounds} rounds ${everyS} s apart (across a ${plan.windowS} s limiter window)` : ""),
     );
 
-    const requests = await fireRounds({ baseUrl, key, model }, n, holdS, plan.rounds, everyS, hooks);
-    if (hooks.signal?.aborted) return report(requests, model, inconclusive(requests, "cancelled"));
+    // Every burst answer is checked against this text: one that differs reached the provider.
+    const answer = `inflight-burst-${crypto.randomBytes(6).toString("hex")}`;
+    const requests = await fireRounds({ baseUrl, key, model }, n, holdS, plan.rounds, everyS, answer, hooks);
+    if (cancelled()) return report(requests, model, inconclusive(requests, "cancelled"));
     return report(requests, model);
+  } catch (e) {
+    // A cancel aborts the requests before the burst too (the model list, the probe).
+    if (cancelled()) return notFired("cancelled");
+    if ((e as Error).name === "TimeoutError") throw new Error(`the proxy did not answer within ${PREFLIGHT_TIMEOUT_MS / 1000} s before the burst`);
+    throw e;
   } finally {
-    if (twin) await deleteTwin(admin, twin, hooks);
+    if (twin) await deleteTwin(admin, twin.hash, hooks);
     if (restore) await putBack(admin, plan.keyHash, restore, hooks);
   }
 }
 
+/** Minutes a twin lives: the whole test (rounds and holds) and a spare, should its deletion fail. */
+function twinMinutes(plan: Pick<BurstPlan, "rounds" | "windowS">, holdS: number): number {
+  const testS = (plan.rounds > 1 ? 1.25 * plan.windowS : 0) + holdS + PREFLIGHT_TIMEOUT_MS / 1000;
+  return Math.ceil(testS / 60) + TWIN_SPARE_MIN;
+}
+
+/** The first of a key's models that names one model (not a wildcard or an access group); null when none does. */
+function concreteModel(models: string[]): string | null {
+  return models.find((m) => !m.includes("*") && !/^all-(team|proxy)-models$/.test(m)) ?? null;
+}
+
 /** A twin of the key: its limits and models (its team only if asked), mocks allowed, a short life. */
-async function makeTwin(admin: LiteLLMClient, info: KeyInfo, plan: BurstPlan, hooks: BurstHooks): Promise<string> {
+async function makeTwin(admin: LiteLLMClient, info: KeyInfo, plan: BurstPlan, minutes: number): Promise<{ key: string; hash: string; alias: string; duration: string }> {
   const alias = `inflight-burst-${info.key_alias ?? plan.keyHash.slice(0, 8)}-${crypto.randomBytes(3).toString("hex")}`;
+  const duration = `${minutes}m`;
   const made = await admin.generateKey({
     key_alias: alias,
-    duration: TWIN_DURATION,
+    duration,
     models: info.models,
     max_parallel_requests: info.max_parallel_requests,
     rpm_limit: info.rpm_limit,
@@ -139,19 +180,17 @@ async function makeTwin(admin: LiteLLMClient, info: KeyInfo, plan: BurstPlan, ho
     metadata: { [MOCK_FLAG]: true, [TWIN_OF]: plan.keyHash },
     ...(plan.twinInTeam && info.team_id ? { team_id: info.team_id } : {}),
   });
-  // Recorded the moment it exists: a crash from here on leaves a twin the repair deletes.
-  await hooks.cleanup?.twin(hashKey(made.key));
-  hooks.log(`twin key ${alias} created (max_parallel_requests ${info.max_parallel_requests}${plan.twinInTeam && info.team_id ? `, in team ${info.team_id}` : ""}, expires in ${TWIN_DURATION})`);
-  return made.key;
+  return { key: made.key, hash: hashKey(made.key), alias, duration };
 }
 
-async function deleteTwin(admin: LiteLLMClient, twin: string, hooks: BurstHooks): Promise<void> {
+/** Deletes the twin by its hash (its secret is not sent again, nor can it reach a log through an error). */
+async function deleteTwin(admin: LiteLLMClient, hash: string, hooks: BurstHooks): Promise<void> {
   try {
-    await admin.deleteKeys([twin]);
+    await admin.deleteKeys([hash]);
     await hooks.cleanup?.twin(null);
     hooks.log("twin key deleted");
   } catch (e) {
-    hooks.log(`could not delete the twin key (${(e as Error).message}); it expires within ${TWIN_DURATION}, and Inflight tries again`);
+    hooks.log(`could not delete the twin key (${(e as Error).message}); it expires on its own, and Inflight tries again`);
   }
 }
 
@@ -190,7 +229,7 @@ function roundTiming(plan: Pick<BurstPlan, "rounds" | "windowS" | "holdS">): { e
 }
 
 /** The rounds, each fired at its time; progress added up over them; a cancel stops rounds not yet fired. */
-async function fireRounds(target: BurstTarget, n: number, holdS: number, rounds: number, everyS: number, hooks: BurstHooks): Promise<BurstRequest[]> {
+async function fireRounds(target: BurstTarget, n: number, holdS: number, rounds: number, everyS: number, answer: string, hooks: BurstHooks): Promise<BurstRequest[]> {
   const prefix = `inflight-burst-${crypto.randomBytes(4).toString("hex")}`;
   const perRound: BurstProgress[] = [];
   const t0 = Date.now();
@@ -205,6 +244,7 @@ async function fireRounds(target: BurstTarget, n: number, holdS: number, rounds:
         holdS,
         idPrefix: `${prefix}-r${round}`,
         round,
+        answer,
         signal: hooks.signal,
         onProgress: (p) => {
           perRound[round] = p;
@@ -226,20 +266,16 @@ function sumProgress(ps: BurstProgress[]): BurstProgress {
  * One request with a random mock answer and one token: null when the proxy answered exactly that
  * (mocks are honoured: the burst costs nothing), else what to change.
  */
-async function probeMock(baseUrl: string, key: string, model: string, answer: string, keyItself: boolean): Promise<string | null> {
+async function probeMock(baseUrl: string, key: string, model: string, answer: string, keyItself: boolean, signal?: AbortSignal): Promise<string | null> {
   const res = await fetch(proxyUrl(baseUrl, "/v1/chat/completions"), {
     method: "POST",
     headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
     body: mockBody(model, answer, 0),
+    signal: preflightSignal(signal),
   });
   const text = await res.text();
   if (res.status !== 200) return `the probe request failed (${res.status}): ${text.slice(0, 200)}`;
-  let content: unknown;
-  try {
-    content = (JSON.parse(text) as { choices?: { message?: { content?: unknown } }[] }).choices?.[0]?.message?.content;
-  } catch {
-    content = undefined;
-  }
+  const content = answerOf(text);
   if (content === answer) return null;
   return (
     `the proxy did not return the mock answer, so the burst would reach the provider and cost tokens: set metadata ${MOCK_FLAG}: true (the JSON boolean) on the key or its team` +
@@ -247,11 +283,16 @@ async function probeMock(baseUrl: string, key: string, model: string, answer: st
   );
 }
 
+/** A request before the burst ends on a cancel, or after PREFLIGHT_TIMEOUT_MS. */
+function preflightSignal(signal?: AbortSignal): AbortSignal {
+  const timeout = AbortSignal.timeout(PREFLIGHT_TIMEOUT_MS);
+  return signal ? AbortSignal.any([signal, timeout]) : timeout;
+}
+
 /** The first model `/v1/models` lists for this key; null when none. */
-async function firstModel(baseUrl: string, key: string): Promise<string | null> {
-  const res = await fetch(proxyUrl(baseUrl, "/v1/models"), { headers: { authorization: `Bearer ${key}` } });
+async function firstModel(baseUrl: string, key: string, signal?: AbortSignal): Promise<string | null> {
+  const res = await fetch(proxyUrl(baseUrl, "/v1/models"), { headers: { authorization: `Bearer ${key}` }, signal: preflightSignal(signal) });
   if (res.status !== 200) return null;
   const body = (await res.json()) as { data?: { id?: unknown }[] };
-  const id = body.data?.find((m) => typeof m.id === "string")?.id;
-  return typeof id === "string" ? id : null;
+  return concreteModel((body.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === "string"));
 }

@@ -25,8 +25,9 @@ export interface BurstServiceDeps {
   litellm: LiteLLMClient;
   /** The proxy the requests go to (LITELLM_URL). */
   proxyUrl: string;
-  /** LITELLM_RATE_LIMIT_WINDOW_SIZE, INGEST_FLUSH_LAG_S and INGEST_CLOCK_SKEW_S, in seconds. */
+  /** LITELLM_RATE_LIMIT_WINDOW_SIZE, LITELLM_KEY_CACHE_TTL_S, INGEST_FLUSH_LAG_S and INGEST_CLOCK_SKEW_S, in seconds. */
   windowS: number;
+  keyCacheTtlS: number;
   flushLagS: number;
   skewS: number;
   log: { info(msg: string): void; warn(msg: string): void };
@@ -50,9 +51,13 @@ export class BurstService {
     const target = ask.target;
     // What is kept of the ask: never the raw key.
     // The default size from the limit the catalog knows, fixed here so progress has a total.
-    const n = ask.n ?? (key.maxParallelRequests === null ? null : defaultRequests(key.maxParallelRequests));
+    const n = ask.n ?? (key.maxParallelRequests === null ? null : defaultRequests(key.maxParallelRequests, ask.rounds));
     const plan = { n, holdS: ask.holdS, rounds: ask.rounds, model: ask.model ?? null, twinInTeam: ask.twinInTeam, allowMockMetadata: ask.allowMockMetadata };
     if (ask.rawKey && hashKey(ask.rawKey) !== key.hash) throw new ApiError(422, "invalid_input", "rawKey: this is not the key under test (its hash differs)");
+    // One run per key at a time: two would take each other's slots, and one could put back the
+    // metadata the other still needs (its requests would then reach the provider).
+    const busy = (await this.d.bursts.listForKey(key.hash, 20)).find((r) => r.state === "running" || r.restore !== null);
+    if (busy) throw new ApiError(409, "conflict", `A burst test on this key is ${busy.state === "running" ? "running" : "still putting its metadata back"} (run ${busy.id}): wait for it to end`);
     const entry = await this.d.audit.append({
       atMs: startedMs,
       actorKind: who.kind,
@@ -71,8 +76,10 @@ export class BurstService {
     await this.d.bursts.create({ id, keyHash: key.hash, keyAlias: key.alias, teamId: key.teamId, actorLabel: who.label, auditId: entry.id, target, plan, startedMs });
     const abort = new AbortController();
     this.running.set(id, abort);
-    const burstPlan: BurstPlan = { keyHash: key.hash, n, holdS: ask.holdS, rawKey: ask.rawKey ?? null, model: ask.model ?? null, rounds: ask.rounds, windowS: this.d.windowS, twinInTeam: ask.twinInTeam, allowMockMetadata: ask.allowMockMetadata };
-    void this.run(id, entry.id, burstPlan, abort).finally(() => this.running.delete(id));
+    const burstPlan: BurstPlan = { keyHash: key.hash, n, holdS: ask.holdS, rawKey: ask.rawKey ?? null, model: ask.model ?? null, rounds: ask.rounds, windowS: this.d.windowS, twinInTeam: ask.twinInTeam, allowMockMetadata: ask.allowMockMetadata, keyCacheTtlS: this.d.keyCacheTtlS };
+    void this.run(id, entry.id, burstPlan, abort)
+      .catch((e: Error) => this.d.log.warn(`[burst ${id}] the run's bookkeeping failed: ${e.message}`))
+      .finally(() => this.running.delete(id));
     return { id };
   }
 
@@ -87,8 +94,9 @@ export class BurstService {
     let progress: BurstProgress | null = null;
     let ranOn: string | null = plan.rawKey ? plan.keyHash : null;
     const beat = async () => {
-      const { cancelRequested } = await this.d.bursts.heartbeat(id, progress, Date.now());
-      if (cancelRequested && !abort.signal.aborted) abort.abort();
+      const { cancelRequested, running } = await this.d.bursts.heartbeat(id, progress, Date.now());
+      // Ended under it (repaired as interrupted after silent beats): stop, and leave the repair's word.
+      if ((cancelRequested || !running) && !abort.signal.aborted) abort.abort();
     };
     const timer = setInterval(() => void beat().catch((e: Error) => this.d.log.warn(`[burst ${id}] heartbeat: ${e.message}`)), this.d.heartbeatMs ?? 1000);
     let report: BurstReport;
@@ -108,14 +116,17 @@ export class BurstService {
     } catch (e) {
       clearInterval(timer);
       const message = (e as Error).message;
-      await this.d.bursts.finish(id, { state: "failed", endedMs: Date.now(), verdict: null, report: null, message });
+      if (!(await this.d.bursts.finish(id, { state: "failed", endedMs: Date.now(), verdict: null, report: null, message }))) return;
       const outcome = e instanceof LiteLLMError && !e.transient ? "refused" : "unreachable";
       await this.d.audit.settle(auditId, { outcome, message, after: null });
       return;
     }
     clearInterval(timer);
     await this.d.bursts.heartbeat(id, progress, Date.now());
-    await this.d.bursts.finish(id, { state: "done", endedMs: report.endedMs, verdict: report.verdict, report, message: null });
+    if (!(await this.d.bursts.finish(id, { state: "done", endedMs: report.endedMs, verdict: report.verdict, report, message: null }))) {
+      this.d.log.warn(`[burst ${id}] ended after it was marked interrupted: its report is not kept`);
+      return;
+    }
     await this.d.audit.settle(auditId, { outcome: "applied", message: verdictLine(report), after: auditSummary(report, id) });
     if (report.admitted > 0 && ranOn) await this.awaitProxyView(id, auditId, report, ranOn);
   }

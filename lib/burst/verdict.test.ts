@@ -69,4 +69,19 @@ describe("admittedPeak", () => {
     const r = req(429, 60);
     expect(admittedPeak([a, b, c, r])).toEqual({ peak: 2, atMs: T0 + 50, ids: [a.id, c.id] });
   });
+
+  it("INCONCLUSIVE when an admitted answer was not the mock: it reached the provider", () => {
+    const rs = [...many(5, 200), ...many(10, 429)];
+    rs[0].mocked = false;
+    const v = burstVerdict(rs, 5);
+    expect(v.verdict).toBe("INCONCLUSIVE");
+    expect(v.reasons[0]).toMatch(/^1 admitted requests were not answered with the mock: they reached the provider/);
+  });
+
+  it("INCONCLUSIVE when 429s came from rpm or tpm limits too, not a false FAIL-stuck", () => {
+    const rpm = many(10, 429).map((r) => ({ ...r, rateLimitType: "requests" }));
+    const v = burstVerdict([...many(3, 200), ...rpm], 5);
+    expect(v.verdict).toBe("INCONCLUSIVE");
+    expect(v.reasons[0]).toMatch(/^429s came from other limits too \(requests\)/);
+  });
 });

@@ -20,6 +20,8 @@ export interface BurstRequest {
   rateLimitType: string | null;
   /** For a success: the limiter's `x-ratelimit-api_key-*` headers. */
   rateLimitHeaders: Record<string, string>;
+  /** For a success: whether the answer was the mock (false: it reached the provider and cost tokens). */
+  mocked?: boolean;
 }
 
 export type Verdict = "PASS" | "FAIL-leaky" | "FAIL-stuck" | "FAIL-multiplied" | "INCONCLUSIVE";
@@ -91,6 +93,16 @@ export function burstVerdict(requests: readonly BurstRequest[], limit: number): 
   const inconclusive = (reason: string): BurstVerdict => ({ ...base, verdict: "INCONCLUSIVE", reasons: [reason] });
 
   if (requests.length <= limit) return inconclusive(`${requests.length} requests cannot exceed a limit of ${limit}: send more than the limit`);
+  const unmocked = requests.filter((r) => r.status === 200 && r.mocked === false).length;
+  if (unmocked > 0) {
+    return inconclusive(
+      `${unmocked} admitted requests were not answered with the mock: they reached the provider (tokens spent), and mock_delay did not hold their slots; a proxy worker may still have cached the key without allow_client_mock_response`,
+    );
+  }
+  const otherLimits = [...new Set(requests.filter((r) => r.status === 429 && r.rateLimitType !== null && r.rateLimitType !== "max_parallel_requests").map((r) => r.rateLimitType))];
+  if (otherLimits.length) {
+    return inconclusive(`429s came from other limits too (${otherLimits.join(", ")}): they hide what max_parallel_requests did; test with a key (or twin) whose rpm and tpm limits allow the burst`);
+  }
   if (other > 0) {
     const statuses = [...new Set(requests.filter((r) => r.status !== 200 && r.status !== 429).map((r) => r.status || "network error"))].join(", ");
     return inconclusive(`${other} requests ended neither admitted nor with a 429 (${statuses}): upstream or network errors hide what the limiter did`);

@@ -46,10 +46,4 @@ describe("diffCatalog", () => {
   it("keys the proxy no longer lists are marked removed once", () => {
     expect(diffCatalog([stored("a", 5), stored("gone", 1), stored("old", 1, false)], [vk("a", 5)]).removed).toEqual(["gone"]);
   });
-
-  it("names the listed keys that are burst twins (their metadata says whose)", () => {
-    const twin = { ...vk("t", 3), metadata: { inflight_burst_twin_of: "k" } };
-    const notTwin = { ...vk("u", 3), metadata: { inflight_burst_twin_of: 7 } };
-    expect(diffCatalog([], [vk("k", 3), twin, notTwin]).twins).toEqual([{ hash: "t", twinOf: "k" }]);
-  });
 });

@@ -1,4 +1,3 @@
-import { twinOf } from "../burst/twin";
 import type { VirtualKey } from "../litellm/schemas";
 
 export interface Limits {
@@ -21,8 +20,6 @@ export interface CatalogDiff {
   limitChanges: { hash: string; limits: Limits }[];
   /** Stored catalog keys the proxy no longer lists (deleted there). */
   removed: string[];
-  /** Listed keys that are burst tests' twins (their metadata says whose): kept out of every key list. Absent: none. */
-  twins?: { hash: string; twinOf: string }[];
 }
 
 export function limitsOf(k: VirtualKey): Limits {
@@ -44,9 +41,5 @@ export function diffCatalog(stored: StoredKey[], listed: VirtualKey[]): CatalogD
     if (!prev || !sameLimits(prev, limits)) limitChanges.push({ hash: k.token, limits });
   }
   const removed = stored.filter((k) => k.inCatalog && !listedHashes.has(k.hash)).map((k) => k.hash);
-  const twins = listed.flatMap((k) => {
-    const of = twinOf(k.metadata);
-    return of === null ? [] : [{ hash: k.token, twinOf: of }];
-  });
-  return { upserts: listed, limitChanges, removed, twins };
+  return { upserts: listed, limitChanges, removed };
 }

@@ -130,6 +130,11 @@ const runnerShape = {
   ROLLUP_RETENTION_DAYS: count("ROLLUP_RETENTION_DAYS", 90, 1, 3650),
   REQUEST_RETENTION_DAYS: count("REQUEST_RETENTION_DAYS", 7, 1, 365),
   LITELLM_RATE_LIMIT_WINDOW_SIZE: count("LITELLM_RATE_LIMIT_WINDOW_SIZE", 60, 1, 3600),
+  /**
+   * The proxy's user_api_key_cache_ttl: how long its workers keep a key's object after it changes.
+   * A burst test on the key itself waits this long after allowing mock answers in its metadata.
+   */
+  LITELLM_KEY_CACHE_TTL_S: count("LITELLM_KEY_CACHE_TTL_S", 60, 0, 3600),
   /** How often the runner follows the tracker's event log. */
   TRACKER_INTERVAL_MS: count("TRACKER_INTERVAL_MS", 500, 50, 60_000),
   /** A tracked request open longer than this lost its end (a client gone before any chunk fires no callback). */

@@ -114,6 +114,7 @@ export async function buildApp(config: ServerConfig): Promise<App> {
             litellm,
             proxyUrl: config.LITELLM_URL!,
             windowS: config.LITELLM_RATE_LIMIT_WINDOW_SIZE,
+            keyCacheTtlS: config.LITELLM_KEY_CACHE_TTL_S,
             flushLagS: config.INGEST_FLUSH_LAG_S,
             skewS: config.INGEST_CLOCK_SKEW_S,
             log: console,

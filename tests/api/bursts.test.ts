@@ -59,7 +59,7 @@ describe("burst tests through Inflight", () => {
   beforeAll(async () => {
     sim = await startSimulator(["--limiter", "gauge", "--flush-interval", "0.5"]);
     db = await createTestDatabase("sqlite");
-    restoreEnv = setAppEnv({ INFLIGHT_DATABASE_URL: db.url, INFLIGHT_PUBLIC_URL: BASE, LITELLM_URL: sim.url, LITELLM_MASTER_KEY: sim.masterKey, INGEST_FLUSH_LAG_S: "5" });
+    restoreEnv = setAppEnv({ INFLIGHT_DATABASE_URL: db.url, INFLIGHT_PUBLIC_URL: BASE, LITELLM_URL: sim.url, LITELLM_MASTER_KEY: sim.masterKey, INGEST_FLUSH_LAG_S: "5", LITELLM_KEY_CACHE_TTL_S: "0" });
     for (const [alias, team, metadata] of [
       ["burst-a", "team-a", {}],
       ["burst-b", "team-b", { owner: "platform", allow_client_mock_response: "true" }],
@@ -160,6 +160,11 @@ describe("burst tests through Inflight", () => {
     const started = await answer(await keyBurstsPost(req("POST", `/api/keys/${hash}/bursts`, admin, { n: 6, holdS: 30 }), byHash(hash)));
     const id = started.body.id;
     await waitFor(async () => (await run(id)).progress?.inFlight === 2 || undefined, { what: "two requests admitted and holding", intervalMs: 20 });
+    // One run per key at a time.
+    expect(await answer(await keyBurstsPost(req("POST", `/api/keys/${hash}/bursts`, admin, { n: 3 }), byHash(hash)))).toMatchObject({
+      status: 409,
+      body: { error: { code: "conflict", message: expect.stringContaining("A burst test on this key is running") } },
+    });
     expect(await answer(await cancelPost(req("POST", `/api/bursts/${id}/cancel`, admin), byId(id)))).toMatchObject({ status: 200, body: { cancelled: true } });
     const done = await settled(id);
     expect(done).toMatchObject({ state: "done", verdict: "INCONCLUSIVE", cleanupPending: false });
@@ -178,6 +183,7 @@ describe("burst tests through Inflight", () => {
       { n: 2.5 },
       { holdS: 0 },
       { rounds: 11 },
+      { n: 300, rounds: 2 },
       { target: "key" },
       { target: "key", rawKey: "not-a-key" },
       { target: "twin", rawKey: "sk-twin-needs-none" },

@@ -128,15 +128,13 @@ describe("npm run burst against the simulator", () => {
     expect(rows.total).toBe(1);
   });
 
-  it("the key itself with consent: allow_client_mock_response set for the run, the metadata put back exactly", async () => {
-    const metadata = { owner: "team-x", allow_client_mock_response: false, nested: { a: [1, 2] } };
+  it("standalone, --allow-mock-metadata is refused before anything changes: only an Inflight stores what to put back", async () => {
+    const metadata = { owner: "team-x", allow_client_mock_response: false };
     const k = await simAdmin(gauge, "POST", "/key/generate", { key_alias: "consent", max_parallel_requests: 2, metadata });
-    const r = await burst(gauge, ["--key", "consent", "--raw-key-env", "BURST_KEY", "--allow-mock-metadata", "--hold", "1"], { BURST_KEY: k.key });
-    expect(r.lastLine, r.out).toBe("verdict: PASS");
-    expect(r.out).toContain("allow_client_mock_response: true set in the key's metadata for the run");
-    expect(r.out).toContain("the key's metadata is as it was (allow_client_mock_response back to false)");
-    const info = await simAdmin(gauge, "GET", `/key/info?key=${k.token_id}`);
-    expect(info.info.metadata).toEqual(metadata);
+    const r = await burst(gauge, ["--key", "consent", "--raw-key-env", "BURST_KEY", "--allow-mock-metadata"], { BURST_KEY: k.key });
+    expect(r.lastLine, r.out).toMatch(/^verdict: INCONCLUSIVE \(--allow-mock-metadata runs through an Inflight \(INFLIGHT_URL and INFLIGHT_TOKEN\)/);
+    expect(r.code).toBe(2);
+    expect((await simAdmin(gauge, "GET", `/key/info?key=${k.token_id}`)).info.metadata).toEqual(metadata);
     expect(r.out).not.toContain(k.key);
   });
 

@@ -341,11 +341,11 @@ describe.each(DIALECTS)("store contract on %s", (dialect) => {
       await s.bursts.create(run("run-1", T0));
       await s.bursts.create(run("run-2", T0 + 1000));
       const progress = { sent: 12, admitted: 4, rejected: 8, other: 0, inFlight: 4, done: 8 };
-      expect(await s.bursts.heartbeat("run-1", progress, T0 + 500)).toEqual({ cancelRequested: false });
+      expect(await s.bursts.heartbeat("run-1", progress, T0 + 500)).toEqual({ cancelRequested: false, running: true });
       // A heartbeat without progress keeps the last one.
-      expect(await s.bursts.heartbeat("run-1", null, T0 + 600)).toEqual({ cancelRequested: false });
+      expect(await s.bursts.heartbeat("run-1", null, T0 + 600)).toEqual({ cancelRequested: false, running: true });
       expect(await s.bursts.requestCancel("run-1")).toBe(true);
-      expect(await s.bursts.heartbeat("run-1", null, T0 + 700)).toEqual({ cancelRequested: true });
+      expect(await s.bursts.heartbeat("run-1", null, T0 + 700)).toEqual({ cancelRequested: true, running: true });
       await s.bursts.twinCreated("run-1", H("t"), T0 + 800);
       await s.bursts.setRestore("run-1", { entry: "allow_client_mock_response", had: false, value: null });
       let got = (await s.bursts.get("run-1"))!;
@@ -358,6 +358,8 @@ describe.each(DIALECTS)("store contract on %s", (dialect) => {
       // Ended once: a second end (a repair racing it) changes nothing.
       expect(await s.bursts.finish("run-1", { state: "interrupted", endedMs: T0 + 9999, verdict: null, report: null, message: "x" })).toBe(false);
       expect(await s.bursts.requestCancel("run-1")).toBe(false);
+      // An ended run's process learns it at its next beat.
+      expect((await s.bursts.heartbeat("run-1", null, T0 + 9500)).running).toBe(false);
       got = (await s.bursts.get("run-1"))!;
       expect(got).toMatchObject({ state: "done", endedMs: T0 + 9000, verdict: "PASS", report, twinHash: null, restore: null });
       await s.bursts.updateReport("run-1", "INCONCLUSIVE", { ...report, verdict: "INCONCLUSIVE" });
@@ -368,14 +370,10 @@ describe.each(DIALECTS)("store contract on %s", (dialect) => {
       expect(await s.bursts.listForKey(H("b"), 1)).toHaveLength(1);
       expect(await s.bursts.get("nope")).toBeNull();
     });
-    it("keeps twin keys out of every key list, whether the run or the catalog sync recorded them", async () => {
+    it("keeps the twin keys runs made out of every key list, and trusts no key's own metadata for it", async () => {
+      // x claims in its metadata to be a twin: anyone may write that, so it stays listed.
       await s.catalog.apply(
-        {
-          upserts: [listed(H("w")), listed(H("x"), { metadata: { inflight_burst_twin_of: H("w") } }), listed(H("y"))],
-          limitChanges: [],
-          removed: [],
-          twins: [{ hash: H("x"), twinOf: H("w") }],
-        },
+        { upserts: [listed(H("w")), listed(H("x"), { metadata: { inflight_burst_twin_of: H("w") } }), listed(H("y"))], limitChanges: [], removed: [] },
         T0,
       );
       await s.bursts.create(run("run-t", T0));
@@ -384,11 +382,11 @@ describe.each(DIALECTS)("store contract on %s", (dialect) => {
       const catalogHashes = (await s.catalog.catalogKeys()).map((k) => k.hash);
       for (const hashes of [listedHashes, catalogHashes]) {
         expect(hashes).toContain(H("w"));
-        expect(hashes).not.toContain(H("x"));
+        expect(hashes).toContain(H("x"));
         expect(hashes).not.toContain(H("y"));
       }
       // Still known by hash: a report may name it.
-      expect(await s.catalog.keyByHash(H("x"))).not.toBeNull();
+      expect(await s.catalog.keyByHash(H("y"))).not.toBeNull();
     });
 
     it("finds runs to repair: running with a silent heartbeat, or ended with something left to undo", async () => {

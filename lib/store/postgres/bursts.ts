@@ -14,13 +14,13 @@ export class PgBurstRunRepository implements BurstRunRepository {
     );
   }
 
-  async heartbeat(id: string, progress: BurstProgress | null, atMs: number): Promise<{ cancelRequested: boolean }> {
-    const { rows } = await this.pool.query(`UPDATE burst_run SET heartbeat_ms = $1, progress = coalesce($2, progress) WHERE id = $3 RETURNING cancel_requested`, [
+  async heartbeat(id: string, progress: BurstProgress | null, atMs: number): Promise<{ cancelRequested: boolean; running: boolean }> {
+    const { rows } = await this.pool.query(`UPDATE burst_run SET heartbeat_ms = $1, progress = coalesce($2, progress) WHERE id = $3 AND state = 'running' RETURNING cancel_requested`, [
       atMs,
       json(progress),
       id,
     ]);
-    return { cancelRequested: Boolean(rows[0]?.cancel_requested) };
+    return { cancelRequested: Boolean(rows[0]?.cancel_requested), running: rows.length > 0 };
   }
 
   async twinCreated(id: string, twinHash: string, atMs: number): Promise<void> {

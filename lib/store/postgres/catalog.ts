@@ -103,13 +103,6 @@ export class PgCatalogRepository implements CatalogRepository {
         if (res.rowCount !== ch.length) throw new Error(`catalog sync: ${ch.length - (res.rowCount ?? 0)} limit change(s) for keys not stored`);
       }
       if (diff.removed.length) await c.query("UPDATE key SET in_catalog = false WHERE hash = ANY($1::text[])", [diff.removed]);
-      if (diff.twins?.length) {
-        await c.query(
-          `INSERT INTO burst_twin (hash, twin_of, created_ms) SELECT u.hash, u.twin_of, $3 FROM unnest($1::text[], $2::text[]) AS u(hash, twin_of)
-           ON CONFLICT (hash) DO NOTHING`,
-          [diff.twins.map((t) => t.hash), diff.twins.map((t) => t.twinOf), seenAtMs],
-        );
-      }
     });
   }
 

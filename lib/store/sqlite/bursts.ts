@@ -12,7 +12,7 @@ export class SqliteBurstRunRepository implements BurstRunRepository {
         `INSERT INTO burst_run (id, key_hash, key_alias, team_id, actor_label, audit_id, state, target, plan, started_ms, heartbeat_ms)
          VALUES (@id, @keyHash, @keyAlias, @teamId, @actorLabel, @auditId, 'running', @target, @plan, @startedMs, @startedMs)`,
       ),
-      heartbeat: db.prepare(`UPDATE burst_run SET heartbeat_ms = ?, progress = coalesce(?, progress) WHERE id = ? RETURNING cancel_requested`),
+      heartbeat: db.prepare(`UPDATE burst_run SET heartbeat_ms = ?, progress = coalesce(?, progress) WHERE id = ? AND state = 'running' RETURNING cancel_requested`),
       twin: db.prepare(`UPDATE burst_run SET twin_hash = ? WHERE id = ?`),
       instrument: db.prepare(`INSERT INTO burst_twin (hash, twin_of, created_ms) SELECT ?, key_hash, ? FROM burst_run WHERE id = ? ON CONFLICT (hash) DO NOTHING`),
       restore: db.prepare(`UPDATE burst_run SET restore = ? WHERE id = ?`),
@@ -33,9 +33,9 @@ export class SqliteBurstRunRepository implements BurstRunRepository {
     this.stmt.create.run({ ...run, plan: json(run.plan) });
   }
 
-  async heartbeat(id: string, progress: BurstProgress | null, atMs: number): Promise<{ cancelRequested: boolean }> {
+  async heartbeat(id: string, progress: BurstProgress | null, atMs: number): Promise<{ cancelRequested: boolean; running: boolean }> {
     const row = this.stmt.heartbeat.get(atMs, json(progress), id) as { cancel_requested: number } | undefined;
-    return { cancelRequested: Boolean(row?.cancel_requested) };
+    return { cancelRequested: Boolean(row?.cancel_requested), running: row !== undefined };
   }
 
   async twinCreated(id: string, twinHash: string, atMs: number): Promise<void> {

@@ -48,7 +48,6 @@ export class SqliteCatalogRepository implements CatalogRepository {
       ),
       setLimits: db.prepare("UPDATE key SET max_parallel_requests = ?, rpm_limit = ?, tpm_limit = ? WHERE hash = ?"),
       remove: db.prepare("UPDATE key SET in_catalog = 0 WHERE hash = ?"),
-      twin: db.prepare("INSERT INTO burst_twin (hash, twin_of, created_ms) VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING"),
       byHash: db.prepare(`SELECT ${KEY_COLUMNS} FROM key k WHERE k.hash = ?`),
       listed: db.prepare(
         `SELECT ${KEY_COLUMNS} FROM key k
@@ -80,7 +79,6 @@ export class SqliteCatalogRepository implements CatalogRepository {
       for (const k of diff.upserts) this.upsert(k, now);
       for (const c of diff.limitChanges) this.recordChange(c.hash, c.limits, seenAtMs);
       for (const h of diff.removed) this.stmt.remove.run(h);
-      for (const t of diff.twins ?? []) this.stmt.twin.run(t.hash, t.twinOf, seenAtMs);
     });
   }
 
