@@ -52,7 +52,7 @@ async function main() {
  * writes, 3x smaller (measured; lib/concurrency/README.md). Prisma cannot say this in the schema,
  * so it is added here, also when Prisma redefines one of them ("new_<name>").
  */
-const SQLITE_CLUSTERED = ["request", "series_1s", "series_1m", "series_1h", "limiter_sample", "live_second"];
+const SQLITE_CLUSTERED = ["request", "series_1s", "series_1m", "series_1h", "limiter_sample", "live_second", "violation_second"];
 function clusterHotTables(sql: string): string {
   return sql.replace(/CREATE TABLE "(?:new_)?([a-z0-9_]+)" \(([\s\S]*?)\n\);/g, (stmt, table: string) =>
     SQLITE_CLUSTERED.includes(table) ? stmt.replace(/\n\);$/, "\n) WITHOUT ROWID;") : stmt,

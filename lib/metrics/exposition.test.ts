@@ -130,7 +130,7 @@ describe.each(DIALECTS)("/metrics exposition over a %s store", (dialect) => {
     expect(res).toEqual({ inserted: 9, newUnknownKeys: [C] });
     await new SeriesMaintainer(s.series, 900_000).drain();
     const ids = new Map((await s.catalog.listedKeys()).map((k) => [k.hash, k.id]));
-    await s.metrics.addViolationSeconds(new Map([[ids.get(A)!, 7]]), T0 / 1000);
+    await s.metrics.countViolationSeconds(Array.from({ length: 7 }, (_, i) => ({ keyId: ids.get(A)!, sec: T0 / 1000 - 100 + i })), T0 / 1000);
     // A fresh belief for A; B's is older than BELIEF_FRESH_MS, so it is not reported.
     const sample = (hash: string, atMs: number, believed: number, raw: number) => ({
       keyId: ids.get(hash)!,

@@ -8,6 +8,12 @@ export interface KeyCounters extends RequestCounts {
   violationSeconds: number;
 }
 
+/** One second of a key above its limit. */
+export interface ViolationSecond {
+  keyId: number;
+  sec: number;
+}
+
 /**
  * The counters behind /metrics' `_total` series: they only grow and outlive retention. Ingest
  * counts requests as it stores them (in its own transaction); violation seconds are added here.
@@ -17,6 +23,12 @@ export interface MetricsRepository {
   counters(keyIds: number[]): Promise<Map<number, KeyCounters>>;
   /** Every second before this has been counted for violations; null before the first count. */
   violationsCountedThrough(): Promise<number | null>;
-  /** Adds each key's newly counted seconds above its limit and moves the cursor, in one transaction. */
-  addViolationSeconds(perKey: Map<number, number>, throughSec: number): Promise<void>;
+  /**
+   * Counts seconds above a key's limit, each (key, second) once however often it is offered (a
+   * recount after late rows offers seconds again): adds the new ones to the keys' counters and, when
+   * `throughSec` is given, moves the cursor there, in one transaction. Answers the new ones per key.
+   */
+  countViolationSeconds(seconds: ViolationSecond[], throughSec: number | null): Promise<Map<number, number>>;
+  /** Forgets the counted seconds before `sec` (no late row can change them any more); how many went. */
+  pruneViolationSecondsBefore(sec: number): Promise<number>;
 }

@@ -2,6 +2,7 @@ import { addLate, type LateRows } from "../ingest/late-rows";
 import type { RowProblem } from "../ingest/normalize";
 import type { ReconcileReport } from "../ingest/reconcile";
 import type { ObservePipeline } from "../server/pipeline";
+import type { SeriesChange } from "../series/maintain";
 import type { JobOutcome } from "./job";
 
 /** Counts since this runner started, so no skipped or late row goes uncounted. */
@@ -13,6 +14,8 @@ interface Totals {
   longerThanMax: number;
   /** Rows stored after the cursor had said they were in: by live polls and by the reconcile pass. */
   late: LateRows & { lastAt: string | null; byReconcile: number };
+  /** Seconds above the limit that late rows made of seconds already counted. */
+  recountedViolationSeconds: number;
   since: string;
 }
 
@@ -31,7 +34,13 @@ interface ReconcileStatus {
  * One ingest step, then the series recomputed for what it stored; when live and due, a reconcile
  * pass (late rows) and the series again. Figures for the status line.
  */
-export function ingestJob(pipeline: ObservePipeline, reconcileEveryMs: number, now: () => number = Date.now) {
+export function ingestJob(
+  pipeline: ObservePipeline,
+  reconcileEveryMs: number,
+  /** Told what each step recomputed (late rows may change seconds already counted); answers how many violation seconds that added. */
+  onSeriesChanged: (changes: SeriesChange[]) => Promise<number> = async () => 0,
+  now: () => number = Date.now,
+) {
   const totals: Totals = {
     rowsRead: 0,
     inserted: 0,
@@ -39,6 +48,7 @@ export function ingestJob(pipeline: ObservePipeline, reconcileEveryMs: number, n
     unknownKeys: 0,
     longerThanMax: 0,
     late: { rows: 0, maxDelayMs: 0, lastAt: null, byReconcile: 0 },
+    recountedViolationSeconds: 0,
     since: new Date(now()).toISOString(),
   };
   let lastReconcile: { atMs: number; complete: boolean } | null = null;
@@ -53,7 +63,9 @@ export function ingestJob(pipeline: ObservePipeline, reconcileEveryMs: number, n
   return async (): Promise<JobOutcome> => {
     const started = performance.now();
     const r = await pipeline.ingest.step();
-    let { secondsWritten } = await pipeline.series.drain();
+    const drained = await pipeline.series.drain();
+    let { secondsWritten } = drained;
+    totals.recountedViolationSeconds += await onSeriesChanged(drained.changes);
     const elapsedS = (performance.now() - started) / 1000;
     totals.rowsRead += r.rowsRead;
     totals.inserted += r.inserted;
@@ -74,7 +86,11 @@ export function ingestJob(pipeline: ObservePipeline, reconcileEveryMs: number, n
       totals.inserted += rec.inserted;
       noteLate(rec.late);
       totals.late.byReconcile += rec.late.rows;
-      if (rec.inserted > 0) secondsWritten += (await pipeline.series.drain()).secondsWritten;
+      if (rec.inserted > 0) {
+        const again = await pipeline.series.drain();
+        secondsWritten += again.secondsWritten;
+        totals.recountedViolationSeconds += await onSeriesChanged(again.changes);
+      }
     }
     return {
       again: r.behind,

@@ -47,15 +47,17 @@ export class SeriesMaintainer {
     return report;
   }
 
-  /** Runs until no mark is left (or `maxRounds` batches), as the runner does after each ingest step. */
-  async drain(maxRounds = 100): Promise<{ secondsWritten: number }> {
+  /** Runs until no mark is left (or `maxRounds` batches), as the runner does after each ingest step; what it recomputed. */
+  async drain(maxRounds = 100): Promise<{ secondsWritten: number; changes: SeriesChange[] }> {
     let secondsWritten = 0;
+    const changes: SeriesChange[] = [];
     for (let i = 0; i < maxRounds; i++) {
       const m = await this.run();
       secondsWritten += m.secondsWritten;
+      changes.push(...m.changes);
       if (m.changes.length === 0) break;
     }
-    return { secondsWritten };
+    return { secondsWritten, changes };
   }
 
   private async recompute(keyId: number, fromSec: number, toSec: number, report: MaintainReport): Promise<SeriesChange> {

@@ -17,7 +17,7 @@ import type { ServerConfig } from "../config/env";
 import type { LiteLLMClient } from "../litellm/client";
 import { findLimiterKeys } from "../limiter/discovery";
 import { LimiterSampler } from "../limiter/sampler";
-import { countViolationSeconds } from "../metrics/violation-counter";
+import { countViolationSeconds, recountViolationSeconds } from "../metrics/violation-counter";
 import { limiterStatus } from "../limiter/status";
 import { ingestJob } from "../runner/ingest-job";
 import type { JobSpec } from "../runner/job";
@@ -49,12 +49,18 @@ export function runnerJobs({ config: c, store, client, proxyRedis, tracker, log,
   const pipeline = observePipeline({ store, client, timing: ingestTiming(c), reconcile: reconcileOptions(c), log, source });
   const jobs: JobSpec[] = [
     { name: "catalog", intervalMs: c.CATALOG_SYNC_INTERVAL_S * 1000, run: async () => ({ stats: { ...(await syncCatalog(client, store)) } }) },
-    { name: "ingest", intervalMs: c.INGEST_POLL_INTERVAL_S * 1000, run: ingestJob(pipeline, c.INGEST_RECONCILE_INTERVAL_S * 1000) },
+    {
+      name: "ingest",
+      intervalMs: c.INGEST_POLL_INTERVAL_S * 1000,
+      run: ingestJob(pipeline, c.INGEST_RECONCILE_INTERVAL_S * 1000, (changes) => recountViolationSeconds(store, changes)),
+    },
     {
       name: "violation-counter",
       intervalMs: 30_000,
       run: async () => {
-        const r = await countViolationSeconds(store);
+        // Counted seconds are kept while a late row can still reach them: the reconcile pass's
+        // horizon, plus the longest request it may find, plus an hour.
+        const r = await countViolationSeconds(store, reconcileOptions(c).horizonMs / 1000 + c.INGEST_MAX_REQUEST_S + 3600);
         return { stats: { ...r }, again: r.behind };
       },
     },

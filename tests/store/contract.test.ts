@@ -115,13 +115,20 @@ describe.each(DIALECTS)("store contract on %s", (dialect) => {
       );
     });
 
-    it("adds violation seconds and moves the counting cursor together", async () => {
+    it("counts each violation second once however often offered, moves the counting cursor with it, and forgets old seconds", async () => {
       const a = (await s.catalog.keyByHash(H("a")))!;
+      const secs = (...xs: number[]) => xs.map((sec) => ({ keyId: a.id, sec }));
       expect(await s.metrics.violationsCountedThrough()).toBeNull();
-      await s.metrics.addViolationSeconds(new Map([[a.id, 4]]), 1_000);
-      await s.metrics.addViolationSeconds(new Map([[a.id, 2]]), 1_060);
+      expect(await s.metrics.countViolationSeconds(secs(990, 991, 992, 993), 1_000)).toEqual(new Map([[a.id, 4]]));
+      // Offered again with new ones (a recount): only the new ones count; no cursor move asked.
+      expect(await s.metrics.countViolationSeconds(secs(991, 993, 995, 995, 996), null)).toEqual(new Map([[a.id, 2]]));
+      expect(await s.metrics.violationsCountedThrough()).toBe(1_000);
+      expect(await s.metrics.countViolationSeconds([], 1_060)).toEqual(new Map());
       expect(await s.metrics.violationsCountedThrough()).toBe(1_060);
       expect((await s.metrics.counters([a.id])).get(a.id)).toEqual({ ...counts(3, 1), violationSeconds: 6 });
+      // Forgotten seconds could be counted again: only ever forget what no late row reaches.
+      expect(await s.metrics.pruneViolationSecondsBefore(993)).toBe(3);
+      expect(await s.metrics.countViolationSeconds(secs(993, 995), null)).toEqual(new Map());
     });
   });
 

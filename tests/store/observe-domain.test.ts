@@ -6,7 +6,7 @@ import type { VirtualKey } from "../../lib/litellm/schemas";
 import { summarisePipeline } from "../../lib/health/pipeline";
 import { exposition } from "../../lib/metrics/exposition";
 import { metricsSnapshot } from "../../lib/metrics/snapshot";
-import { countViolationSeconds } from "../../lib/metrics/violation-counter";
+import { countViolationSeconds, recountViolationSeconds } from "../../lib/metrics/violation-counter";
 import { overview } from "../../lib/overview/overview";
 import { readEvidence } from "../../lib/series/evidence";
 import { readKeySeries } from "../../lib/series/key-series";
@@ -159,7 +159,7 @@ describe.each(DIALECTS)("observe domain on %s", (dialect) => {
     it("counts settled seconds above the limit in force once, and exports Prometheus counters and gauges", async () => {
       // Count from a minute before T0: RAISED's 4 seconds over its limit of 3 are settled (before
       // complete-before, T0 + 5 min); NOW's, at T0 + 590 s, are not yet.
-      await s.metrics.addViolationSeconds(new Map(), T0 / 1000 - 60);
+      await s.metrics.countViolationSeconds([], T0 / 1000 - 60);
       const first = await countViolationSeconds(s);
       // 4 of RAISED, and the second at T0 + 1 s when key d had 4 requests in flight against its 3.
       expect(first).toMatchObject({ fromSec: T0 / 1000 - 60, throughSec: T0 / 1000 + 300, seconds: 5, behind: false });
@@ -178,6 +178,22 @@ describe.each(DIALECTS)("observe domain on %s", (dialect) => {
       // The lag is now minus the watermark (T0 + 10 min): 30 s.
       expect(text).toContain("inflight_ingest_lag_seconds 30");
       expect(text).not.toMatch(/_5m\b/);
+    });
+
+    it("a late row that pushes an already counted second over the limit adds it once", async () => {
+      const F = "f".repeat(64);
+      await setLimit(s, F, 2, T0 - 3_600_000);
+      const f = (await s.catalog.keyByHash(F))!;
+      // Two at once against a limit of 2, within the seconds counted above: nothing over.
+      await s.ingest.commit("t", [row(F, "f1", 10_000, 5_000), row(F, "f2", 11_000, 3_000)], null);
+      expect(await recountViolationSeconds(s, (await drain()).changes)).toBe(0);
+      // A third, reported late, overlaps both for one second.
+      await s.ingest.commit("t", [row(F, "f3", 12_000, 1_000)], null);
+      const changes = (await drain()).changes;
+      expect(await recountViolationSeconds(s, changes)).toBe(1);
+      expect(await recountViolationSeconds(s, changes)).toBe(0);
+      expect(await countViolationSeconds(s)).toMatchObject({ seconds: 0 });
+      expect((await s.metrics.counters([f.id])).get(f.id)?.violationSeconds).toBe(1);
     });
   });
 });

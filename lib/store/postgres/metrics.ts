@@ -1,4 +1,4 @@
-import type { KeyCounters, MetricsRepository } from "../../metrics/repository";
+import type { KeyCounters, MetricsRepository, ViolationSecond } from "../../metrics/repository";
 import { COUNT_COLUMNS, countsOfRow } from "../series-columns";
 import { withTx, type Pool } from "./connection";
 
@@ -20,20 +20,38 @@ export class PgMetricsRepository implements MetricsRepository {
     return rows.length ? rows[0].through_sec : null;
   }
 
-  async addViolationSeconds(perKey: Map<number, number>, throughSec: number): Promise<void> {
-    const counted = [...perKey].filter(([, n]) => n > 0);
-    await withTx(this.pool, async (c) => {
-      if (counted.length) {
+  async countViolationSeconds(seconds: ViolationSecond[], throughSec: number | null): Promise<Map<number, number>> {
+    return withTx(this.pool, async (c) => {
+      const fresh = new Map<number, number>();
+      if (seconds.length) {
+        // The ledger keeps each (key, second) once: only rows it did not hold yet come back.
+        const { rows } = await c.query<{ key_id: number; n: string }>(
+          `WITH added AS (
+             INSERT INTO violation_second (key_id, sec) SELECT * FROM unnest($1::int[], $2::bigint[]) ON CONFLICT DO NOTHING RETURNING key_id
+           )
+           SELECT key_id, count(*) AS n FROM added GROUP BY key_id`,
+          [seconds.map((v) => v.keyId), seconds.map((v) => v.sec)],
+        );
+        for (const r of rows) fresh.set(Number(r.key_id), Number(r.n));
+      }
+      if (fresh.size) {
         await c.query(
           `INSERT INTO key_counter (key_id, violation_seconds) SELECT * FROM unnest($1::int[], $2::bigint[])
            ON CONFLICT (key_id) DO UPDATE SET violation_seconds = key_counter.violation_seconds + excluded.violation_seconds`,
-          [counted.map(([id]) => id), counted.map(([, n]) => n)],
+          [[...fresh.keys()], [...fresh.values()]],
         );
       }
-      await c.query(
-        "INSERT INTO counter_cursor (name, through_sec) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET through_sec = excluded.through_sec",
-        [VIOLATIONS, throughSec],
-      );
+      if (throughSec !== null) {
+        await c.query(
+          "INSERT INTO counter_cursor (name, through_sec) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET through_sec = excluded.through_sec",
+          [VIOLATIONS, throughSec],
+        );
+      }
+      return fresh;
     });
+  }
+
+  async pruneViolationSecondsBefore(sec: number): Promise<number> {
+    return (await this.pool.query("DELETE FROM violation_second WHERE sec < $1", [sec])).rowCount ?? 0;
   }
 }

@@ -1,5 +1,5 @@
 import { countsAt } from "../../concurrency/counts";
-import type { KeyCounters, MetricsRepository } from "../../metrics/repository";
+import type { KeyCounters, MetricsRepository, ViolationSecond } from "../../metrics/repository";
 import { COUNT_COLUMNS } from "../series-columns";
 import { writeTx, type Sqlite } from "./connection";
 
@@ -16,6 +16,8 @@ export class SqliteMetricsRepository implements MetricsRepository {
         `INSERT INTO key_counter (key_id, violation_seconds) VALUES (?, ?)
          ON CONFLICT (key_id) DO UPDATE SET violation_seconds = key_counter.violation_seconds + excluded.violation_seconds`,
       ),
+      ledger: db.prepare("INSERT INTO violation_second (key_id, sec) VALUES (?, ?) ON CONFLICT DO NOTHING"),
+      prune: db.prepare("DELETE FROM violation_second WHERE sec < ?"),
       moveCursor: db.prepare(
         "INSERT INTO counter_cursor (name, through_sec) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET through_sec = excluded.through_sec",
       ),
@@ -36,10 +38,17 @@ export class SqliteMetricsRepository implements MetricsRepository {
     return v === undefined ? null : Number(v);
   }
 
-  async addViolationSeconds(perKey: Map<number, number>, throughSec: number): Promise<void> {
-    writeTx(this.db, () => {
-      for (const [keyId, n] of perKey) if (n > 0) this.stmt.addSeconds.run(keyId, n);
-      this.stmt.moveCursor.run(VIOLATIONS, throughSec);
+  async countViolationSeconds(seconds: ViolationSecond[], throughSec: number | null): Promise<Map<number, number>> {
+    return writeTx(this.db, () => {
+      const fresh = new Map<number, number>();
+      for (const v of seconds) if (this.stmt.ledger.run(v.keyId, v.sec).changes > 0) fresh.set(v.keyId, (fresh.get(v.keyId) ?? 0) + 1);
+      for (const [keyId, n] of fresh) this.stmt.addSeconds.run(keyId, n);
+      if (throughSec !== null) this.stmt.moveCursor.run(VIOLATIONS, throughSec);
+      return fresh;
     });
+  }
+
+  async pruneViolationSecondsBefore(sec: number): Promise<number> {
+    return this.stmt.prune.run(sec).changes;
   }
 }
